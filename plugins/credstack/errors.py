@@ -1,0 +1,70 @@
+"""The one exception hierarchy of credstack.
+
+Every error says what happened, where, and what to do about it: ``str(error)`` is the
+message (prefixed with the location when there is one) and ``error.hint`` the advice. The CLI
+catches :class:`CredstackError` once and prints both; the MkDocs plugin turns it into a
+``PluginError``.
+"""
+
+from __future__ import annotations
+
+
+class CredstackError(Exception):
+    """Base class: a message, an optional location (``file`` or ``file:line``) and a hint."""
+
+    default_hint: str | None = None
+
+    def __init__(self, message: str, *, hint: str | None = None, where: str | None = None):
+        self.message = message
+        self.hint = hint if hint is not None else self.default_hint
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ProgramError(CredstackError):
+    """The program definition under ``program/`` is missing, unreadable or invalid."""
+
+    def __init__(self, message: str, *, problems: list | None = None, **kw):
+        super().__init__(message, **kw)
+        self.problems = list(problems or [])
+
+
+class ConfigError(CredstackError):
+    """``mkdocs.yml`` or the command line is missing something credstack needs."""
+
+
+class SigningKeyError(CredstackError):
+    """A signing key is missing, malformed, unsafe to use or unknown to the issuer."""
+
+
+
+class CanonicalizationError(CredstackError):
+    """JSON-LD processing would lose or rewrite data (safe mode), or a context is not shipped."""
+
+    default_hint = (
+        "use only terms defined by the shipped contexts (VC 2.0, OB 3.0.3) and absolute IRIs"
+    )
+
+
+class ProofError(CredstackError):
+    """A Data Integrity proof is missing, malformed or does not verify."""
+
+
+class CredentialError(CredstackError):
+    """A credential document is malformed or cannot be built."""
+
+
+class AwardError(CredstackError):
+    """An award was refused: the program's rules are not met. Nothing was written."""
+
+
+class StatusError(CredstackError):
+    """A status change (revoke, suspend, reinstate) was refused, or a status list is invalid."""
+
+
+class RegistryError(CredstackError):
+    """The registry under ``issued/`` is inconsistent or cannot be written."""
+
+
+class CheckError(CredstackError):
+    """The merge gate found problems."""

@@ -1,0 +1,1 @@
+"""The registry: the only code that reads and writes program/ and issued/."""

@@ -1,0 +1,1 @@
+"""The MkDocs plugin: a thin adapter over the registry (pages, images, machine endpoints)."""
