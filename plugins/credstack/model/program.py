@@ -7,6 +7,7 @@ No I/O here: ``credstack.registry.program`` reads ``program/*.yml`` and builds t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -51,6 +52,16 @@ class Source:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def _where(source: Source, lines: Mapping[str, int], path: str) -> Source:
+    # The closest recorded ancestor: "price.amount" falls back to "price", then to the object.
+    while path:
+        if path in lines:
+            return Source(source.file, lines[path])
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return source
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,13 @@ class Achievement:
     image: str | None = None
     color: str | None = None
     source: Source = Source("program/achievements")
+    #: Line of each field path in the source file ("price.amount", "prerequisites[1]"), so that
+    #: design checks can point at the exact line. Not part of equality.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, path: str = "") -> Source:
+        """The source of a field (e.g. ``"prerequisites[1]"``), else of the achievement."""
+        return _where(self.source, self.lines, path)
 
     @property
     def achievement_type(self) -> str:
@@ -165,8 +183,15 @@ class Pathway:
     requires: tuple[RequirementGroup, ...]
     capstone: Assessment
     bundle_price: Price
-    credit_percent: Decimal  # share of a held micro-credential's price credited to the certification
+    #: Share (%) of each held micro-credential's price credited toward the certification's price.
+    credit_percent: Decimal
     source: Source = Source("program/pathways")
+    #: Line of each field path in the source file ("requires[1].of[0]"). Not part of equality.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, path: str = "") -> Source:
+        """The source of a field (e.g. ``"requires[1].of[0]"``), else of the pathway."""
+        return _where(self.source, self.lines, path)
 
     def components(self) -> tuple[str, ...]:
         """Every achievement id named in the requirement, in order, without repeats."""

@@ -1,0 +1,650 @@
+"""Design checks: is the program a sound, stackable micro-credential program?
+
+The loader (``credstack.registry.program``) checks the shape of each file; :func:`lint` checks the
+program as a whole and names each finding after what it asserts:
+
+- ``schema``: references point at existing competencies and achievements; one currency.
+- ``assessed``: every achievement is assessed (attendance alone is not a credential).
+- ``bounded``: a micro-credential verifies few competencies in few domains.
+- ``stacking``: prerequisites have no cycle and climb the levels; every certification is reached
+  by a pathway whose requirement existing micro-credentials can meet.
+- ``coverage``: every competency is verified somewhere; a certification claims only what its
+  pathway verifies.
+- ``fit``: skills are not verified by knowledge exams alone.
+- ``hours``: learning hours fit the level (``LEVEL_HOURS``).
+- ``pricing``: bundles are a good deal and micro-credentials are priced in proportion.
+
+Pure: no I/O. The thresholds below are documented in ``site_src/program-format.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Collection, Iterable
+from decimal import Decimal
+
+from credstack.model.problems import Problem, ProblemList, did_you_mean, sort_problems
+from credstack.model.program import LEVEL_HOURS, LEVELS, Achievement, Pathway, Program, Source
+
+MAX_COMPETENCIES: int = 4
+"""A micro-credential verifying more competencies than this is not micro any more (``bounded``,
+warning). Certifications are exempt: they sum up a pathway."""
+
+MAX_DOMAINS: dict[str, int] = {"foundation": 1, "practitioner": 2}
+"""The most competency domains a micro-credential of each level may span (``bounded``, warning).
+A foundation opens one domain; a practitioner may connect two."""
+
+MICRO_PRICE_SHARE: tuple[Decimal, Decimal] = (Decimal("0.10"), Decimal("0.25"))
+"""The usual price of a micro-credential on a pathway, as a share of the certification's price,
+inclusive (``pricing``, warning)."""
+
+MAX_ROUTES: int = 100_000
+"""The most ways through a pathway's requirement enumerated to find the cheapest; beyond that the
+bundle price is not checked."""
+
+KNOWLEDGE_EXAM = "knowledge-exam"
+
+
+def lint(program: Program, *, unloaded: Collection[str] = ()) -> list[Problem]:
+    """Every design problem in ``program``, sorted by file and line.
+
+    ``unloaded`` names competencies, achievements and pathways that exist but failed the loader's
+    checks (already reported): references to them are not reported again, and checks that would
+    need their content are skipped.
+    """
+    lint_run = _Lint(program, set(unloaded))
+    lint_run.run()
+    return sort_problems(lint_run.problems)
+
+
+# -- helpers also used by `credstack map` ---------------------------------------------------
+
+
+def prerequisite_closure(program: Program, ids: Iterable[str]) -> set[str]:
+    """Every achievement that holding ``ids`` requires, transitively (``ids`` excluded unless
+    they require one another). Unknown ids are included but not followed; cycles are safe."""
+    found: set[str] = set()
+    todo = [
+        p for i in ids if i in program.achievements for p in program.achievements[i].prerequisites
+    ]
+    while todo:
+        aid = todo.pop()
+        if aid in found:
+            continue
+        found.add(aid)
+        if aid in program.achievements:
+            todo.extend(program.achievements[aid].prerequisites)
+    return found
+
+
+def verified_by(program: Program) -> dict[str, list[str]]:
+    """Competency id -> ids of the achievements that verify it (every competency is a key)."""
+    result: dict[str, list[str]] = {cid: [] for cid in program.competencies}
+    for a in program.achievements.values():
+        for cid in a.competencies:
+            result.setdefault(cid, []).append(a.id)
+    return result
+
+
+def held_competencies(program: Program, aid: str) -> set[str]:
+    """The competencies someone holding ``aid`` has shown: its own and its prerequisites'."""
+    result: set[str] = set()
+    for other in {aid} | prerequisite_closure(program, [aid]):
+        if other in program.achievements:
+            result.update(program.achievements[other].competencies)
+    return result
+
+
+def guaranteed_competencies(program: Program, pathway: Pathway) -> set[str]:
+    """The competencies verified on *every* route through the pathway's requirement.
+
+    A competency is guaranteed by a group when fewer than ``needed`` of its achievements lack it
+    (so no choice avoids it). Prerequisites count: they must be held too.
+    """
+    result: set[str] = set()
+    cert = program.achievements.get(pathway.certification)
+    if cert is not None:
+        for aid in prerequisite_closure(program, [cert.id]):
+            result |= held_competencies(program, aid)
+    for group in pathway.requires:
+        members = list(dict.fromkeys(group.achievements))
+        held = {m: held_competencies(program, m) for m in members}
+        for cid in set().union(*held.values()):
+            if sum(cid not in h for h in held.values()) < group.needed:
+                result.add(cid)
+    return result
+
+
+def cheapest_route(program: Program, pathway: Pathway) -> tuple[Decimal, tuple[str, ...]] | None:
+    """(total price, achievement ids) of the cheapest way to meet the pathway's requirement,
+    prerequisites included and the certification excluded.
+
+    None when the requirement cannot be met with known achievements, prices mix currencies, or
+    there are more than ``MAX_ROUTES`` ways to choose.
+    """
+    options: list[list[tuple[str, ...]]] = []
+    for group in pathway.requires:
+        members = tuple(dict.fromkeys(group.achievements))
+        if group.needed > len(members) or any(m not in program.achievements for m in members):
+            return None
+        options.append(list(itertools.combinations(members, group.needed)))
+    if math.prod(len(o) for o in options) > MAX_ROUTES:
+        return None
+    order = list(program.achievements)
+    best: tuple[Decimal, tuple[str, ...]] | None = None
+    for choice in itertools.product(*options):
+        chosen = set(itertools.chain.from_iterable(choice))
+        ids = chosen | prerequisite_closure(program, chosen)
+        if any(i not in program.achievements for i in ids):
+            return None
+        prices = [program.achievements[i].price for i in ids]
+        if len({p.currency for p in prices}) > 1:
+            return None
+        total = sum((p.amount for p in prices), Decimal(0))
+        route = tuple(sorted(ids, key=order.index))
+        if best is None or (total, len(route)) < (best[0], len(best[1])):
+            best = (total, route)
+    return best
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+
+def _fmt_hours(hours: float) -> str:
+    return f"{hours:g} h"
+
+
+def _fmt_money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def _member_field(pathway: Pathway, gi: int, j: int) -> str:
+    key = "all" if pathway.requires[gi].at_least is None else "of"
+    return f"requires[{gi}].{key}[{j}]"
+
+
+class _Lint:
+    def __init__(self, program: Program, unloaded: set[str]):
+        self.p = program
+        self.unloaded = unloaded
+        self.problems = ProblemList()
+        # A check that needs every achievement (e.g. "verified by none") is skipped when some
+        # could not be loaded: it would report what the loader already explained.
+        self.complete = not unloaded
+
+    def _all_micro(self, ids: Iterable[str]) -> bool:
+        """True when every id is a loaded micro-credential (else the route is already broken)."""
+        return all(i in self.p.achievements and self.p.achievements[i].is_micro for i in ids)
+
+    def known(self, aid: str) -> Achievement | None:
+        return self.p.achievements.get(aid)
+
+    def missing(self, aid: str) -> bool:
+        """True for an id that is neither loaded nor a known-but-broken file."""
+        return aid not in self.p.achievements and aid not in self.unloaded
+
+    def run(self) -> None:
+        self.references()
+        self.currencies()
+        self.assessed()
+        self.bounded()
+        self.stacking()
+        self.coverage()
+        self.fit()
+        self.hours()
+        self.pricing()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def references(self) -> None:
+        err = self.problems.error
+        for a in self.p.achievements.values():
+            for i, cid in enumerate(a.competencies):
+                if cid not in self.p.competencies and cid not in self.unloaded:
+                    err(
+                        a.where(f"competencies[{i}]"),
+                        f"competencies[{i}]",
+                        f"unknown competency '{cid}'",
+                        did_you_mean(cid, self.p.competencies)
+                        or "add it to program/competencies.yml, or remove it here",
+                    )
+            for i, pid in enumerate(a.prerequisites):
+                if self.missing(pid):
+                    err(
+                        a.where(f"prerequisites[{i}]"),
+                        f"prerequisites[{i}]",
+                        f"unknown achievement '{pid}'",
+                        did_you_mean(pid, self.p.achievements)
+                        or f"add program/achievements/{pid}.yml, or remove it from the "
+                        "prerequisites",
+                    )
+        for pw in self.p.pathways.values():
+            if self.missing(pw.certification):
+                err(
+                    pw.where("certification"),
+                    "certification",
+                    f"unknown achievement '{pw.certification}'",
+                    did_you_mean(pw.certification, self.p.achievements)
+                    or f"add program/achievements/{pw.certification}.yml with level: certification",
+                )
+            for gi, group in enumerate(pw.requires):
+                for j, aid in enumerate(group.achievements):
+                    if self.missing(aid):
+                        field = _member_field(pw, gi, j)
+                        err(
+                            pw.where(field),
+                            field,
+                            f"unknown achievement '{aid}'",
+                            did_you_mean(aid, self.p.achievements)
+                            or f"add program/achievements/{aid}.yml, or remove it from the pathway",
+                        )
+
+    def currencies(self) -> None:
+        prices: list[tuple[str, Source, str]] = []
+        for a in self.p.achievements.values():
+            prices.append((a.price.currency, a.where("price.currency"), "price.currency"))
+        for pw in self.p.pathways.values():
+            field = "bundle_price.currency"
+            prices.append((pw.bundle_price.currency, pw.where(field), field))
+        counts = Counter(c for c, _, _ in prices)
+        if len(counts) < 2:
+            return
+        main = counts.most_common(1)[0][0]
+        for currency, source, field in prices:
+            if currency != main:
+                self.problems.error(
+                    source,
+                    field,
+                    f"priced in {currency}, but the program prices in {main}",
+                    f"use one currency across the program ({main})",
+                )
+
+    # -- assessed ----------------------------------------------------------------------------
+
+    def assessed(self) -> None:
+        for a in self.p.achievements.values():
+            if a.assessment is None:
+                self.problems.error(
+                    a.where("assessment"),
+                    "assessment",
+                    f"'{a.id}' has no assessment",
+                    "attendance alone is not a credential: add assessment with method, "
+                    "assesses and passing_standard",
+                    check="assessed",
+                )
+
+    # -- bounded -----------------------------------------------------------------------------
+
+    def bounded(self) -> None:
+        for a in self.p.achievements.values():
+            if not a.is_micro:
+                continue
+            if len(a.competencies) > MAX_COMPETENCIES:
+                self.problems.warning(
+                    a.where("competencies"),
+                    "competencies",
+                    f"verifies {len(a.competencies)} competencies; a micro-credential verifies "
+                    f"at most {MAX_COMPETENCIES}",
+                    "split it into smaller micro-credentials that stack",
+                    check="bounded",
+                )
+            domains = sorted(
+                {self.p.competencies[c].domain for c in a.competencies if c in self.p.competencies}
+            )
+            limit = MAX_DOMAINS.get(a.level)
+            if limit is not None and len(domains) > limit:
+                self.problems.warning(
+                    a.where("competencies"),
+                    "competencies",
+                    f"spans {len(domains)} domains ({', '.join(domains)}); a {a.level} "
+                    f"micro-credential spans at most {limit}",
+                    "split it by domain, or move it to a higher level",
+                    check="bounded",
+                )
+
+    # -- stacking ----------------------------------------------------------------------------
+
+    def stacking(self) -> None:
+        self.cycles()
+        err = self.problems.error
+        for a in self.p.achievements.values():
+            for i, pid in enumerate(a.prerequisites):
+                pre = self.known(pid)
+                if pre is None:
+                    continue
+                field = f"prerequisites[{i}]"
+                if a.is_micro and not pre.is_micro:
+                    err(
+                        a.where(field),
+                        field,
+                        f"micro-credential '{a.id}' requires certification '{pid}'",
+                        "a certification sits on top of micro-credentials: remove this "
+                        "prerequisite, or make this achievement a certification",
+                        check="stacking",
+                    )
+                elif a.level == "foundation" and LEVELS.index(pre.level) > 0:
+                    err(
+                        a.where(field),
+                        field,
+                        f"foundation '{a.id}' requires {pre.level} '{pid}'",
+                        "foundations are entry points: remove this prerequisite, or make this "
+                        "achievement a practitioner",
+                        check="stacking",
+                    )
+            if a.level == "practitioner":
+                below = prerequisite_closure(self.p, [a.id])
+                if any(b not in self.p.achievements for b in below):
+                    continue  # an unknown or unloaded prerequisite, reported elsewhere
+                if not any(self.p.achievements[b].level == "foundation" for b in below):
+                    err(
+                        a.where("prerequisites"),
+                        "prerequisites",
+                        f"practitioner '{a.id}' does not require any foundation",
+                        "add the foundation it builds on to prerequisites",
+                        check="stacking",
+                    )
+        self.pathway_reach()
+
+    def cycles(self) -> None:
+        graph = {
+            a.id: [p for p in a.prerequisites if p in self.p.achievements]
+            for a in self.p.achievements.values()
+        }
+        for component in _strongly_connected(graph):
+            start = min(component)
+            if len(component) == 1 and start not in graph[start]:
+                continue
+            path = _shortest_cycle(graph, start, component)
+            a = self.p.achievements[start]
+            i = a.prerequisites.index(path[1])
+            self.problems.error(
+                a.where(f"prerequisites[{i}]"),
+                f"prerequisites[{i}]",
+                "prerequisite cycle: " + " -> ".join(path),
+                "nobody could ever earn these: remove one of the prerequisites in the cycle",
+                check="stacking",
+            )
+
+    def pathway_reach(self) -> None:
+        err = self.problems.error
+        reached = {pw.certification for pw in self.p.pathways.values()}
+        for a in self.p.achievements.values():
+            if not a.is_micro and a.id not in reached and self.complete:
+                err(
+                    a.where(),
+                    "",
+                    f"no pathway leads to certification '{a.id}'",
+                    f"add program/pathways/<id>.yml with certification: {a.id}",
+                    check="stacking",
+                )
+        for pw in self.p.pathways.values():
+            cert = self.known(pw.certification)
+            if cert is not None and cert.is_micro:
+                err(
+                    pw.where("certification"),
+                    "certification",
+                    f"'{cert.id}' is a {cert.level} micro-credential, not a certification",
+                    f"set level: certification in {cert.source.file}, or name the certification "
+                    "this pathway leads to",
+                    check="stacking",
+                )
+            for gi, group in enumerate(pw.requires):
+                distinct = len(set(group.achievements))
+                if group.at_least is not None and group.at_least > distinct:
+                    field = f"requires[{gi}].at_least"
+                    err(
+                        pw.where(field),
+                        field,
+                        f"needs {group.at_least} of {distinct} listed achievements: the "
+                        "requirement can never be met",
+                        f"lower at_least to {distinct} or less, or list more achievements",
+                        check="stacking",
+                    )
+                for j, aid in enumerate(group.achievements):
+                    member = self.known(aid)
+                    if member is not None and not member.is_micro:
+                        field = _member_field(pw, gi, j)
+                        err(
+                            pw.where(field),
+                            field,
+                            f"'{aid}' is a certification; a pathway stacks micro-credentials",
+                            "list foundation and practitioner achievements here",
+                            check="stacking",
+                        )
+
+    # -- coverage ----------------------------------------------------------------------------
+
+    def coverage(self) -> None:
+        verifiers = verified_by(self.p)
+        if self.complete:
+            for cid, comp in self.p.competencies.items():
+                if not verifiers.get(cid):
+                    self.problems.warning(
+                        comp.source,
+                        "",
+                        f"competency '{cid}' is verified by no achievement",
+                        "list it under competencies in the achievement that assesses it, or "
+                        "remove it",
+                        check="coverage",
+                    )
+        micro_verified = {
+            cid for a in self.p.achievements.values() if a.is_micro for cid in a.competencies
+        }
+        for pw in self.p.pathways.values():
+            cert = self.known(pw.certification)
+            ids = set(pw.components())
+            ids |= prerequisite_closure(self.p, ids)
+            if cert is None or cert.is_micro or not self._all_micro(ids):
+                continue
+            reach = set().union(*(self.p.achievements[i].competencies for i in ids))
+            guaranteed = guaranteed_competencies(self.p, pw)
+            for i, cid in enumerate(cert.competencies):
+                if cid not in self.p.competencies or cid in guaranteed:
+                    continue
+                field = f"competencies[{i}]"
+                if cid in reach:
+                    self.problems.warning(
+                        cert.where(field),
+                        field,
+                        f"'{cert.id}' claims '{cid}', but {pw.id} can be completed without any "
+                        f"micro-credential verifying it ({self._route_without(pw, cid)})",
+                        "move an achievement that verifies it into an 'all' group, raise "
+                        "at_least, or remove the claim",
+                        check="coverage",
+                    )
+                elif cid in micro_verified:
+                    others = ", ".join(
+                        a for a in verifiers.get(cid, []) if self.p.achievements[a].is_micro
+                    )
+                    self.problems.error(
+                        cert.where(field),
+                        field,
+                        f"'{cert.id}' claims '{cid}', but no micro-credential in {pw.id} "
+                        f"verifies it (only {others} does)",
+                        f"add {others} to {pw.source.file}, or remove '{cid}' from the "
+                        "certification",
+                        check="coverage",
+                    )
+                # else: verified by no micro-credential: the certification's own competency,
+                # assessed by its own assessment and the capstone.
+
+    def _route_without(self, pw: Pathway, cid: str) -> str:
+        chosen: list[str] = []
+        for group in pw.requires:
+            if group.at_least is None:
+                continue
+            lacking = [m for m in group.achievements if cid not in held_competencies(self.p, m)]
+            chosen.extend(lacking[: group.needed])
+        return "e.g. choosing " + ", ".join(chosen) if chosen else "whatever is chosen"
+
+    # -- fit ---------------------------------------------------------------------------------
+
+    def fit(self) -> None:
+        if not self.complete:
+            return
+        verifiers = verified_by(self.p)
+        for cid, comp in self.p.competencies.items():
+            if comp.kind != "skill":
+                continue
+            methods = {
+                aid: self.p.achievements[aid].assessment.method  # type: ignore[union-attr]
+                for aid in verifiers.get(cid, [])
+                if self.p.achievements[aid].assessment is not None
+            }
+            if methods and set(methods.values()) == {KNOWLEDGE_EXAM}:
+                self.problems.warning(
+                    comp.source,
+                    "",
+                    f"skill '{cid}' is only assessed by knowledge exams ({', '.join(methods)})",
+                    "a skill is shown by doing: verify it with an applied-project, "
+                    "performance-demonstration or portfolio-review, or make it kind: knowledge",
+                    check="fit",
+                )
+
+    # -- hours -------------------------------------------------------------------------------
+
+    def hours(self) -> None:
+        for a in self.p.achievements.values():
+            band = LEVEL_HOURS.get(a.level)
+            if band is None:
+                continue
+            low, high = band
+            if not low <= a.hours <= high:
+                self.problems.warning(
+                    a.where("hours"),
+                    "hours",
+                    f"{_fmt_hours(a.hours)} is outside the usual {low:g}–{high:g} h for a "
+                    f"{a.level}",
+                    "adjust the hours, or reconsider the level",
+                    check="hours",
+                )
+
+    # -- pricing -----------------------------------------------------------------------------
+
+    def pricing(self) -> None:
+        shared: set[tuple[str, str]] = set()
+        low, high = MICRO_PRICE_SHARE
+        for pw in self.p.pathways.values():
+            cert = self.known(pw.certification)
+            ids = set(pw.components())
+            ids |= prerequisite_closure(self.p, ids)
+            if cert is None or cert.is_micro or not self._all_micro(ids):
+                continue
+            micros = [self.p.achievements[i] for i in self.p.achievements if i in ids]
+            currency = cert.price.currency
+            if any(m.price.currency != currency for m in micros) or (
+                pw.bundle_price.currency != currency
+            ):
+                continue  # reported by the currency check
+            route = cheapest_route(self.p, pw)
+            if route is not None:
+                parts = route[0] + cert.price.amount
+                if pw.bundle_price.amount > parts:
+                    self.problems.warning(
+                        pw.where("bundle_price.amount"),
+                        "bundle_price.amount",
+                        f"the bundle ({_fmt_money(pw.bundle_price.amount, currency)}) costs more "
+                        f"than its parts: {_fmt_money(route[0], currency)} for "
+                        f"{', '.join(route[1])} + {_fmt_money(cert.price.amount, currency)} for "
+                        f"{cert.id} = {_fmt_money(parts, currency)}",
+                        "price the bundle below the cheapest way to buy the parts",
+                        check="pricing",
+                    )
+            named = [self.p.achievements[i] for i in pw.components()]
+            credit = pw.credit_percent / 100 * sum((m.price.amount for m in named), Decimal(0))
+            if credit > cert.price.amount:
+                self.problems.warning(
+                    pw.where("credit_percent"),
+                    "credit_percent",
+                    f"{pw.credit_percent:g} % of the micro-credentials' prices "
+                    f"({_fmt_money(credit, currency)}) exceeds the price of {cert.id} "
+                    f"({_fmt_money(cert.price.amount, currency)})",
+                    "lower credit_percent",
+                    check="pricing",
+                )
+            if cert.price.amount <= 0:
+                continue
+            for m in micros:
+                if (m.id, cert.id) in shared:
+                    continue
+                shared.add((m.id, cert.id))
+                share = m.price.amount / cert.price.amount
+                if not low <= share <= high:
+                    self.problems.warning(
+                        m.where("price.amount"),
+                        "price.amount",
+                        f"{_fmt_money(m.price.amount, currency)} is {share * 100:.0f} % of "
+                        f"{cert.id} ({_fmt_money(cert.price.amount, currency)}); "
+                        f"micro-credentials usually cost {low * 100:.0f}–{high * 100:.0f} % of "
+                        "their certification",
+                        "adjust this price, or the certification's",
+                        check="pricing",
+                    )
+
+
+def _strongly_connected(graph: dict[str, list[str]]) -> list[set[str]]:
+    """Tarjan's algorithm, iterative; components in discovery order."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    result: list[set[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                result.append(component)
+    return result
+
+
+def _shortest_cycle(graph: dict[str, list[str]], start: str, within: set[str]) -> list[str]:
+    """The shortest path start -> ... -> start inside one strongly connected component."""
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        nxt: list[str] = []
+        for node in frontier:
+            for child in graph[node]:
+                if child not in within:
+                    continue
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [*reversed(path), start] if node != start else [start, start]
+                if child not in previous:
+                    previous[child] = node
+                    nxt.append(child)
+        frontier = nxt
+    return [start, start]  # pragma: no cover - a component always has a cycle
