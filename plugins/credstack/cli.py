@@ -7,14 +7,39 @@ Each subcommand is a ``_cmd_<name>(args) -> int`` function registered in :func:`
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from credstack import __version__
-from credstack.errors import CredstackError
+from credstack.errors import ConfigError, CredstackError
+from credstack.model.status import format_datetime, parse_datetime
+from credstack.registry.award import (
+    CSV_COLUMNS,
+    AwardInput,
+    AwardPlan,
+    parse_evidence,
+    plan_awards,
+    read_cohort_csv,
+    write_plan,
+)
+from credstack.registry.keys import KEYS_FILE, LoadedKey, create_key, find_signing_key, retire_key
+from credstack.registry.lifecycle import change_status, expiring, reissue, renew
+from credstack.registry.registry import Registry
+from credstack.registry.verify import (
+    Check,
+    VerificationReport,
+    collect_targets,
+    read_target,
+    read_target_json,
+    registry_verifier,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -50,6 +75,470 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_commands(sub: argparse._SubParsersAction) -> None:
     """Register every subcommand. Keep the order of ``credstack --help`` meaningful."""
+    p = sub.add_parser(
+        "lint",
+        help="check the program definition (schema and design)",
+        description="Check program/ and mkdocs.yml; print every problem with file and line.",
+    )
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.set_defaults(handler=_cmd_lint)
+    p = sub.add_parser(
+        "map",
+        help="show competencies x achievements and the pathway tree",
+        description="Print which achievement verifies which competency, and each pathway.",
+    )
+    p.set_defaults(handler=_cmd_map)
+    _add_registry_commands(sub)
+
+
+# -- program commands: lint, map ------------------------------------------------------------
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    """Check the program definition (schema and design); print every problem, compiler style."""
+    from credstack.model.problems import summary
+    from credstack.registry.program import check_program
+
+    program, problems = check_program(_root(args))
+    for problem in problems:
+        print(f"{problem.severity}: {problem.headline} [{problem.check}]")
+        if problem.hint:
+            print(f"  hint: {problem.hint}")
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    line = summary(problems)
+    if program is not None and not problems:
+        counts = (
+            (len(program.competencies), "competency", "competencies"),
+            (len(program.achievements), "achievement", "achievements"),
+            (len(program.pathways), "pathway", "pathways"),
+        )
+        line += " (" + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts) + ")"
+    elif args.strict and warnings and not errors:
+        line += " (--strict: warnings fail)"
+    print(line)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    """Print the competency × achievement matrix and each certification's pathway tree."""
+    import textwrap
+
+    from credstack.model.lint import cheapest_route, prerequisite_closure, verified_by
+    from credstack.registry.program import load_program
+
+    program = load_program(_root(args))
+    achievements = program.achievements
+    try:
+        "●·├└│×".encode(sys.stdout.encoding or "ascii")
+        mark, blank, tee, last, pipe, times = "●", "·", "├─ ", "└─ ", "│  ", "×"
+    except (UnicodeEncodeError, LookupError):
+        mark, blank, tee, last, pipe, times = "x", ".", "|- ", "`- ", "|  ", "x"
+    label: dict[str, str] = {}
+    for a in achievements.values():
+        letter = a.level[0].upper()
+        label[a.id] = f"{letter}{sum(v[0] == letter for v in label.values()) + 1}"
+
+    def describe(aid: str) -> str:
+        a = achievements[aid]
+        return f"{label[aid]} {aid}  {a.name}  {a.hours:g} h  {a.price}"
+
+    # (a) competencies (rows, grouped by domain) × achievements (columns, labelled F1, P1, C1...)
+    verifiers = verified_by(program)
+    width = max((len(c) for c in program.competencies), default=0) + 2
+    print(f"Competencies {times} achievements ({mark} = verified)")
+    print()
+    print(" " * (width + 11) + "".join(f"{label[a]:>4}" for a in achievements))
+    domains: dict[str, list[str]] = {}
+    for c in program.competencies.values():
+        domains.setdefault(c.domain, []).append(c.id)
+    for domain, ids in domains.items():
+        print(domain)
+        for cid in ids:
+            cells = "".join(f"{mark if a in verifiers[cid] else blank:>4}" for a in achievements)
+            print(f"  {cid:<{width}}{program.competencies[cid].kind:<9}{cells}")
+    print()
+    for aid, a in achievements.items():
+        print(f"  {label[aid]:<4}{aid:<{width + 4}}{a.level:<15}{a.name}")
+
+    # (b) certification <- requirement groups <- achievements <- their prerequisites
+    shown: set[str] = set()
+
+    def tree(aid: str, prefix: str, is_last: bool, word: str = "") -> None:
+        print(prefix + (last if is_last else tee) + word + describe(aid))
+        shown.add(aid)
+        below = achievements[aid].prerequisites
+        for i, pre in enumerate(below):
+            tree(pre, prefix + ("   " if is_last else pipe), i == len(below) - 1, "requires ")
+
+    for pathway in program.pathways.values():
+        cert = achievements[pathway.certification]
+        shown.add(cert.id)
+        valid = f"  valid {cert.validity_months} months" if cert.validity_months else ""
+        print()
+        print(describe(cert.id) + valid)
+        print(f"{last}pathway {pathway.id}  {pathway.name}")
+        route = cheapest_route(program, pathway)
+        separately = (
+            f" (separately from {route[0] + cert.price.amount:,.2f} {cert.price.currency})"
+            if route
+            else ""
+        )
+        print(f"   bundle {pathway.bundle_price}{separately}")
+        print(f"   credit {pathway.credit_percent:g} % of each micro-credential's price")
+        for group in pathway.requires:
+            needed = "all" if group.at_least is None else f"at least {group.at_least}"
+            print(f"   {tee}{needed} of")
+            for j, aid in enumerate(group.achievements):
+                tree(aid, "   " + pipe, j == len(group.achievements) - 1)
+        print(f"   {last}capstone ({pathway.capstone.method})")
+        for text in textwrap.wrap(pathway.capstone.assesses, 80):
+            print(f"      {text}")
+    others = [a for a in achievements if a not in shown | prerequisite_closure(program, shown)]
+    if others:
+        print()
+        print("On no pathway: " + ", ".join(f"{label[a]} {a}" for a in others))
+    return 0
+
+
+# -- registry commands: keys, award, verify, lifecycle ------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _when(text: str | None, *, what: str = "date") -> datetime | None:
+    """Parse a CLI date ('2026-11-28' or an ISO date-time); raises ConfigError."""
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        if "T" not in value:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return parse_datetime(value)
+    except ValueError as e:
+        raise ConfigError(
+            f"{what} {text!r} is not a date", hint="use YYYY-MM-DD or 2026-11-28T10:00:00Z"
+        ) from e
+
+
+def _duration(text: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+)\s*([dwmy]?)\s*", text or "")
+    if not match:
+        raise ConfigError(f"{text!r} is not a duration", hint="use e.g. 60d, 8w, 3m or 1y")
+    n, unit = int(match.group(1)), match.group(2) or "d"
+    return timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+
+
+def _registry(args: argparse.Namespace) -> Registry:
+    return Registry(_root(args))
+
+
+def _key(args: argparse.Namespace, registry: Registry) -> LoadedKey:
+    key_file = Path(args.key) if getattr(args, "key", None) else None
+    return find_signing_key(registry.program, registry.root, key_file=key_file)
+
+
+def _cmd_keys_create(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    now = _now()
+    created = create_key(
+        registry.program,
+        registry.root,
+        now=now,
+        key_id=args.id,
+        key_dir=Path(args.key_dir) if args.key_dir else None,
+        store=not args.print,
+    )
+    print(f"created key {created.issuer_key.id}: {created.issuer_key.public_key_multibase}")
+    print(f"  public key added to {KEYS_FILE} (commit it)")
+    if created.secret_path is not None:
+        print(f"  secret stored in {created.secret_path} (mode 0600, outside the repository)")
+    else:
+        print("  secret (shown once; store it as the CI secret CREDSTACK_SIGNING_KEY):")
+        print(f"  {created.secret.to_multibase_secret()}")
+    return 0
+
+
+def _cmd_keys_list(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    keys = registry.program.issuer.keys
+    if not keys:
+        print("no keys yet; create one with `credstack keys create`")
+        return 0
+    for key in keys:
+        state = (
+            f"retired {key.retired_at:%Y-%m-%d}: {key.retired_reason}"
+            if key.retired_at
+            else "active"
+        )
+        print(f"{key.id}  {key.public_key_multibase}  created {key.created:%Y-%m-%d}  {state}")
+        print(f"  {registry.urls.key_id(key.id)}")
+    return 0
+
+
+def _cmd_keys_retire(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    at = _when(args.at, what="--at") or _now()
+    key = retire_key(registry.program, registry.root, args.key_id, at=at, reason=args.reason)
+    print(f"retired {key.id} from {format_datetime(at)}: proofs made later no longer verify")
+    return 0
+
+
+def _print_awards(plan: AwardPlan, root: Path) -> None:
+    for inp, why in plan.skipped:
+        where = f"{inp.where}: " if inp.where else ""
+        print(f"skipped {where}{inp.achievement} for {inp.name}: already awarded")
+    for awarded in plan.awarded:
+        print(f"awarded {awarded.cid}  {awarded.input.achievement}  {awarded.input.name}")
+        print(f"  file: {awarded.path.relative_to(root)}")
+        print(f"  url:  {awarded.url}")
+
+
+def _progress(done: int, total: int) -> None:
+    if total < 2 or not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr)
+    if done == total:
+        print(file=sys.stderr)
+
+
+def _cmd_award(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    now = _now()
+    issued_at = _when(args.issued_at, what="--issued-at") or now
+    if issued_at > now:
+        raise ConfigError("--issued-at lies in the future", hint="award on or before today")
+    if args.csv:
+        if args.achievement or args.name or args.email:
+            raise ConfigError("give either --csv FILE or ACHIEVEMENT --name --email, not both")
+        inputs = read_cohort_csv(Path(args.csv), default_issued_at=issued_at)
+        for inp in inputs:
+            if inp.issued_at > now:
+                raise ConfigError(f"{inp.where}: issued_at lies in the future")
+    else:
+        missing = [f for f in ("achievement", "name", "email") if not getattr(args, f)]
+        if missing:
+            raise ConfigError(
+                "missing " + ", ".join(missing),
+                hint="credstack award ACHIEVEMENT --name NAME --email EMAIL (or --csv FILE)",
+            )
+        inputs = [
+            AwardInput(
+                achievement=args.achievement,
+                name=args.name,
+                email=args.email,
+                issued_at=issued_at,
+                evidence=tuple(parse_evidence(e) for e in args.evidence),
+                result=args.result,
+            )
+        ]
+    key = _key(args, registry)
+    plan = plan_awards(
+        registry, inputs, key, signed_at=now, skip_already_held=bool(args.csv), progress=_progress
+    )
+    write_plan(plan)
+    _print_awards(plan, registry.root)
+    if args.csv:
+        print(f"{len(plan.awarded)} awarded, {len(plan.skipped)} skipped (already awarded)")
+    return 0
+
+
+def _print_report(report: VerificationReport) -> None:
+    marks = {"pass": "OK  ", "warn": "WARN", "fail": "FAIL", "skip": "SKIP"}
+    print(f"{report.target}: {report.verdict}")
+    for check in report.checks:
+        print(f"  {marks[check.outcome]} {check.label}: {check.message}")
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    root = _root(args)
+    registry = (
+        Registry(root) if (root / "mkdocs.yml").exists() and (root / "program").is_dir() else None
+    )
+    did_docs = [read_target_json(Path(p)) for p in args.did_document]
+    lists = [read_target_json(Path(p)) for p in args.status_list]
+    now = _now()
+    at = _when(args.at, what="--at") or now
+    verifier = registry_verifier(
+        registry, at=at, now=max(at, now), did_documents=did_docs, status_lists=lists
+    )
+    reports = []
+    for target in args.targets:
+        for path in collect_targets(Path(target)):
+            try:
+                doc = read_target(path)
+            except CredstackError as e:
+                report = VerificationReport(target=str(path), credential_id=None)
+                report.checks.append(Check("format", "fail", e.message))
+                report.status, report.verdict = "invalid", f"Not verified: {e.message}"
+            else:
+                report = verifier.verify(doc, str(path))
+            reports.append(report)
+    if args.json:
+        print(
+            json.dumps(
+                [r.to_json() for r in reports] if len(reports) != 1 else reports[0].to_json(),
+                indent=2,
+            )
+        )
+    else:
+        for report in reports:
+            _print_report(report)
+        if len(reports) > 1:
+            counts: dict[str, int] = {}
+            for r in reports:
+                counts[r.status] = counts.get(r.status, 0) + 1
+            print(
+                f"{len(reports)} credentials: "
+                + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            )
+    return 0 if reports and all(r.ok for r in reports) else 1
+
+
+def _cmd_status(event: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        registry = _registry(args)
+        key = _key(args, registry)
+        change = change_status(
+            registry, args.credential, event, key=key, when=_now(), reason=args.reason
+        )
+        print(f"{event} {change.view.cid} ({change.view.achievement_id}, {change.view.name})")
+        if change.event.reason:
+            print(f"  reason: {change.event.reason}")
+        print("  status list re-signed and status log updated; commit issued/")
+        return 0
+
+    return handler
+
+
+def _cmd_renew(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    key = _key(args, registry)
+    now = _now()
+    plan = renew(
+        registry,
+        args.credential,
+        key=key,
+        now=now,
+        issued_at=_when(args.issued_at, what="--issued-at") or now,
+        result=args.result,
+    )
+    _print_awards(plan, registry.root)
+    print(f"  renews {args.credential}")
+    return 0
+
+
+def _cmd_reissue(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    key = _key(args, registry)
+    plan = reissue(
+        registry,
+        args.credential,
+        key=key,
+        now=_now(),
+        name=args.name,
+        evidence=tuple(parse_evidence(e) for e in args.evidence) if args.evidence else None,
+        result=args.result,
+    )
+    _print_awards(plan, registry.root)
+    print(f"  {args.credential} revoked: superseded by {plan.awarded[0].cid}")
+    return 0
+
+
+def _cmd_expiring(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    at = _when(args.at, what="--at") or _now()
+    rows = expiring(registry, at=at, within=_duration(args.within))
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["credential", "name", "achievement", "valid_until", "url", "recipient"])
+        for v in rows:
+            writer.writerow(
+                [v.cid, v.name, v.achievement_id, format_datetime(v.valid_until), v.id, v.recipient]
+            )
+        return 0
+    if not rows:
+        print(f"no credential expires within {args.within}")
+    for v in rows:
+        print(f"{v.valid_until:%Y-%m-%d}  {v.cid}  {v.achievement_id}  {v.name}")
+    return 0
+
+
+def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
+    keys = sub.add_parser("keys", help="create, list and retire the issuer's signing keys")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
+    ksub.required = True
+    p = ksub.add_parser("create", help="make an Ed25519 key; publish its public key")
+    p.add_argument("--id", help="key id (default key-YYYY-MM-DD)")
+    p.add_argument("--key-dir", help="where to store the secret (default ~/.config/credstack/keys)")
+    p.add_argument(
+        "--print",
+        action="store_true",
+        help="print the secret once (for a CI secret) instead of storing it",
+    )
+    p.set_defaults(handler=_cmd_keys_create)
+    p = ksub.add_parser("list", help="list the issuer's keys")
+    p.set_defaults(handler=_cmd_keys_list)
+    p = ksub.add_parser("retire", help="stop a key: proofs made after --at no longer verify")
+    p.add_argument("key_id", metavar="KEY")
+    p.add_argument("--at", help="retirement date (default now)")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=_cmd_keys_retire)
+
+    p = sub.add_parser("award", help="award a credential (or a cohort with --csv)")
+    p.add_argument("achievement", nargs="?", metavar="ACHIEVEMENT")
+    p.add_argument("--name", help="the recipient's display name")
+    p.add_argument("--email", help="the recipient's email (stored only as a salted hash)")
+    p.add_argument("--evidence", action="append", default=[], metavar="[TITLE=]URL")
+    p.add_argument("--result", help="the assessment result (on the achievement's scale)")
+    p.add_argument("--issued-at", help="award date (default now)")
+    p.add_argument("--csv", help="cohort CSV: " + ", ".join(CSV_COLUMNS))
+    p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+    p.set_defaults(handler=_cmd_award)
+
+    p = sub.add_parser("verify", help="verify credentials offline (JSON, baked PNG/SVG, folders)")
+    p.add_argument("targets", nargs="+", metavar="TARGET")
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.add_argument("--at", help="verify as of this date (default now)")
+    p.add_argument("--did-document", action="append", default=[], metavar="FILE")
+    p.add_argument("--status-list", action="append", default=[], metavar="FILE")
+    p.set_defaults(handler=_cmd_verify)
+
+    for name, event, needs_reason in (
+        ("revoke", "revoked", True),
+        ("suspend", "suspended", True),
+        ("reinstate", "reinstated", False),
+    ):
+        p = sub.add_parser(name, help=f"{name} a credential (re-signs the status list)")
+        p.add_argument("credential", metavar="ID")
+        p.add_argument("--reason", required=needs_reason)
+        p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+        p.set_defaults(handler=_cmd_status(event))
+
+    p = sub.add_parser("renew", help="issue a fresh credential for the same recipient")
+    p.add_argument("credential", metavar="ID")
+    p.add_argument("--issued-at")
+    p.add_argument("--result")
+    p.add_argument("--key")
+    p.set_defaults(handler=_cmd_renew)
+
+    p = sub.add_parser("reissue", help="issue a corrected credential; revoke the old one")
+    p.add_argument("credential", metavar="ID")
+    p.add_argument("--name", help="corrected display name")
+    p.add_argument("--evidence", action="append", default=[], metavar="[TITLE=]URL")
+    p.add_argument("--result")
+    p.add_argument("--key")
+    p.set_defaults(handler=_cmd_reissue)
+
+    p = sub.add_parser("expiring", help="list credentials that expire soon")
+    p.add_argument("--within", default="60d", help="e.g. 60d, 8w, 3m (default 60d)")
+    p.add_argument("--at")
+    p.add_argument("--csv", action="store_true", help="CSV for a reminder mail merge")
+    p.set_defaults(handler=_cmd_expiring)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,6 @@ class SigningKeyError(CredstackError):
     """A signing key is missing, malformed, unsafe to use or unknown to the issuer."""
 
 
-
 class CanonicalizationError(CredstackError):
     """JSON-LD processing would lose or rewrite data (safe mode), or a context is not shipped."""
 
@@ -68,3 +67,7 @@ class RegistryError(CredstackError):
 
 class CheckError(CredstackError):
     """The merge gate found problems."""
+
+
+class ResolutionError(CredstackError):
+    """The issuer's key could not be found: unknown DID, verification method or key format."""

@@ -1,0 +1,389 @@
+"""Open Badges 3.0 ``OpenBadgeCredential`` documents: built from the program, read back as views.
+
+Pure data: no signing (``credstack.crypto``), no files (``credstack.registry``). The shapes follow
+OB 3.0.3 and the notes in NOTES.md: multi-valued properties are arrays, ``Image.type`` and
+``IdentityObject.type`` are strings, no nulls, no empty arrays.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from credstack.errors import CredentialError
+from credstack.model.program import Achievement, Program
+from credstack.model.status import (
+    companion_list_url,
+    format_datetime,
+    parse_datetime,
+    status_entry,
+)
+from credstack.model.urls import SiteUrls
+
+CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    # Needed because credentialSchema uses 1EdTechJsonSchemaValidator2019 (NOTES: without it
+    # strict verifiers fail with "relative @type reference").
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+]
+OB_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+RECIPIENT_URN = "urn:credstack:recipient:"
+EMAIL_RE = re.compile(
+    r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_email(email: str) -> str:
+    """The email as credstack hashes it: trimmed, NFC, lower case; CredentialError if malformed."""
+    value = unicodedata.normalize("NFC", (email or "").strip()).lower()
+    if not EMAIL_RE.match(value) or len(value) > 254:
+        raise CredentialError(
+            f"{email!r} is not a valid email address",
+            hint="give the recipient's address as name@domain.tld",
+        )
+    return value
+
+
+def email_hash(email: str, salt: str) -> str:
+    """OB 3.0 IdentityObject hash: 'sha256$' + hex(sha256(email + salt))."""
+    return "sha256$" + hashlib.sha256((email + salt).encode("utf-8")).hexdigest()
+
+
+def recipient_id(issuer_id: str, email: str) -> str:
+    """A stable, opaque identifier for one recipient of one issuer (no plain email in it)."""
+    digest = hashlib.sha256(f"credstack-recipient\x00{issuer_id}\x00{email}".encode()).hexdigest()
+    return RECIPIENT_URN + digest[:32]
+
+
+def clean_text(value: str, what: str) -> str:
+    """Trim text that goes into a credential; refuse control characters other than newlines."""
+    text = unicodedata.normalize("NFC", value).strip()
+    if _CONTROL.search(text):
+        raise CredentialError(
+            f"{what} contains a control character",
+            hint="remove invisible control characters from the text",
+        )
+    if not text:
+        raise CredentialError(f"{what} is empty")
+    return text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    url: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class AwardRequest:
+    """Everything that goes into one credential besides the program."""
+
+    cid: str
+    achievement: str
+    name: str
+    email: str | None  # normalized plain email: hashed here, never stored
+    salt: str
+    issued_at: datetime
+    evidence: tuple[Evidence, ...] = ()
+    result: str | None = None
+    status_index: int | None = None
+    status_list_number: int = 1
+    #: (identityHash, salt, recipient id) copied from an earlier credential (renew, reissue):
+    #: the registry never knows the plain email after the first award.
+    identity: tuple[str, str, str] | None = None
+
+
+def _image(url: str, caption: str) -> dict:
+    return {"id": url, "type": "Image", "caption": caption}
+
+
+def issuer_profile(program: Program) -> dict:
+    """The issuer's OB 3.0 Profile, as embedded in credentials and published at issuer.json."""
+    urls = SiteUrls(program.site_url)
+    issuer = program.issuer
+    profile: dict[str, Any] = {
+        "id": urls.issuer_id,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.url,
+        "description": issuer.description,
+    }
+    if issuer.logo:
+        logo = issuer.logo if "://" in issuer.logo else urls.site + issuer.logo.lstrip("/")
+        profile["image"] = _image(logo, f"{issuer.name} logo")
+    return profile
+
+
+def result_description_id(program: Program, achievement: Achievement) -> str:
+    return SiteUrls(program.site_url).achievement(achievement.id) + "#result"
+
+
+def achievement_json(program: Program, achievement: Achievement) -> dict:
+    """The OB 3.0 Achievement for ``achievement``, with criteria, alignments and image."""
+    urls = SiteUrls(program.site_url)
+    doc: dict[str, Any] = {
+        "id": urls.achievement(achievement.id),
+        "type": ["Achievement"],
+        "achievementType": achievement.achievement_type,
+        "name": achievement.name,
+        "description": achievement.description,
+        "criteria": {
+            "id": urls.achievement(achievement.id) + "#criteria",
+            "narrative": achievement.criteria,
+        },
+        "image": _image(urls.achievement_image(achievement.id), f"{achievement.name} badge"),
+        "creator": {"id": urls.issuer_id, "type": ["Profile"], "name": program.issuer.name},
+        "humanCode": achievement.id,
+        "tag": [achievement.level],
+    }
+    alignments = []
+    for comp_id in achievement.competencies:
+        comp = program.competencies.get(comp_id)
+        if comp is None:
+            raise CredentialError(
+                f"achievement {achievement.id!r} names unknown competency {comp_id!r}"
+            )
+        alignments.append(
+            {
+                "type": ["Alignment"],
+                "targetName": comp.name,
+                "targetDescription": comp.description,
+                "targetUrl": urls.competency(comp.id),
+                "targetType": "ceasn:Competency",
+                "targetFramework": program.issuer.name,
+                "targetCode": comp.id,
+            }
+        )
+    if alignments:
+        doc["alignment"] = alignments
+    assessment = achievement.assessment
+    if assessment is not None:
+        rd: dict[str, Any] = {
+            "id": result_description_id(program, achievement),
+            "type": ["ResultDescription"],
+            "name": f"{assessment.method.replace('-', ' ').capitalize()}: {assessment.assesses}",
+            "resultType": "PerformanceLevel" if assessment.result_scale else "Status",
+        }
+        if assessment.result_scale:
+            rd["allowedValue"] = list(assessment.result_scale)
+        else:
+            rd["allowedValue"] = ["Completed"]
+        doc["resultDescription"] = [rd]
+    return doc
+
+
+def build_credential(program: Program, request: AwardRequest) -> dict:
+    """The unsigned OpenBadgeCredential for ``request``; raises CredentialError on bad input."""
+    urls = SiteUrls(program.site_url)
+    achievement = program.achievements.get(request.achievement)
+    if achievement is None:
+        raise CredentialError(f"unknown achievement {request.achievement!r}")
+    name = clean_text(request.name, "the recipient's name")
+    if request.identity is not None:
+        hashed, salt, recipient = request.identity
+    elif request.email is not None:
+        email = normalize_email(request.email)
+        hashed, salt = email_hash(email, request.salt), request.salt
+        recipient = recipient_id(urls.issuer_id, email)
+    else:
+        raise CredentialError("an award needs the recipient's email")
+    subject: dict[str, Any] = {
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": hashed,
+                "salt": salt,
+            },
+            {
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": False,
+                "identityHash": name,
+            },
+            {
+                "type": "IdentityObject",
+                "identityType": "systemId",
+                "hashed": False,
+                "identityHash": recipient,
+            },
+        ],
+        "achievement": achievement_json(program, achievement),
+    }
+    if request.result is not None:
+        scale = achievement.assessment.result_scale if achievement.assessment else ()
+        value = clean_text(request.result, "the result")
+        if scale and value not in scale:
+            raise CredentialError(
+                f"result {value!r} is not on the scale of {achievement.id!r}",
+                hint="use one of: " + ", ".join(scale),
+            )
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": result_description_id(program, achievement),
+                "value": value,
+            }
+        ]
+    credential: dict[str, Any] = {
+        "@context": list(CONTEXTS),
+        "id": urls.credential(request.cid),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": achievement.name,
+        "description": f"{name} holds the {achievement.name} credential of {program.issuer.name}.",
+        "issuer": issuer_profile(program),
+        "validFrom": format_datetime(request.issued_at),
+        "awardedDate": format_datetime(request.issued_at),
+        "credentialSubject": subject,
+        "credentialSchema": [{"id": OB_SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
+    }
+    if achievement.validity_months:
+        credential["validUntil"] = format_datetime(
+            add_months(request.issued_at, achievement.validity_months)
+        )
+    if request.evidence:
+        credential["evidence"] = [
+            {
+                k: v
+                for k, v in {
+                    "id": e.url,
+                    "type": ["Evidence"],
+                    "name": e.name,
+                    "description": e.description,
+                }.items()
+                if v is not None
+            }
+            for e in request.evidence
+        ]
+    if request.status_index is not None:
+        # One status entry (OB 3.0 schema: credentialStatus is a single object); the
+        # suspension list with the same index is its companion (see companion_list_url).
+        credential["credentialStatus"] = status_entry(
+            list_url=urls.status_list("revocation", request.status_list_number),
+            purpose="revocation",
+            index=request.status_index,
+        )
+    return credential
+
+
+def add_months(when: datetime, months: int) -> datetime:
+    """``when`` plus whole calendar months, clamped to the last day of the target month."""
+    month0 = when.month - 1 + months
+    year, month = when.year + month0 // 12, month0 % 12 + 1
+    day = min(when.day, calendar.monthrange(year, month)[1])
+    return when.replace(year=year, month=month, day=day)
+
+
+@dataclass(frozen=True)
+class StatusRef:
+    purpose: str
+    list_url: str
+    index: int
+    implied: bool = False  # a companion list not named in the credential itself
+
+
+@dataclass(frozen=True)
+class CredentialView:
+    """What the registry needs to know about an issued credential, read from its JSON."""
+
+    id: str  # the credential's URL id
+    cid: str  # short id (the folder/file name)
+    achievement_url: str
+    achievement_type: str
+    name: str  # display name of the recipient
+    recipient: str | None  # stable recipient id
+    issuer_id: str
+    valid_from: datetime
+    valid_until: datetime | None
+    evidence: tuple[Evidence, ...] = ()
+    result: str | None = None
+    statuses: tuple[StatusRef, ...] = ()
+    verification_method: str | None = None
+    proof_created: datetime | None = None
+    salt: str | None = None
+    email_hash: str | None = None
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def achievement_id(self) -> str:
+        """The achievement's short id (last path segment of its URL)."""
+        return self.achievement_url.rstrip("/").rsplit("/", 1)[-1]
+
+    def status(self, purpose: str) -> StatusRef | None:
+        return next((s for s in self.statuses if s.purpose == purpose), None)
+
+    @classmethod
+    def from_json(cls, doc: Any, cid: str | None = None) -> CredentialView:
+        """Read the fields credstack relies on; raises CredentialError naming the missing one."""
+        if not isinstance(doc, dict):
+            raise CredentialError("a credential must be a JSON object")
+        try:
+            subject = doc["credentialSubject"]
+            achievement = subject["achievement"]
+            identifiers = subject.get("identifier") or []
+            by_type = {i.get("identityType"): i for i in identifiers if isinstance(i, dict)}
+            issuer = doc["issuer"]
+            issuer_id = issuer["id"] if isinstance(issuer, dict) else issuer
+            evidence = tuple(
+                Evidence(e["id"], e.get("name", e["id"]), e.get("description"))
+                for e in _as_list(doc.get("evidence"))
+                if isinstance(e, dict) and "id" in e
+            )
+            results = [r for r in _as_list(subject.get("result")) if isinstance(r, dict)]
+            statuses = tuple(
+                StatusRef(s["statusPurpose"], s["statusListCredential"], int(s["statusListIndex"]))
+                for s in _as_list(doc.get("credentialStatus"))
+                if isinstance(s, dict) and s.get("type") == "BitstringStatusListEntry"
+            )
+            purposes = {s.purpose for s in statuses}
+            for ref in statuses:
+                companion = companion_list_url(ref.list_url, "suspension")
+                if ref.purpose == "revocation" and companion and "suspension" not in purposes:
+                    statuses += (StatusRef("suspension", companion, ref.index, implied=True),)
+            proofs = [p for p in _as_list(doc.get("proof")) if isinstance(p, dict)]
+            proof = proofs[0] if len(proofs) == 1 else {}
+            doc_id = doc["id"]
+            name = by_type.get("name", {}).get("identityHash") or achievement.get("name", "")
+            email = by_type.get("emailAddress", {})
+            return cls(
+                id=doc_id,
+                cid=cid or doc_id.rstrip("/").rsplit("/", 1)[-1],
+                achievement_url=achievement["id"],
+                achievement_type=achievement.get("achievementType", ""),
+                name=name,
+                recipient=by_type.get("systemId", {}).get("identityHash"),
+                issuer_id=issuer_id,
+                valid_from=parse_datetime(doc["validFrom"]),
+                valid_until=parse_datetime(doc["validUntil"]) if doc.get("validUntil") else None,
+                evidence=evidence,
+                result=results[0].get("value") if results else None,
+                statuses=statuses,
+                verification_method=proof.get("verificationMethod"),
+                proof_created=parse_datetime(proof["created"]) if proof.get("created") else None,
+                salt=email.get("salt"),
+                email_hash=email.get("identityHash"),
+                raw=doc,
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise CredentialError(
+                f"the credential is missing or has a malformed field ({e})",
+                hint="is this an OpenBadgeCredential written by credstack?",
+            ) from e
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,394 @@
+"""Award credentials: check the program's stacking rules, build, sign and write atomically.
+
+Every award in one call (a single award or a whole cohort) is checked first, against the
+registry plus the awards earlier in the same batch; if anything is refused, nothing is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from credstack.crypto.proof import create_proof
+from credstack.errors import AwardError, CredentialError, CredstackError
+from credstack.model.credential import (
+    AwardRequest,
+    CredentialView,
+    Evidence,
+    build_credential,
+    normalize_email,
+    recipient_id,
+)
+from credstack.model.schema import schema_errors
+from credstack.model.status import (
+    Bitstring,
+    list_credential,
+    parse_datetime,
+)
+from credstack.registry.files import Transaction
+from credstack.registry.keys import LoadedKey
+from credstack.registry.registry import LIST_SIZE, Registry
+
+CSV_COLUMNS = ("name", "email", "achievement", "result", "evidence", "issued_at")
+REQUIRED_CSV_COLUMNS = ("name", "email", "achievement")
+
+
+@dataclass(frozen=True)
+class AwardInput:
+    """One award as asked for (CLI flags or a CSV row)."""
+
+    achievement: str
+    name: str
+    email: str | None
+    issued_at: datetime
+    evidence: tuple[Evidence, ...] = ()
+    result: str | None = None
+    renews: str | None = None  # cid of the credential this one renews or corrects
+    where: str = ""  # "cohort.csv:7" for CSV rows
+    #: (identityHash, salt, recipient id) of an earlier credential, when renewing or correcting
+    identity: tuple[str, str, str] | None = None
+
+    def recipient(self, issuer_id: str) -> str:
+        """The stable recipient id; raises CredentialError for a malformed email."""
+        if self.identity is not None:
+            return self.identity[2]
+        return recipient_id(issuer_id, normalize_email(self.email or ""))
+
+
+@dataclass(frozen=True)
+class Awarded:
+    cid: str
+    path: Path
+    url: str
+    credential: dict
+    input: AwardInput
+
+
+@dataclass
+class AwardPlan:
+    """The checked, signed result of an award call, ready to write."""
+
+    awarded: list[Awarded] = field(default_factory=list)
+    skipped: list[tuple[AwardInput, str]] = field(default_factory=list)
+    status_lists: dict[Path, dict] = field(default_factory=dict)
+
+
+def parse_evidence(text: str) -> Evidence:
+    """``URL`` or ``Title=URL`` -> Evidence; raises AwardError unless the URL is http(s)."""
+    title, url = None, text.strip()
+    if "=" in text and not text.strip().lower().startswith(("http://", "https://")):
+        title, url = (s.strip() for s in text.split("=", 1))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise AwardError(
+            f"evidence {url!r} is not an http(s) URL",
+            hint="give evidence as https://… or 'Title=https://…'",
+        )
+    return Evidence(url=url, name=title or (parts.netloc + parts.path).rstrip("/"))
+
+
+def new_cid(issued_at: datetime, salt: str, achievement: str, recipient: str) -> str:
+    """A short, unguessable, permanent credential id like '2026-k3j5x9q2mf'."""
+    digest = hashlib.sha256(f"{salt}\x00{achievement}\x00{recipient}".encode()).digest()
+    return f"{issued_at:%Y}-" + base64.b32encode(digest).decode("ascii")[:10].lower()
+
+
+class _Ledger:
+    """Holdings as of a date: the registry's credentials plus those planned in this call."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.planned: list[CredentialView] = []
+        self.superseded: set[str] = set()
+
+    def in_force(self, recipient: str, at: datetime) -> dict[str, list[CredentialView]]:
+        held = {k: list(v) for k, v in self.registry.holdings(recipient, at).items()}
+        for view in self.planned:
+            if (
+                view.recipient == recipient
+                and view.valid_from <= at
+                and (view.valid_until is None or view.valid_until > at)
+            ):
+                held.setdefault(view.achievement_id, []).append(view)
+        for aid in list(held):
+            held[aid] = [v for v in held[aid] if v.cid not in self.superseded]
+            if not held[aid]:
+                del held[aid]
+        return held
+
+
+def check_rules(registry: Registry, ledger: _Ledger, inp: AwardInput) -> list[str]:
+    """Every reason the program refuses this award (empty list = allowed)."""
+    program = registry.program
+    reasons: list[str] = []
+    achievement = program.achievements.get(inp.achievement)
+    if achievement is None:
+        known = ", ".join(sorted(program.achievements))
+        return [f"unknown achievement {inp.achievement!r} (known: {known})"]
+    try:
+        recipient = inp.recipient(registry.urls.issuer_id)
+    except CredentialError as e:
+        return [e.message]
+    held = ledger.in_force(recipient, inp.issued_at)
+    if inp.achievement in held and inp.renews is None:
+        cids = ", ".join(v.cid for v in held[inp.achievement])
+        reasons.append(
+            f"the recipient already holds {inp.achievement} ({cids}); use `credstack renew` "
+            "to issue a fresh one"
+        )
+    missing_pre = [p for p in achievement.prerequisites if p not in held]
+    if missing_pre:
+        reasons.append(
+            f"{inp.achievement} requires {', '.join(missing_pre)}, which the recipient does not "
+            f"hold in force on {inp.issued_at:%Y-%m-%d}"
+        )
+    if achievement.level == "certification":
+        pathway = program.pathway_for(achievement.id)
+        if pathway is None:
+            reasons.append(f"no pathway leads to {achievement.id}")
+        else:
+            for group in pathway.missing(set(held)):
+                have = [a for a in group.achievements if a in held]
+                reasons.append(
+                    f"{achievement.id} requires {group.describe()}; the recipient holds "
+                    f"{len(have)} of them ({', '.join(have) or 'none'})"
+                )
+            if inp.result is None:
+                reasons.append(
+                    f"{achievement.id} needs the capstone result ({pathway.capstone.assesses}); "
+                    "pass --result"
+                )
+    if inp.result is not None and achievement.assessment and achievement.assessment.result_scale:
+        if inp.result not in achievement.assessment.result_scale:
+            reasons.append(
+                f"result {inp.result!r} is not on the scale "
+                f"({', '.join(achievement.assessment.result_scale)})"
+            )
+    return reasons
+
+
+def component_evidence(
+    registry: Registry, ledger: _Ledger, inp: AwardInput
+) -> tuple[Evidence, ...]:
+    """For a certification: the component credentials it stands on, as evidence URLs."""
+    program = registry.program
+    pathway = program.pathway_for(inp.achievement)
+    if pathway is None:
+        return ()
+    recipient = inp.recipient(registry.urls.issuer_id)
+    held = ledger.in_force(recipient, inp.issued_at)
+    out = []
+    for aid in pathway.components():
+        for view in sorted(held.get(aid, []), key=lambda v: v.valid_from)[-1:]:
+            name = program.achievements[aid].name
+            out.append(Evidence(url=view.id, name=f"Component credential: {name}"))
+    return tuple(out)
+
+
+def plan_awards(
+    registry: Registry,
+    inputs: Iterable[AwardInput],
+    key: LoadedKey,
+    *,
+    signed_at: datetime,
+    salt_factory: Callable[[], str] = lambda: secrets.token_hex(16),
+    skip_already_held: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> AwardPlan:
+    """Check, build and sign every award; raise AwardError listing every refusal.
+
+    With ``skip_already_held`` (cohort re-runs), an award the recipient already holds in force
+    is skipped and reported instead of refused.
+    """
+    plan = AwardPlan()
+    ledger = _Ledger(registry)
+    errors: list[str] = []
+    number, index = registry.next_status_index()
+    inputs = list(inputs)
+    for position, inp in enumerate(inputs, 1):
+        if progress is not None:
+            progress(position, len(inputs))
+        if not key.issuer_key.usable_at(signed_at):
+            raise AwardError(
+                f"the signing key {key.issuer_key.id} is retired or not yet valid",
+                hint="create a new key with `credstack keys create`",
+            )
+        reasons = check_rules(registry, ledger, inp)
+        if skip_already_held and reasons and reasons[0].startswith("the recipient already holds"):
+            plan.skipped.append((inp, reasons[0]))
+            continue
+        if reasons:
+            where = f"{inp.where}: " if inp.where else ""
+            errors.extend(f"{where}{r}" for r in reasons)
+            continue
+        evidence = inp.evidence
+        if registry.program.achievements[inp.achievement].level == "certification":
+            evidence = component_evidence(registry, ledger, inp) + evidence
+        email = normalize_email(inp.email) if inp.identity is None else None
+        recipient = inp.recipient(registry.urls.issuer_id)
+        salt = salt_factory()
+        cid = new_cid(inp.issued_at, salt, inp.achievement, recipient)
+        if cid in registry.credentials or any(a.cid == cid for a in plan.awarded):
+            raise AwardError(f"credential id {cid} collides; try again")  # pragma: no cover
+        request = AwardRequest(
+            cid=cid,
+            achievement=inp.achievement,
+            name=inp.name,
+            email=email,
+            salt=salt,
+            issued_at=inp.issued_at,
+            evidence=evidence,
+            result=inp.result,
+            status_index=index,
+            status_list_number=number,
+            identity=inp.identity,
+        )
+        try:
+            unsigned = build_credential(registry.program, request)
+            signed = create_proof(
+                unsigned,
+                key.signing_key,
+                verification_method=key.verification_method,
+                created=signed_at,
+            )
+        except CredstackError as e:
+            errors.append(f"{inp.where + ': ' if inp.where else ''}{e.message}")
+            continue
+        problems = schema_errors(signed)
+        if problems:  # a bug in credstack, never the user's input: fail loudly
+            raise AwardError(
+                "the credential does not match the OB 3.0 schema: " + "; ".join(problems)
+            )
+        view = CredentialView.from_json(signed, cid=cid)
+        ledger.planned.append(view)
+        if inp.renews:
+            ledger.superseded.add(inp.renews)
+        plan.awarded.append(
+            Awarded(cid, registry.credential_path(cid), registry.urls.credential(cid), signed, inp)
+        )
+        index += 1
+        if index >= LIST_SIZE:
+            number, index = number + 1, 0
+    if errors:
+        raise AwardError(
+            f"{len(errors)} award(s) refused; nothing was written:\n  " + "\n  ".join(errors),
+            hint="fix the rows above and run the same command again",
+        )
+    plan.status_lists = missing_status_lists(registry, plan, key, signed_at)
+    return plan
+
+
+def missing_status_lists(
+    registry: Registry, plan: AwardPlan, key: LoadedKey, signed_at: datetime
+) -> dict[Path, dict]:
+    """Signed, empty status lists for every list an award points at that does not exist yet."""
+    out: dict[Path, dict] = {}
+    for awarded in plan.awarded:
+        for ref in CredentialView.from_json(awarded.credential).statuses:
+            url, purpose = ref.list_url, ref.purpose
+            number = int(url.rsplit("-", 1)[-1].removesuffix(".json"))
+            path = registry.status_list_path(purpose, number)
+            if url in registry.status_lists or path in out:
+                continue
+            unsigned = list_credential(
+                list_url=url,
+                issuer_id=registry.urls.issuer_id,
+                purpose=purpose,
+                bitstring=Bitstring.empty(LIST_SIZE),
+                valid_from=signed_at,
+            )
+            out[path] = create_proof(
+                unsigned,
+                key.signing_key,
+                verification_method=key.verification_method,
+                created=signed_at,
+            )
+    return out
+
+
+def write_plan(plan: AwardPlan, extra: Callable[[Transaction], None] | None = None) -> None:
+    """Write every credential and new status list of ``plan`` in one transaction."""
+    with Transaction() as tx:
+        for awarded in plan.awarded:
+            if awarded.path.exists():
+                raise AwardError(f"{awarded.path} already exists")  # pragma: no cover
+            tx.write_json(awarded.path, awarded.credential)
+        for path, doc in plan.status_lists.items():
+            tx.write_json(path, doc)
+        if extra is not None:
+            extra(tx)
+
+
+def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInput]:
+    """Parse a cohort CSV; raises AwardError listing every bad row with its line number."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError as e:
+        raise AwardError(f"cannot read {path}: {e.strerror}") from e
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in columns]
+    unknown = [c for c in columns if c not in CSV_COLUMNS]
+    if missing or unknown:
+        raise AwardError(
+            f"{path}:1: "
+            + "; ".join(
+                ([f"missing column(s) {', '.join(missing)}"] if missing else [])
+                + ([f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
+            ),
+            hint="columns: " + ", ".join(CSV_COLUMNS) + " (the first three are required)",
+        )
+    reader.fieldnames = columns
+    inputs, errors, seen = [], [], {}
+    for row in reader:
+        line = reader.line_num
+        where = f"{path.name}:{line}"
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        try:
+            for column in REQUIRED_CSV_COLUMNS:
+                if not row.get(column):
+                    raise AwardError(f"{column} is empty")
+            email = normalize_email(row["email"])
+            evidence = tuple(parse_evidence(e) for e in row.get("evidence", "").split())
+            issued_at = default_issued_at
+            if row.get("issued_at"):
+                try:
+                    issued_at = parse_datetime(
+                        row["issued_at"]
+                        if "T" in row["issued_at"]
+                        else row["issued_at"] + "T00:00:00Z"
+                    )
+                except ValueError as e:
+                    raise AwardError(f"issued_at {row['issued_at']!r} is not a date") from e
+            dup = (email, row["achievement"])
+            if dup in seen:
+                raise AwardError(f"same recipient and achievement as line {seen[dup]}")
+            seen[dup] = line
+            inputs.append(
+                AwardInput(
+                    achievement=row["achievement"],
+                    name=row["name"],
+                    email=email,
+                    issued_at=issued_at,
+                    evidence=evidence,
+                    result=row.get("result") or None,
+                    where=where,
+                )
+            )
+        except CredstackError as e:
+            errors.append(f"{where}: {e.message}")
+    if errors:
+        raise AwardError(
+            f"{len(errors)} bad row(s) in {path.name}; nothing was written:\n  "
+            + "\n  ".join(errors),
+            hint="fix these rows and run the same command again",
+        )
+    return inputs

@@ -1,0 +1,246 @@
+"""Status changes: revoke, suspend, reinstate; and the links made by renew and reissue.
+
+Nothing is rewritten: a status change flips a bit in the signed status list, re-signs that list
+and appends an event to ``issued/status-log.yml``, in one transaction.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import yaml
+
+from credstack.crypto.proof import create_proof
+from credstack.errors import AwardError, StatusError
+from credstack.model.credential import CredentialView
+from credstack.model.status import Bitstring
+from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
+from credstack.registry.files import Transaction
+from credstack.registry.keys import LoadedKey
+from credstack.registry.registry import STATUS_LOG, Registry, StatusEvent
+
+LOG_HEADER = (
+    "# Status log of this registry, written by credstack (revoke, suspend, reinstate, renew,\n"
+    "# reissue). Each event is also reflected in the signed status lists under issued/status/.\n"
+)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    view: CredentialView
+    event: StatusEvent
+
+
+def log_text(events: list[StatusEvent]) -> str:
+    """The status log file for ``events`` (oldest first)."""
+    body = yaml.safe_dump(
+        {"events": [e.to_json() for e in events]}, sort_keys=False, allow_unicode=True, width=100
+    )
+    return LOG_HEADER + body
+
+
+def resign_list(
+    registry: Registry, doc: dict, key: LoadedKey, when: datetime, bits: Bitstring
+) -> dict:
+    """A copy of status list ``doc`` with ``bits`` and a fresh proof."""
+    unsigned = copy.deepcopy(doc)
+    unsigned.pop("proof", None)
+    unsigned["credentialSubject"]["encodedList"] = bits.encode()
+    return create_proof(
+        unsigned, key.signing_key, verification_method=key.verification_method, created=when
+    )
+
+
+def stage_status(
+    registry: Registry,
+    tx: Transaction,
+    changes: list[tuple[str, str, bool]],
+    key: LoadedKey,
+    when: datetime,
+) -> None:
+    """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each."""
+    lists: dict[str, Bitstring] = {}
+    for cid, purpose, value in changes:
+        view = registry.get(cid)
+        ref = view.status(purpose)
+        if ref is None:
+            raise StatusError(
+                f"credential {cid} carries no {purpose} status entry",
+                hint="credentials issued without status information cannot change status; "
+                "reissue it",
+            )
+        doc = registry.status_lists.get(ref.list_url)
+        if doc is None:
+            raise StatusError(f"the status list {ref.list_url} is missing from issued/status/")
+        bits = lists.get(ref.list_url) or Bitstring.decode(doc["credentialSubject"]["encodedList"])
+        bits.set(ref.index, value)
+        lists[ref.list_url] = bits
+    for url, bits in lists.items():
+        doc = registry.status_lists[url]
+        name = url.rsplit("/", 1)[-1]
+        tx.write_json(
+            registry.root / "issued" / "status" / name, resign_list(registry, doc, key, when, bits)
+        )
+
+
+def change_status(
+    registry: Registry,
+    cid: str,
+    event: str,
+    *,
+    key: LoadedKey,
+    when: datetime,
+    reason: str | None,
+    tx: Transaction | None = None,
+    replacement: str | None = None,
+) -> StatusChange:
+    """Revoke, suspend or reinstate ``cid``; raises StatusError when the change is not allowed.
+
+    With ``tx`` the writes are staged there (for reissue); otherwise written at once.
+    """
+    view = registry.get(cid)
+    current = registry.current_status(view.cid)
+    if event in ("revoked", "suspended") and not (reason or "").strip():
+        raise StatusError(f"a {event[:-1]} needs a reason", hint="pass --reason TEXT")
+    if current.revoked is not None:
+        raise StatusError(
+            f"{view.cid} was revoked on {current.revoked.date:%Y-%m-%d}; revocation is final",
+            hint="issue a new credential instead (`credstack award` or `credstack reissue`)",
+        )
+    if event == "suspended" and current.suspended is not None:
+        raise StatusError(f"{view.cid} is already suspended", hint="`credstack reinstate` it first")
+    if event == "reinstated" and current.suspended is None:
+        raise StatusError(
+            f"{view.cid} is not suspended",
+            hint="only a suspension can be lifted; revocation is final",
+        )
+    changes = {
+        "revoked": [(view.cid, "revocation", True)],
+        "suspended": [(view.cid, "suspension", True)],
+        "reinstated": [(view.cid, "suspension", False)],
+    }[event]
+    record = StatusEvent(
+        date=when,
+        credential=view.cid,
+        event=event,
+        reason=(reason or "").strip() or None,
+        replacement=replacement,
+    )
+    own = tx is None
+    tx = tx or Transaction()
+    stage_status(registry, tx, changes, key, when)
+    tx.write(registry.root / STATUS_LOG, log_text([*registry.log, record]))
+    if own:
+        tx.commit()
+    return StatusChange(view, record)
+
+
+def expiring(registry: Registry, *, at: datetime, within: timedelta) -> list[CredentialView]:
+    """Credentials in force at ``at`` whose validUntil falls within ``within``, soonest first."""
+    horizon = at + within
+    rows = [
+        v
+        for v in registry.credentials.values()
+        if v.valid_until is not None
+        and at < v.valid_until <= horizon
+        and registry.in_force(v, at)
+        and not registry.links(v.cid)["replaced_by"]
+    ]
+    return sorted(rows, key=lambda v: (v.valid_until, v.cid))
+
+
+def _successor_input(
+    view: CredentialView, *, issued_at: datetime, name: str | None, evidence, result, where: str
+) -> AwardInput:
+    if view.recipient is None or view.email_hash is None or view.salt is None:
+        raise AwardError(
+            f"{view.cid} carries no hashed recipient identity", hint="award a new credential"
+        )
+    own_evidence = tuple(e for e in view.evidence if not e.name.startswith("Component credential:"))
+    return AwardInput(
+        achievement=view.achievement_id,
+        name=name or view.name,
+        email=None,
+        issued_at=issued_at,
+        evidence=own_evidence if evidence is None else tuple(evidence),
+        result=result if result is not None else view.result,
+        renews=view.cid,
+        where=where,
+        identity=(view.email_hash, view.salt, view.recipient),
+    )
+
+
+def renew(
+    registry: Registry,
+    cid: str,
+    *,
+    key: LoadedKey,
+    now: datetime,
+    issued_at: datetime,
+    result: str | None = None,
+) -> AwardPlan:
+    """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
+
+    The award rules still apply (prerequisites and, for certifications, the pathway). Raises
+    AwardError or StatusError; writes nothing then.
+    """
+    view = registry.get(cid)
+    if registry.current_status(view.cid).revoked is not None:
+        raise StatusError(f"{view.cid} was revoked; it cannot be renewed", hint="award anew")
+    inp = _successor_input(
+        view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
+    )
+    plan = plan_awards(registry, [inp], key, signed_at=now)
+    new = plan.awarded[0].cid
+    events = [
+        *registry.log,
+        StatusEvent(date=now, credential=view.cid, event="renewed", replacement=new),
+    ]
+    write_plan(plan, lambda tx: tx.write(registry.root / STATUS_LOG, log_text(events)))
+    return plan
+
+
+def reissue(
+    registry: Registry,
+    cid: str,
+    *,
+    key: LoadedKey,
+    now: datetime,
+    name: str | None = None,
+    evidence=None,
+    result: str | None = None,
+) -> AwardPlan:
+    """Issue a corrected copy of ``cid`` (same award date) and revoke ``cid`` as superseded."""
+    view = registry.get(cid)
+    current = registry.current_status(view.cid)
+    if current.revoked is not None:
+        raise StatusError(f"{view.cid} was revoked; it cannot be reissued", hint="award anew")
+    inp = _successor_input(
+        view,
+        issued_at=view.valid_from,
+        name=name,
+        evidence=evidence,
+        result=result,
+        where=f"reissue {cid}",
+    )
+    # The corrected credential replaces the old one: the rule "already holds" does not apply,
+    # and the stacking rules are checked as of the original award date.
+    plan = plan_awards(registry, [inp], key, signed_at=now)
+    new = plan.awarded[0].cid
+
+    def extra(tx: Transaction) -> None:
+        change_status(
+            registry,
+            view.cid,
+            "revoked",
+            key=key,
+            when=now,
+            reason=f"superseded by {new}",
+            tx=tx,
+            replacement=new,
+        )
+
+    write_plan(plan, extra)
+    return plan

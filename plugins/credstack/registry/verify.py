@@ -1,0 +1,568 @@
+"""Offline verification of Open Badges 3.0 credentials, as a report of named checks.
+
+Order as in OB 3.0 §9 (Verification and Validation): format -> proof (issuer key, signature,
+key valid at proof time) -> status -> validity window -> (certifications) component credentials.
+A bad signature hides every other claim: the later checks are then not run.
+
+The same check ids and statuses are used by the in-browser verifier, so the CLI and the page
+agree: ``format``, ``signature``, ``issuer-key``, ``key-valid``, ``status``, ``validity``,
+``components``; statuses ``verified``, ``expired``, ``revoked``, ``suspended``, ``invalid``,
+``error``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from credstack.crypto.keys import decode_multikey_public, did_key_document
+from credstack.crypto.proof import ACCEPTED_SUITES, split_proof, verify_proof
+from credstack.errors import (
+    CanonicalizationError,
+    CredentialError,
+    CredstackError,
+    ProofError,
+    RegistryError,
+    ResolutionError,
+    StatusError,
+)
+from credstack.model.baking import extract
+from credstack.model.credential import CredentialView
+from credstack.model.schema import schema_errors
+from credstack.model.status import Bitstring, parse_datetime
+from credstack.registry.registry import Registry
+
+PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
+CLOCK_SKEW = timedelta(minutes=5)
+LABELS = {
+    "format": "Format",
+    "signature": "Signature",
+    "issuer-key": "Issuer key",
+    "key-valid": "Key valid when signed",
+    "status": "Revocation status",
+    "validity": "Validity period",
+    "components": "Component credentials",
+}
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    outcome: str  # pass | warn | fail | skip
+    message: str
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.id, self.id)
+
+
+@dataclass
+class VerificationReport:
+    """The result of verifying one credential: named checks, a status and a verdict sentence."""
+
+    target: str
+    credential_id: str | None
+    checks: list[Check] = field(default_factory=list)
+    status: str = "error"
+    verdict: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed (warnings and skips allowed)."""
+        return all(c.outcome != FAIL for c in self.checks)
+
+    def check(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_json(self) -> dict:
+        return {
+            "target": self.target,
+            "id": self.credential_id,
+            "status": self.status,
+            "verdict": self.verdict,
+            "ok": self.ok,
+            "checks": [{**asdict(c), "label": c.label} for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class ResolvedKey:
+    public_key: bytes
+    controller: str
+    revoked: datetime | None
+    source: str
+
+
+class KeyResolver:
+    """Find a verification method's public key, offline.
+
+    Knows the DID documents it is given (the registry's own, ``--did-document`` files), and
+    derives keys from did:key and from the ``<url>#<multibase>`` form of the OB 3.0 guide.
+    """
+
+    def __init__(self, did_documents: Iterable[dict] = ()):
+        self.documents: dict[str, dict] = {}
+        for doc in did_documents:
+            if isinstance(doc, dict) and isinstance(doc.get("id"), str):
+                self.documents[doc["id"]] = doc
+
+    def resolve(self, method_id: str) -> ResolvedKey:
+        """The key for ``method_id``; raises ResolutionError explaining what is missing."""
+        if not isinstance(method_id, str) or "#" not in method_id:
+            raise ResolutionError(f"verificationMethod {method_id!r} is not a key reference")
+        base, fragment = method_id.split("#", 1)
+        if base.startswith("did:key:"):
+            return self._from_document(did_key_document(base), method_id, "did:key")
+        if base.startswith("did:"):
+            doc = self.documents.get(base)
+            if doc is None:
+                raise ResolutionError(
+                    f"issuer keys could not be fetched: no DID document for {base}",
+                    hint="pass the issuer's DID document with --did-document FILE",
+                )
+            return self._from_document(doc, method_id, "DID document")
+        if base.startswith(("https://", "http://")) and fragment.startswith("z"):
+            try:
+                key = decode_multikey_public(fragment)
+            except CredstackError as e:
+                raise ResolutionError(f"key in {method_id!r} is malformed: {e.message}") from e
+            return ResolvedKey(key, base, None, "key in the verification method URL")
+        raise ResolutionError(
+            f"unsupported verificationMethod {method_id!r}",
+            hint="credstack resolves did:web (with the DID document), did:key and <url>#z6Mk…",
+        )
+
+    @staticmethod
+    def _from_document(doc: dict, method_id: str, source: str) -> ResolvedKey:
+        did = doc.get("id")
+
+        def absolute(ref: str) -> str:
+            return f"{did}{ref}" if isinstance(ref, str) and ref.startswith("#") else ref
+
+        methods = [m for m in doc.get("verificationMethod", []) if isinstance(m, dict)]
+        # assertionMethod entries are references or embedded methods (DID Core 5.3).
+        assertion = doc.get("assertionMethod", [])
+        embedded = [m for m in assertion if isinstance(m, dict)]
+        listed = {absolute(m if isinstance(m, str) else m.get("id")) for m in assertion}
+        method = next((m for m in methods + embedded if absolute(m.get("id")) == method_id), None)
+        if method is None:
+            raise ResolutionError(f"{method_id} is not in the issuer's DID document ({source})")
+        if method_id not in listed:
+            raise ResolutionError(f"{method_id} is not listed under assertionMethod")
+        if method.get("controller") != did:
+            raise ResolutionError(f"{method_id}: controller is not {did}")
+        if method.get("type") not in ("Multikey", "Ed25519VerificationKey2020"):
+            raise ResolutionError(f"{method_id}: unsupported key type {method.get('type')!r}")
+        try:
+            key = decode_multikey_public(method.get("publicKeyMultibase", ""))
+        except CredstackError as e:
+            raise ResolutionError(f"{method_id}: {e.message}") from e
+        revoked = method.get("revoked")
+        try:
+            revoked_at = parse_datetime(revoked) if revoked else None
+        except ValueError as e:
+            raise ResolutionError(f"{method_id}: malformed revoked date {revoked!r}") from e
+        return ResolvedKey(key, did, revoked_at, source)
+
+
+#: Status details for a credential URL: (event date, reason) for "revoked" / "suspended".
+StatusDetails = Callable[[str, str], tuple[datetime | None, str | None]]
+
+
+class Verifier:
+    """Verify credentials against known keys, status lists and component credentials.
+
+    ``status_lists`` maps a status list URL to its signed credential; ``credentials`` maps a
+    credential URL to its JSON (for certification components); ``details`` gives the date and
+    reason of a revocation or suspension (from the registry's status log) for the verdict.
+    Verified status lists are cached by content hash, so a list is checked once per run.
+    """
+
+    def __init__(
+        self,
+        *,
+        keys: KeyResolver,
+        at: datetime,
+        status_lists: Mapping[str, dict] | None = None,
+        credentials: Callable[[str], dict | None] | None = None,
+        details: StatusDetails | None = None,
+        now: datetime | None = None,
+    ):
+        self.keys = keys
+        self.at = at
+        # The real clock (proofs dated after it are forged), as distinct from ``at``, the date
+        # the validity window is evaluated for (``--at``).
+        self.now = now or at
+        self.status_lists = status_lists or {}
+        self.credentials = credentials or (lambda url: None)
+        self.details = details or (lambda cid, purpose: (None, None))
+        self._verified_lists: dict[str, Bitstring | str] = {}
+
+    # -- the checks ---------------------------------------------------------------------
+    def verify(self, doc: Any, target: str = "", *, components: bool = True) -> VerificationReport:
+        """Verify one credential document; never raises for a bad credential."""
+        report = VerificationReport(target=target, credential_id=_id_of(doc))
+        try:
+            self._run(doc, report, components)
+        except CredstackError as e:  # pragma: no cover - defensive: checks catch their own
+            report.checks.append(Check("format", FAIL, f"unexpected error: {e}"))
+            report.status, report.verdict = "error", f"Could not verify: {e}"
+        return report
+
+    def _run(self, doc: Any, report: VerificationReport, components: bool) -> None:
+        checks = report.checks
+        view = self._check_format(doc, checks)
+        if view is None:
+            return self._finish(report, view, "format")
+        proof = self._check_proof(doc, checks)
+        if proof is None:
+            for cid in ("status", "validity") + (("components",) if _is_cert(view) else ()):
+                checks.append(Check(cid, SKIP, "not checked: the signature is not valid"))
+            return self._finish(report, view, "signature")
+        self._check_status(view, checks)
+        self._check_validity(view, checks)
+        if components and _is_cert(view):
+            self._check_components(view, checks)
+        return self._finish(report, view, None)
+
+    def _check_format(self, doc: Any, checks: list[Check]) -> CredentialView | None:
+        problems = []
+        if not isinstance(doc, dict):
+            checks.append(Check("format", FAIL, "not a JSON object"))
+            return None
+        contexts = doc.get("@context")
+        if not (
+            isinstance(contexts, list)
+            and len(contexts) >= 2
+            and contexts[0] == VC_V2
+            and isinstance(contexts[1], str)
+            and contexts[1].startswith(OB_CONTEXT_PREFIX)
+        ):
+            problems.append("@context must start with the VC 2.0 and OB 3.0 contexts")
+        types = doc.get("type")
+        types = types if isinstance(types, list) else [types]
+        if "VerifiableCredential" not in types or not (
+            {"OpenBadgeCredential", "AchievementCredential"} & set(types)
+        ):
+            problems.append("type must include VerifiableCredential and OpenBadgeCredential")
+        if "proof" not in doc:
+            problems.append("it carries no proof (unsigned)")
+        try:
+            view = CredentialView.from_json(doc)
+        except CredentialError as e:
+            problems.append(e.message)
+            view = None
+        if problems:
+            checks.append(Check("format", FAIL, "; ".join(problems)))
+            return None
+        errors = schema_errors(doc)
+        compaction_only = errors and all("is not of type 'array'" in e for e in errors)
+        if errors and not compaction_only:
+            shown = "; ".join(errors[:3]) + (
+                f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+            )
+            checks.append(Check("format", FAIL, f"does not match the OB 3.0 schema: {shown}"))
+            return None
+        if compaction_only:
+            checks.append(
+                Check(
+                    "format",
+                    WARN,
+                    "OpenBadgeCredential in compacted form (single values "
+                    "where the OB 3.0 schema wants arrays): " + "; ".join(errors[:3]),
+                )
+            )
+        else:
+            checks.append(Check("format", PASS, "an OB 3.0 OpenBadgeCredential (schema valid)"))
+        return view
+
+    def _check_proof(self, doc: dict, checks: list[Check]) -> Any:
+        """issuer-key, signature and key-valid; returns the verified proof or None."""
+        try:
+            _, proof = split_proof(doc)
+        except ProofError as e:
+            checks.append(Check("signature", FAIL, e.message))
+            checks.append(Check("issuer-key", SKIP, "not checked: no usable proof"))
+            return None
+        method = proof.get("verificationMethod")
+        issuer = doc["issuer"]["id"] if isinstance(doc["issuer"], dict) else doc["issuer"]
+        try:
+            key = self.keys.resolve(method)
+            if key.controller != issuer:
+                raise ResolutionError(
+                    f"the key belongs to {key.controller}, not to the issuer {issuer}"
+                )
+        except ResolutionError as e:
+            checks.append(Check("signature", SKIP, "not checked: the issuer's key is unknown"))
+            checks.append(Check("issuer-key", FAIL, e.message))
+            return None
+        try:
+            verified = verify_proof(doc, key.public_key)
+        except (ProofError, CanonicalizationError) as e:
+            message = e.message
+            if isinstance(e, ProofError) and "changed" not in message:
+                message = f"invalid proof: {message}"
+            checks.append(Check("signature", FAIL, message))
+            checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
+            return None
+        checks.append(Check("signature", PASS, f"{proof.get('cryptosuite')} proof verifies"))
+        checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
+        created = verified.created
+        if key.revoked is not None and created >= key.revoked:
+            checks.append(
+                Check(
+                    "key-valid",
+                    FAIL,
+                    f"signed {_day(created)}, after the key was retired on {_day(key.revoked)}",
+                )
+            )
+            return None
+        if created > self.now + CLOCK_SKEW:
+            checks.append(
+                Check("key-valid", FAIL, f"the proof claims a future date {_day(created)}")
+            )
+            return None
+        checks.append(
+            Check("key-valid", PASS, f"signed {_day(created)} while the key was in force")
+        )
+        return verified
+
+    def _status_list(self, url: str, issuer: str) -> Bitstring:
+        """The verified bitstring of the list at ``url``; raises StatusError when untrusted."""
+        doc = self.status_lists.get(url)
+        if doc is None:
+            raise StatusError(f"revocation status could not be checked: {url} is not available")
+        digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+        cached = self._verified_lists.get(digest)
+        if isinstance(cached, Bitstring):
+            return cached
+        if isinstance(cached, str):
+            raise StatusError(cached)
+        try:
+            types = doc.get("type", [])
+            if "BitstringStatusListCredential" not in types:
+                raise StatusError("not a BitstringStatusListCredential")
+            list_issuer = (
+                doc["issuer"]["id"] if isinstance(doc.get("issuer"), dict) else doc.get("issuer")
+            )
+            if list_issuer != issuer:
+                raise StatusError(f"the status list is issued by {list_issuer}, not {issuer}")
+            _, proof = split_proof(doc)
+            key = self.keys.resolve(proof.get("verificationMethod"))
+            if key.controller != issuer:
+                raise StatusError("the status list is signed with another issuer's key")
+            verify_proof(doc, key.public_key)
+            if doc.get("validUntil") and parse_datetime(doc["validUntil"]) <= self.at:
+                raise StatusError("the status list has expired")
+            bits = Bitstring.decode(doc["credentialSubject"]["encodedList"])
+        except (CredstackError, KeyError, TypeError, ValueError) as e:
+            message = e.message if isinstance(e, CredstackError) else f"malformed ({e})"
+            message = f"the status list {url} cannot be trusted: {message}"
+            self._verified_lists[digest] = message
+            raise StatusError(message) from e
+        self._verified_lists[digest] = bits
+        return bits
+
+    def _check_status(self, view: CredentialView, checks: list[Check]) -> None:
+        if not view.statuses:
+            checks.append(
+                Check(
+                    "status",
+                    SKIP,
+                    "revocation status could not be checked: the credential "
+                    "carries no status information",
+                )
+            )
+            return
+        messages = []
+        for ref in view.statuses:
+            if ref.implied and ref.list_url not in self.status_lists:
+                continue  # the issuer publishes no companion suspension list
+            try:
+                bits = self._status_list(ref.list_url, view.issuer_id)
+                set_ = bits.get(ref.index)
+            except StatusError as e:
+                outcome = SKIP if "not available" in e.message else FAIL
+                checks.append(Check("status", outcome, e.message))
+                return
+            if set_:
+                date, reason = self.details(view.id, ref.purpose)
+                verb = {"revocation": "revoked", "suspension": "suspended"}.get(ref.purpose)
+                if verb is None:
+                    messages.append(f"status {ref.purpose!r} is set")
+                    continue
+                text = f"{verb} by the issuer" + (f" on {_day(date)}" if date else "")
+                checks.append(Check("status", FAIL, text + (f": {reason}" if reason else "")))
+                return
+            messages.append(ref.purpose)
+        checks.append(Check("status", PASS, "not revoked, not suspended (signed status list)"))
+
+    def _check_validity(self, view: CredentialView, checks: list[Check]) -> None:
+        if view.valid_from > self.at:
+            checks.append(
+                Check("validity", FAIL, f"not yet valid: valid from {_day(view.valid_from)}")
+            )
+        elif view.valid_until is not None and view.valid_until <= self.at:
+            checks.append(Check("validity", FAIL, f"expired on {_day(view.valid_until)}"))
+        else:
+            until = f" until {_day(view.valid_until)}" if view.valid_until else ", no expiry"
+            checks.append(Check("validity", PASS, f"valid from {_day(view.valid_from)}{until}"))
+
+    def _check_components(self, view: CredentialView, checks: list[Check]) -> None:
+        found, problems = 0, []
+        for evidence in view.evidence:
+            doc = self.credentials(evidence.url)
+            if doc is None:
+                continue
+            found += 1
+            sub = self.verify(doc, evidence.url, components=False)
+            if sub.status != "verified":
+                problems.append(f"{evidence.name or evidence.url} ({sub.verdict})")
+        if not found:
+            checks.append(Check("components", WARN, "no component credential could be found"))
+        elif problems:
+            checks.append(
+                Check("components", WARN, "component not in force: " + "; ".join(problems))
+            )
+        else:
+            checks.append(Check("components", PASS, f"{found} component credentials verified"))
+
+    # -- verdict ------------------------------------------------------------------------
+    def _finish(
+        self, report: VerificationReport, view: CredentialView | None, failed: str | None
+    ) -> None:
+        by_id = {c.id: c for c in report.checks}
+        fatal = [
+            c
+            for c in report.checks
+            if c.outcome == FAIL and c.id in ("format", "signature", "issuer-key", "key-valid")
+        ]
+        if fatal:
+            c = fatal[0]
+            report.status = "invalid"
+            if c.id == "signature" and "changed" in c.message:
+                report.verdict = "Not verified: the content has changed since it was signed"
+            else:
+                report.verdict = f"Not verified: {c.message}"
+            return
+        status, validity = by_id.get("status"), by_id.get("validity")
+        if status and status.outcome == FAIL:
+            if status.message.startswith("revoked"):
+                report.status, report.verdict = "revoked", _cap(status.message)
+            elif status.message.startswith("suspended"):
+                report.status, report.verdict = "suspended", _cap(status.message)
+            else:
+                report.status, report.verdict = "error", f"Not verified: {status.message}"
+            return
+        if validity and validity.outcome == FAIL:
+            if validity.message.startswith("expired"):
+                report.status = "expired"
+                report.verdict = f"Verified, but {validity.message}"
+            else:
+                report.status, report.verdict = "invalid", f"Not verified: {validity.message}"
+            return
+        report.status, report.verdict = "verified", "Verified"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _day(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d") if when else "?"
+
+
+def _id_of(doc: Any) -> str | None:
+    return doc.get("id") if isinstance(doc, dict) and isinstance(doc.get("id"), str) else None
+
+
+def _is_cert(view: CredentialView) -> bool:
+    return view.achievement_type == "Certification"
+
+
+__all__ = [
+    "ACCEPTED_SUITES",
+    "Check",
+    "KeyResolver",
+    "VerificationReport",
+    "Verifier",
+]
+
+
+def registry_verifier(
+    registry: Registry | None,
+    *,
+    at: datetime,
+    did_documents: Iterable[dict] = (),
+    status_lists: Iterable[dict] = (),
+    now: datetime | None = None,
+) -> Verifier:
+    """A Verifier that knows this registry's DID document, status lists, credentials and log."""
+    documents = list(did_documents)
+    lists: dict[str, dict] = {}
+    if registry is not None:
+        documents.append(registry.did_document())
+        lists.update(registry.status_lists)
+    for doc in status_lists:  # explicit files win over the registry's copies
+        if isinstance(doc, dict) and isinstance(doc.get("id"), str):
+            lists[doc["id"]] = doc
+
+    def credentials(url: str) -> dict | None:
+        if registry is None:
+            return None
+        cid = registry.urls.cid_from_url(url)
+        view = registry.credentials.get(cid) if cid else None
+        return view.raw if view is not None else None
+
+    def details(url: str, purpose: str) -> tuple[datetime | None, str | None]:
+        cid = registry.urls.cid_from_url(url) if registry is not None else None
+        if registry is None or cid is None:
+            return None, None
+        current = registry.current_status(cid)
+        event = current.revoked if purpose == "revocation" else current.suspended
+        return (event.date, event.reason) if event else (None, None)
+
+    return Verifier(
+        keys=KeyResolver(documents),
+        at=at,
+        status_lists=lists,
+        credentials=credentials,
+        details=details,
+        now=now,
+    )
+
+
+def read_target(path: Path) -> dict:
+    """The credential in a JSON file or baked PNG/SVG; raises CredentialError/RegistryError."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise RegistryError(f"cannot read {path}: {e.strerror}") from e
+    try:
+        return extract(data)
+    except CredentialError as e:
+        raise CredentialError(f"{path}: {e.message}", hint=e.hint) from e
+
+
+def collect_targets(target: Path) -> list[Path]:
+    """The files to verify for a TARGET: the file itself, or the credentials in a directory."""
+    if target.is_dir():
+        nested = target / "credentials"
+        folder = nested if nested.is_dir() else target
+        return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".json", ".png", ".svg"))
+    if not target.exists():
+        raise RegistryError(f"{target} does not exist")
+    return [target]
+
+
+def read_target_json(path: Path) -> dict:
+    """A JSON document given on the command line (DID document, status list)."""
+    doc = read_target(path)
+    return doc

@@ -1,0 +1,198 @@
+"""Offline verification: every tamper class fails, honest credentials pass, reports are named."""
+
+import copy
+import json
+from datetime import timedelta
+
+import pytest
+from support import award, award_with_prerequisites, earn_certification, expiring_micro, result_for
+from support import at as date
+
+from credstack.crypto.keys import SigningKey, encode_multikey_public
+from credstack.crypto.proof import create_proof
+from credstack.registry.award import AwardInput
+from credstack.registry.registry import Registry
+from credstack.registry.verify import KeyResolver, Verifier, registry_verifier
+
+DAY = date("2026-03-02T09:00")
+LATER = date("2026-06-01")
+
+
+@pytest.fixture
+def issued(root):
+    """(root, credential) for one freshly awarded foundation credential."""
+    program = Registry(root).program
+    foundation = program.by_level("foundation")[0]
+    plan = award(root, AwardInput(foundation.id, "Ada Lovelace", "ada@example.org", DAY,
+                                  result=result_for(program, foundation.id)))
+    return root, plan.awarded[0].credential
+
+
+def verify(root, doc, at=LATER):
+    return registry_verifier(Registry(root), at=at, now=max(at, LATER)).verify(doc, "test")
+
+
+def outcomes(report):
+    return {c.id: c.outcome for c in report.checks}
+
+
+def test_honest_credential_verifies_with_every_check(issued):
+    root, doc = issued
+    report = verify(root, doc)
+    assert report.status == "verified", report.to_json()
+    assert report.verdict == "Verified"
+    assert outcomes(report) == {
+        "format": "pass", "signature": "pass", "issuer-key": "pass", "key-valid": "pass",
+        "status": "pass", "validity": "pass",
+    }
+    assert report.ok
+
+
+def flip_char(text, pos):
+    """Change one base58 character of ``text``."""
+    return text[:pos] + ("2" if text[pos] != "2" else "3") + text[pos + 1 :]
+
+
+def tampered(doc, mutate):
+    doc = copy.deepcopy(doc)
+    mutate(doc)
+    return doc
+
+
+TAMPERS = {
+    "subject_swapped": lambda d: d["credentialSubject"]["identifier"][1].update(
+        identityHash="Mallory"),
+    "email_hash_swapped": lambda d: d["credentialSubject"]["identifier"][0].update(
+        identityHash="sha256$" + "0" * 64),
+    "achievement_changed": lambda d: d["credentialSubject"]["achievement"].update(
+        name="Grand Master"),
+    "achievement_type_changed": lambda d: d["credentialSubject"]["achievement"].update(
+        achievementType="Certification"),
+    "valid_from_moved": lambda d: d.update(validFrom="2020-01-01T00:00:00Z"),
+    "valid_until_added": lambda d: d.update(validUntil="2099-01-01T00:00:00Z"),
+    "proof_value_altered": lambda d: d["proof"][0].update(
+        proofValue=flip_char(d["proof"][0]["proofValue"], -5)),
+    "proof_created_moved": lambda d: d["proof"][0].update(created="2026-03-01T00:00:00Z"),
+    "unsigned_top_level_property": lambda d: d.update(awardedTo="Mallory"),
+    "unsigned_subject_property": lambda d: d["credentialSubject"].update(creditsEarned=99),
+    "unsigned_achievement_property": lambda d: d["credentialSubject"]["achievement"].update(
+        fieldOfStudy="Anything"),
+    "unsigned_evidence_added": lambda d: d.update(
+        evidence=[{"id": "https://evil.example/x", "type": ["Evidence"], "name": "x"}]),
+    "context_changed": lambda d: d["@context"].pop(),
+    "issuer_changed": lambda d: d["issuer"].update(id="did:web:evil.example"),
+    "issuer_name_changed": lambda d: d["issuer"].update(name="Someone Else"),
+    "status_entry_removed": lambda d: d.pop("credentialStatus"),
+    "status_index_changed": lambda d: d["credentialStatus"].update(statusListIndex="99"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAMPERS))
+def test_rejects_tampered_credential(issued, name):
+    root, doc = issued
+    report = verify(root, tampered(doc, TAMPERS[name]))
+    assert report.status == "invalid", (name, report.to_json())
+    assert not report.ok
+
+
+def test_rejects_subject_swapped_after_signing_with_the_right_message(issued):
+    root, doc = issued
+    report = verify(root, tampered(doc, TAMPERS["subject_swapped"]))
+    assert report.verdict == "Not verified: the content has changed since it was signed"
+    assert outcomes(report)["status"] == "skip", "a bad signature hides every other claim"
+
+
+def test_rejects_unsigned_credential(issued):
+    root, doc = issued
+    report = verify(root, tampered(doc, lambda d: d.pop("proof")))
+    assert report.status == "invalid"
+    assert "no proof" in report.check("format").message
+
+
+def test_rejects_key_swapped(issued):
+    """Re-signed by another key claiming to be the issuer's key."""
+    root, doc = issued
+    unsigned = tampered(doc, lambda d: d.pop("proof"))
+    other = SigningKey.from_seed(bytes(32))
+    forged = create_proof(unsigned, other, verification_method=doc["proof"][0]["verificationMethod"],
+                          created=DAY)
+    report = verify(root, forged)
+    assert report.status == "invalid"
+    assert report.check("signature").outcome == "fail"
+
+
+def test_rejects_self_made_did_key_for_our_issuer(issued):
+    """A did:key signature does not speak for a did:web issuer."""
+    root, doc = issued
+    other = SigningKey.from_seed(bytes(32))
+    did = "did:key:" + encode_multikey_public(other.public_key)
+    forged = create_proof(tampered(doc, lambda d: d.pop("proof")), other,
+                          verification_method=f"{did}#{did.removeprefix('did:key:')}", created=DAY)
+    report = verify(root, forged)
+    assert report.status == "invalid"
+    assert report.check("issuer-key").outcome == "fail"
+    assert "not to the issuer" in report.check("issuer-key").message
+
+
+def test_unknown_issuer_says_keys_could_not_be_fetched(issued):
+    root, doc = issued
+    report = Verifier(keys=KeyResolver(), at=LATER).verify(doc)
+    assert report.status == "invalid"
+    assert "could not be fetched" in report.check("issuer-key").message
+
+
+def test_did_document_file_lets_a_stranger_verify(issued):
+    root, doc = issued
+    did_doc = Registry(root).did_document()
+    report = Verifier(keys=KeyResolver([did_doc]), at=LATER).verify(doc)
+    assert report.check("signature").outcome == "pass"
+    assert report.check("status").outcome == "skip"
+    assert "could not be checked" in report.check("status").message
+    assert report.status == "verified"  # genuine and current; status honestly unknown
+
+
+def test_retired_key_proofs_after_retirement_fail_but_earlier_ones_pass(issued):
+    root, doc = issued
+    from credstack.registry.keys import retire_key
+
+    retire_key(Registry(root).program, root, "test-key", at=DAY + timedelta(days=10),
+               reason="rotated")
+    assert verify(root, doc).status == "verified", "signed before retirement"
+    late = create_proof(
+        tampered(doc, lambda d: d.pop("proof")),
+        SigningKey.from_seed(bytes(range(32))),
+        verification_method=doc["proof"][0]["verificationMethod"],
+        created=DAY + timedelta(days=11),
+    )
+    report = verify(root, late)
+    assert report.status == "invalid"
+    assert "retired" in report.check("key-valid").message
+
+
+def test_expired_and_not_yet_valid(root):
+    aid = expiring_micro(Registry(root).program)
+    doc = award_with_prerequisites(
+        root, aid, name="Old", email="old@example.org", when=date("2020-01-01"), signed_at=DAY
+    ).credential
+    report = verify(root, doc, at=date("2040-01-01"))
+    assert report.status == "expired"
+    assert report.verdict.startswith("Verified, but expired on")
+    assert not report.ok
+    early = verify(root, doc, at=date("2019-06-01"))
+    assert early.status == "invalid"
+    assert "not yet valid" in early.check("validity").message
+
+
+def test_certification_components_are_checked(root):
+    plans = earn_certification(root, name="Dee", email="dee@example.org", start=DAY)
+    cert = plans[-1].awarded[0].credential
+    report = verify(root, cert, at=LATER)
+    assert report.check("components").outcome == "pass", report.to_json()
+    assert report.status == "verified"
+
+
+def test_report_json_is_machine_readable(issued):
+    root, doc = issued
+    data = verify(root, doc).to_json()
+    assert json.loads(json.dumps(data))["status"] == "verified"
+    assert [c["id"] for c in data["checks"]][:2] == ["format", "signature"]
