@@ -1,0 +1,359 @@
+// Credentials shaped like credstack's: did:web issuer with a retired key, status lists,
+// validity windows and certifications with component credentials.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { didWebUrl } from '../src/keys.js';
+import { verifyCredential } from '../src/index.js';
+import * as T from '../test-support/issuer.js';
+
+const { check, outcomes } = T;
+
+describe('did:web issuer key', () => {
+  test('verifies a credential signed with the current key', async () => {
+    const { options, fetched } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential()), options);
+    assert.equal(report.status, 'verified', report.verdict);
+    assert.equal(report.verdict, 'Verified');
+    assert.deepEqual(outcomes(report), { format: 'pass', signature: 'pass', 'issuer-key': 'pass', 'key-valid': 'pass', status: 'pass', validity: 'pass', components: 'skip' });
+    assert.ok(fetched.includes(T.DID_URL));
+  });
+
+  test('the check ids come in the order the Python CLI uses', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential()), options);
+    assert.deepEqual(report.checks.map((c) => c.id), ['format', 'signature', 'issuer-key', 'key-valid', 'status', 'validity', 'components']);
+    for (const c of report.checks) assert.ok(c.label && c.message, c.id);
+  });
+
+  test('did:web URLs follow the did:web method', () => {
+    assert.equal(didWebUrl('did:web:badges.example'), 'https://badges.example/.well-known/did.json');
+    assert.equal(didWebUrl('did:web:badges.example:lab'), 'https://badges.example/lab/did.json');
+    assert.equal(didWebUrl('did:web:badges.example:org:lab'), 'https://badges.example/org/lab/did.json');
+    assert.equal(didWebUrl('did:web:localhost%3A8443:lab'), 'https://localhost:8443/lab/did.json');
+    assert.throws(() => didWebUrl('did:web:evil.example%2Fx'), /not a did:web host/);
+    assert.throws(() => didWebUrl('did:web:badges.example:..:x'), /path segment/);
+  });
+
+  test('rejects a key the DID document does not contain', async () => {
+    const { options } = await T.site();
+    const signed = await T.signDocument(T.credential(), { key: T.strangerKey, verificationMethod: T.strangerKey.id, created: '2026-02-01T00:00:00Z' });
+    const report = await verifyCredential(signed, options);
+    assert.equal(report.status, 'invalid');
+    assert.match(report.verdict, /is not in the issuer's DID document/);
+  });
+
+  test('rejects a key whose controller is not the issuer', async () => {
+    const { options } = await T.site({ did: T.didDocument({ controller: 'did:web:attacker.example' }) });
+    const report = await verifyCredential(await T.signNew(T.credential()), options);
+    assert.equal(report.status, 'invalid');
+    assert.equal(check(report, 'issuer-key').outcome, 'fail');
+    assert.match(report.verdict, /^Not verified: the signing key is not the issuer's \(the key is controlled by did:web:attacker\.example/);
+  });
+
+  test('rejects a key not listed under assertionMethod', async () => {
+    const { options } = await T.site({ did: T.didDocument({ assertion: [T.oldKey] }) });
+    const report = await verifyCredential(await T.signNew(T.credential()), options);
+    assert.equal(report.status, 'invalid');
+    assert.match(check(report, 'issuer-key').message, /not list .* under assertionMethod/);
+  });
+
+  test('rejects a credential claiming another issuer than the DID that signed', async () => {
+    const { options } = await T.site();
+    const doc = T.credential();
+    doc.issuer.id = 'did:web:university.example';
+    const report = await verifyCredential(await T.signNew(doc), options);
+    assert.equal(report.status, 'invalid');
+    assert.match(check(report, 'issuer-key').message, /not by the issuer did:web:university\.example/);
+  });
+
+  test('rejects a DID document served for another DID', async () => {
+    const did = T.didDocument();
+    did.id = 'did:web:badges.example:other';
+    const { options } = await T.site({ did });
+    assert.equal((await verifyCredential(await T.signNew(T.credential()), options)).status, 'invalid');
+  });
+
+  test('an unreachable DID document is an error, not a verdict on the credential', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential()), { ...options, fetchJson: async () => { throw new Error('offline'); } });
+    assert.equal(report.status, 'error');
+    assert.match(report.verdict, /^Could not be verified: the issuer's DID document https:\/\/badges\.example\/lab\/did\.json could not be loaded \(offline\)/);
+    assert.equal(check(report, 'signature').outcome, 'skip');
+  });
+});
+
+describe('key validity', () => {
+  const signOld = (doc, created) => T.signDocument(doc, { key: T.oldKey, verificationMethod: T.oldKey.id, created });
+
+  test('a retired key still verifies what it signed before retirement', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await signOld(T.credential(), '2025-05-31T23:59:59Z'), options);
+    assert.equal(report.status, 'verified', report.verdict);
+  });
+
+  test('rejects a proof made with a retired key after its retirement', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await signOld(T.credential(), '2025-06-01T00:00:00Z'), options);
+    assert.equal(report.status, 'invalid');
+    assert.equal(check(report, 'key-valid').outcome, 'fail');
+    assert.match(report.verdict, /key was not valid when it signed .*after the issuer retired the key on 2025-06-01/);
+  });
+
+  test('rejects a proof backdated to before the key existed', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential(), '2025-05-01T00:00:00Z'), options);
+    assert.equal(report.status, 'invalid');
+    assert.match(check(report, 'key-valid').message, /before the key existed/);
+  });
+
+  test('rejects a proof dated in the future', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential(), '2026-03-01T13:00:00Z'), options);
+    assert.equal(report.status, 'invalid');
+    assert.match(check(report, 'key-valid').message, /future date/);
+    const skewed = await verifyCredential(await T.signNew(T.credential(), '2026-03-01T12:04:00Z'), options);
+    assert.equal(skewed.status, 'verified', 'a few minutes of clock skew are allowed');
+  });
+
+  test('rejects a proof without created from a key with validity limits', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await signOld(T.credential(), undefined), options);
+    assert.equal(report.status, 'invalid');
+    assert.match(check(report, 'key-valid').message, /no creation time/);
+  });
+});
+
+describe('status (Bitstring Status List)', () => {
+  test('reports revocation with the date and reason the page supplies', async () => {
+    const { options } = await T.site({ revoked: [7] });
+    const statusDetails = async ({ purpose, entry }) => (purpose === 'revocation' && entry.statusListIndex === '7' ? { date: '2026-05-02T10:00:00Z', reason: 'awarded in error' } : null);
+    const report = await verifyCredential(await T.signNew(T.credential()), { ...options, statusDetails });
+    assert.equal(report.status, 'revoked');
+    assert.equal(report.verdict, 'Revoked by the issuer on 2026-05-02: awarded in error');
+    assert.equal(check(report, 'status').outcome, 'fail');
+  });
+
+  test('reports revocation without details', async () => {
+    const { options } = await T.site({ revoked: [7] });
+    const report = await verifyCredential(await T.signNew(T.credential()), options);
+    assert.deepEqual([report.status, report.verdict], ['revoked', 'Revoked by the issuer']);
+  });
+
+  test('reports suspension', async () => {
+    const { options } = await T.site({ suspended: [7] });
+    const report = await verifyCredential(await T.signNew(T.credential()), options);
+    assert.deepEqual([report.status, report.verdict], ['suspended', 'Suspended by the issuer']);
+  });
+
+  test('neighbouring bits do not affect the credential', async () => {
+    const { options } = await T.site({ revoked: [6, 8], suspended: [0, 131071] });
+    assert.equal((await verifyCredential(await T.signNew(T.credential()), options)).status, 'verified');
+  });
+
+  test('revoked outranks suspended and expired', async () => {
+    const { options } = await T.site({ revoked: [7], suspended: [7] });
+    const report = await verifyCredential(await T.signNew(T.credential({ validUntil: '2026-01-31T00:00:00Z' })), options);
+    assert.equal(report.status, 'revoked');
+  });
+
+  const cannotCheck = async (name, change) => {
+    test(`${name}: status is skipped, never passed`, async () => {
+      const s = await T.site();
+      await change(s.files);
+      const report = await verifyCredential(await T.signNew(T.credential()), s.options);
+      assert.equal(check(report, 'status').outcome, 'skip');
+      assert.match(check(report, 'status').message, /^revocation status could not be checked/);
+      assert.equal(report.status, 'verified');
+      assert.equal(report.verdict, 'Verified (revocation status could not be checked)');
+    });
+  };
+  const revocationUrl = `${T.SITE}status/revocation.json`;
+  cannotCheck('status list missing', (files) => { delete files[revocationUrl]; });
+  cannotCheck('status list bit cleared after signing', (files) => {
+    files[revocationUrl].credentialSubject.encodedList = T.encodeStatusList([1]);
+  });
+  cannotCheck('status list signed by another issuer', async (files) => {
+    files[revocationUrl] = await T.signNew(T.statusList('revocation', [], { issuer: 'did:web:attacker.example' }));
+  });
+  cannotCheck('status list signed with a key outside the DID document', async (files) => {
+    files[revocationUrl] = await T.signDocument(T.statusList('revocation'), { key: T.strangerKey, verificationMethod: T.strangerKey.id, created: '2026-02-01T00:00:00Z' });
+  });
+  cannotCheck('status list signed with the retired key after retirement', async (files) => {
+    files[revocationUrl] = await T.signDocument(T.statusList('revocation'), { key: T.oldKey, verificationMethod: T.oldKey.id, created: '2026-02-01T00:00:00Z' });
+  });
+  cannotCheck('status list expired', async (files) => {
+    files[revocationUrl] = await T.signNew(T.statusList('revocation', [], { validUntil: '2026-02-28T00:00:00Z' }));
+  });
+  cannotCheck('status list shorter than 131,072 bits', async (files) => {
+    files[revocationUrl] = await T.signNew(T.statusList('revocation', [], { encodedList: T.encodeStatusList([], 65536) }));
+  });
+  cannotCheck('status list served for another purpose', async (files) => {
+    files[revocationUrl] = await T.signNew(T.statusList('suspension'));
+  });
+  cannotCheck('status list of another purpose served under its URL', async (files) => {
+    files[revocationUrl] = files[`${T.SITE}status/suspension.json`];
+  });
+  cannotCheck('another signed list replayed under its URL', async (files) => {
+    files[revocationUrl] = await T.signNew({ ...T.statusList('revocation'), id: `${T.SITE}status/revocation-2025.json` });
+  });
+
+  test('an unsupported status type cannot be checked', async () => {
+    const { options } = await T.site();
+    const doc = T.credential({ statusIndex: null });
+    doc['@context'].push('https://purl.imsglobal.org/spec/ob/v3p0/extensions.json');
+    doc.credentialStatus = { id: `${T.SITE}revocations.json`, type: '1EdTechRevocationList' };
+    const report = await verifyCredential(await T.signNew(doc), options);
+    assert.equal(check(report, 'status').outcome, 'skip');
+    assert.match(check(report, 'status').message, /1EdTechRevocationList is not supported/);
+  });
+
+  test('a status entry for another purpose is not a revocation check', async () => {
+    const { options } = await T.site();
+    const doc = T.credential({ statusIndex: null });
+    doc.credentialStatus = { ...T.credential().credentialStatus[0], statusPurpose: 'message' };
+    const report = await verifyCredential(await T.signNew(doc), options);
+    assert.deepEqual([check(report, 'status').outcome, check(report, 'status').message], ['skip', 'the credential carries no revocation or suspension status']);
+  });
+
+  test('no credentialStatus: skipped as carrying no status information', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential({ statusIndex: null })), options);
+    assert.deepEqual([check(report, 'status').outcome, check(report, 'status').message], ['skip', 'the credential carries no status information']);
+    assert.equal(report.verdict, 'Verified');
+  });
+});
+
+describe('validity window', () => {
+  test('expired: genuine but expired', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential({ validUntil: '2026-01-31T23:59:59Z' })), options);
+    assert.equal(report.status, 'expired');
+    assert.equal(report.verdict, 'Verified, but expired on 2026-01-31');
+  });
+
+  test('still valid before validUntil', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential({ validUntil: '2027-01-31T00:00:00Z' })), options);
+    assert.equal(report.status, 'verified');
+    assert.equal(check(report, 'validity').message, 'valid from 2025-09-01 until 2027-01-31');
+  });
+
+  test('not yet valid is invalid', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential({ validFrom: '2026-06-01T00:00:00Z' })), options);
+    assert.equal(report.status, 'invalid');
+    assert.equal(report.verdict, 'Not verified: not valid before 2026-06-01');
+  });
+
+  test('now is an option', async () => {
+    const { options } = await T.site();
+    const signed = await T.signNew(T.credential({ validUntil: '2026-01-31T23:59:59Z' }), '2025-12-01T00:00:00Z');
+    assert.equal((await verifyCredential(signed, options)).status, 'expired');
+    assert.equal((await verifyCredential(signed, { ...options, now: new Date('2026-01-15T00:00:00Z') })).status, 'verified');
+  });
+});
+
+describe('certification components', () => {
+  const component = (slug, url) => ({ id: url ?? `${T.SITE}c/${slug}/`, type: ['Evidence'], name: `Facilitation ${slug}` });
+
+  async function certificationSite({ revoked = [], componentStatus = {} } = {}) {
+    const extra = {};
+    for (const [slug, index] of Object.entries({ opening: 1, closing: 2, ...componentStatus })) {
+      extra[`${T.SITE}c/${slug}/credential.json`] = await T.signNew(T.credential({ slug, statusIndex: index }));
+    }
+    return T.site({ revoked, extra });
+  }
+  const certification = (evidence) => T.signNew(T.credential({ slug: 'certified', achievementType: 'Certification', statusIndex: 9, evidence }));
+
+  test('all components verified: pass', async () => {
+    const { options, fetched } = await certificationSite();
+    const report = await verifyCredential(await certification([component('opening'), component('closing')]), options);
+    assert.equal(report.status, 'verified', report.verdict);
+    assert.deepEqual([check(report, 'components').outcome, check(report, 'components').message], ['pass', 'all 2 component credentials verified']);
+    assert.ok(fetched.includes(`${T.SITE}c/opening/credential.json`));
+  });
+
+  test('a revoked component is named in a warning', async () => {
+    const { options } = await certificationSite({ revoked: [2] });
+    const report = await verifyCredential(await certification([component('opening'), component('closing')]), options);
+    assert.equal(report.status, 'verified');
+    assert.equal(check(report, 'components').outcome, 'warn');
+    assert.equal(check(report, 'components').message, '1 of 2 component credentials verified; "Facilitation closing": Revoked by the issuer');
+  });
+
+  test('a missing or tampered component is named in a warning', async () => {
+    const s = await certificationSite();
+    s.files[`${T.SITE}c/closing/credential.json`].name = 'Facilitation mastery';
+    const report = await verifyCredential(await certification([component('opening'), component('closing'), component('missing')]), s.options);
+    const message = check(report, 'components').message;
+    assert.match(message, /^1 of 3 component credentials verified/);
+    assert.match(message, /"Facilitation closing": Not verified: the content has changed/);
+    assert.match(message, /"Facilitation missing": could not be loaded \(404/);
+  });
+
+  test('componentUrl maps evidence to the component credential', async () => {
+    const { options, fetched } = await certificationSite();
+    const componentUrl = (e) => (e.id.includes('/c/') ? `${e.id}credential.json` : null);
+    const report = await verifyCredential(await certification([component('opening'), { id: 'https://portfolio.example/ada', name: 'Portfolio' }]), { ...options, componentUrl });
+    assert.equal(check(report, 'components').message, 'all 1 component credentials verified');
+    assert.ok(!fetched.some((u) => u.startsWith('https://portfolio.example')));
+  });
+
+  test('an exact .json evidence URL is fetched as is', async () => {
+    const { options } = await certificationSite();
+    const report = await verifyCredential(await certification([component('opening', `${T.SITE}c/opening/credential.json`)]), options);
+    assert.equal(check(report, 'components').outcome, 'pass');
+  });
+
+  test('each URL is loaded once per verification', async () => {
+    const { options, fetched } = await certificationSite();
+    await verifyCredential(await certification([component('opening'), component('closing')]), options);
+    assert.equal(fetched.length, new Set(fetched).size, fetched.join('\n'));
+    assert.equal(fetched.filter((u) => u === T.DID_URL).length, 1);
+  });
+
+  test('components of non-certifications are not checked', async () => {
+    const { options } = await certificationSite();
+    const signed = await T.signNew({ ...T.credential(), evidence: [component('opening')] });
+    assert.equal(check(await verifyCredential(signed, options), 'components').message, 'not a certification');
+  });
+});
+
+describe('errors', () => {
+  test('missing contexts option is an error', async () => {
+    const report = await verifyCredential(await T.signNew(T.credential()), { fetchJson: async () => ({}) });
+    assert.equal(report.status, 'error');
+    assert.match(report.verdict, /options\.contexts/);
+    assert.ok(report.checks.every((c) => c.outcome === 'skip'));
+  });
+
+  test('a throwing status hook does not break verification', async () => {
+    const { options } = await T.site({ revoked: [7] });
+    const report = await verifyCredential(await T.signNew(T.credential()), { ...options, statusDetails: () => { throw new Error('boom'); } });
+    assert.equal(report.verdict, 'Revoked by the issuer');
+  });
+
+  test('an unreadable now is an error', async () => {
+    const { options } = await T.site();
+    const report = await verifyCredential(await T.signNew(T.credential()), { ...options, now: 'soon' });
+    assert.equal(report.status, 'error');
+  });
+
+  test('rejects a subject with neither id nor identifier', async () => {
+    const { options } = await T.site();
+    const doc = T.credential();
+    delete doc.credentialSubject.identifier;
+    const report = await verifyCredential(await T.signNew(doc), options);
+    assert.equal(report.status, 'invalid');
+    assert.match(report.verdict, /credentialSubject has neither id nor identifier/);
+  });
+
+  test('non-objects are invalid, not errors', async () => {
+    const { options } = await T.site();
+    for (const value of [null, 'text', [1, 2]]) {
+      const report = await verifyCredential(value, options);
+      assert.equal(report.status, 'invalid');
+      assert.equal(check(report, 'format').outcome, 'fail');
+    }
+  });
+});
