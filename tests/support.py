@@ -22,7 +22,7 @@ TEST_KEY_ID = "test-key"
 KEY_CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def test_signing_key() -> SigningKey:
+def fixed_signing_key() -> SigningKey:
     return SigningKey.from_seed(TEST_SEED)
 
 
@@ -56,7 +56,7 @@ def scratch_registry(tmp: Path, *, with_issued: bool = False) -> Path:
         now=KEY_CREATED,
         key_id=TEST_KEY_ID,
         store=False,
-        secret=test_signing_key(),
+        secret=fixed_signing_key(),
     )
     return root
 
@@ -73,7 +73,7 @@ def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, sa
     """Award through the real code path with the test key; returns the AwardPlan."""
     registry = Registry(root)
     key = find_signing_key(registry.program, root, env={"CREDSTACK_SIGNING_KEY":
-                                                          test_signing_key().to_multibase_secret()})
+                                                          fixed_signing_key().to_multibase_secret()})
     when = signed_at or max(i.issued_at for i in inputs)
     plan = plan_awards(registry, inputs, key, signed_at=when, salt_factory=salt or salts())
     write_plan(plan)
@@ -85,7 +85,7 @@ def loaded_test_key(root: Path):
     return find_signing_key(
         registry.program,
         root,
-        env={"CREDSTACK_SIGNING_KEY": test_signing_key().to_multibase_secret()},
+        env={"CREDSTACK_SIGNING_KEY": fixed_signing_key().to_multibase_secret()},
     )
 
 

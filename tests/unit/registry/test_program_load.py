@@ -530,7 +530,7 @@ def test_secret_key_is_refused(scratch_root):
     write_keys(
         scratch_root,
         "keys:\n- id: key-1\n"
-        "  publicKeyMultibase: z3u2en7t5LR2WtQH5PfsRPSV2tWzVjc6gFjVJbhjLSaprQ5a\n"
+        "  publicKeyMultibase: z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq\n"  # W3C vector secret
         "  created: 2026-01-01T10:00:00Z\n",
     )
     problems = problems_of(scratch_root)
