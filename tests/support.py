@@ -72,8 +72,11 @@ def salts():
 def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, salt=None):
     """Award through the real code path with the test key; returns the AwardPlan."""
     registry = Registry(root)
-    key = find_signing_key(registry.program, root, env={"CREDSTACK_SIGNING_KEY":
-                                                          fixed_signing_key().to_multibase_secret()})
+    key = find_signing_key(
+        registry.program,
+        root,
+        env={"CREDSTACK_SIGNING_KEY": fixed_signing_key().to_multibase_secret()},
+    )
     when = signed_at or max(i.issued_at for i in inputs)
     plan = plan_awards(registry, inputs, key, signed_at=when, salt_factory=salt or salts())
     write_plan(plan)
@@ -102,7 +105,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def stack_order(program, certification: str | None = None) -> list[str]:
     """Achievement ids that earn ``certification`` (default: the first), prerequisites first."""
     pathway = (
-        program.pathway_for(certification) if certification else next(iter(program.pathways.values()))
+        program.pathway_for(certification)
+        if certification
+        else next(iter(program.pathways.values()))
     )
     chosen: list[str] = []
     for group in pathway.requires:
@@ -141,14 +146,22 @@ def earn_certification(root: Path, *, name: str, email: str, start: datetime):
         if aid == cert and result is None:
             result = "Completed"
         plans.append(
-            award(root, AwardInput(achievement=aid, name=name, email=email, issued_at=when,
-                                   result=result))
+            award(
+                root,
+                AwardInput(achievement=aid, name=name, email=email, issued_at=when, result=result),
+            )
         )
     return plans
 
 
 def award_with_prerequisites(
-    root: Path, aid: str, *, name: str, email: str, when: datetime, signed_at: datetime | None = None
+    root: Path,
+    aid: str,
+    *,
+    name: str,
+    email: str,
+    when: datetime,
+    signed_at: datetime | None = None,
 ):
     """Award ``aid`` after its prerequisites (each a day earlier); returns ``aid``'s Awarded."""
     from datetime import timedelta
@@ -156,7 +169,9 @@ def award_with_prerequisites(
     program = Registry(root).program
     pres = program.achievements[aid].prerequisites
     inputs = [
-        AwardInput(p, name, email, when - timedelta(days=len(pres) - i), result=result_for(program, p))
+        AwardInput(
+            p, name, email, when - timedelta(days=len(pres) - i), result=result_for(program, p)
+        )
         for i, p in enumerate(pres)
     ]
     inputs.append(AwardInput(aid, name, email, when, result=result_for(program, aid)))
@@ -167,5 +182,7 @@ def award_with_prerequisites(
 def expiring_micro(program) -> str:
     """A micro-credential with a validity period."""
     return next(
-        a.id for a in program.achievements.values() if a.validity_months and a.level != "certification"
+        a.id
+        for a in program.achievements.values()
+        if a.validity_months and a.level != "certification"
     )

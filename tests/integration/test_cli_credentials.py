@@ -31,7 +31,10 @@ def run(root, *args, env=None):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "credstack.cli", "-C", str(root), *args],
-        capture_output=True, text=True, env=full_env, check=False,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        check=False,
     )
 
 
@@ -41,7 +44,9 @@ def foundation(root):
 
 def test_keys_create_stores_secret_outside_the_tree_with_mode_0600(root, tmp_path):
     key_dir = tmp_path / "secrets"
-    assert main(["-C", str(root), "keys", "create", "--id", "key-two", "--key-dir", str(key_dir)]) == 0
+    assert (
+        main(["-C", str(root), "keys", "create", "--id", "key-two", "--key-dir", str(key_dir)]) == 0
+    )
     (secret_file,) = key_dir.iterdir()
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     secret = SigningKey.from_multibase_secret(secret_file.read_text().strip())
@@ -53,8 +58,22 @@ def test_keys_create_stores_secret_outside_the_tree_with_mode_0600(root, tmp_pat
 
 
 def test_keys_create_print_shows_the_secret_once_and_stores_nothing(root, tmp_path, capsys):
-    assert main(["-C", str(root), "keys", "create", "--id", "ci-key", "--print",
-                 "--key-dir", str(tmp_path / "none")]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "keys",
+                "create",
+                "--id",
+                "ci-key",
+                "--print",
+                "--key-dir",
+                str(tmp_path / "none"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     secret = next(line.strip() for line in out.splitlines() if line.strip().startswith("z"))
     assert SigningKey.from_multibase_secret(secret)
@@ -63,8 +82,10 @@ def test_keys_create_print_shows_the_secret_once_and_stores_nothing(root, tmp_pa
 
 def test_keys_create_refuses_a_key_dir_inside_the_work_tree(root, capsys):
     before = snapshot(root)
-    assert main(["-C", str(root), "keys", "create", "--id", "bad", "--key-dir",
-                 str(root / "secrets")]) == 1
+    assert (
+        main(["-C", str(root), "keys", "create", "--id", "bad", "--key-dir", str(root / "secrets")])
+        == 1
+    )
     err = capsys.readouterr().err
     assert "inside the registry work tree" in err and "hint:" in err
     assert snapshot(root) == before
@@ -73,8 +94,23 @@ def test_keys_create_refuses_a_key_dir_inside_the_work_tree(root, capsys):
 def test_award_refuses_a_key_file_inside_the_work_tree(root, capsys):
     inside = root / "signing.key"
     inside.write_text(ENV_SECRET)
-    assert main(["-C", str(root), "award", foundation(root), "--name", "A", "--email",
-                 "a@example.org", "--key", str(inside)]) == 1
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "award",
+                foundation(root),
+                "--name",
+                "A",
+                "--email",
+                "a@example.org",
+                "--key",
+                str(inside),
+            ]
+        )
+        == 1
+    )
     assert "inside the registry work tree" in capsys.readouterr().err
     assert list((root / "issued").iterdir()) == []
 
@@ -86,17 +122,48 @@ def test_award_refuses_a_key_file_tracked_by_git(root, tmp_path, capsys):
     key = other / "k.key"
     key.write_text(ENV_SECRET)
     subprocess.run(["git", "add", "k.key"], cwd=other, check=True)
-    assert main(["-C", str(root), "award", foundation(root), "--name", "A", "--email",
-                 "a@example.org", "--key", str(key)]) == 1
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "award",
+                foundation(root),
+                "--name",
+                "A",
+                "--email",
+                "a@example.org",
+                "--key",
+                str(key),
+            ]
+        )
+        == 1
+    )
     assert "tracked by git" in capsys.readouterr().err
 
 
 def test_award_with_a_key_file_prints_id_path_and_url(root, tmp_path, capsys):
     key = tmp_path / "k.key"
     key.write_text(ENV_SECRET + "\n")
-    assert main(["-C", str(root), "award", foundation(root), "--name", "Ada",
-                 "--email", "ada@example.org", "--key", str(key),
-                 "--evidence", "Plan=https://example.org/plan"]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "award",
+                foundation(root),
+                "--name",
+                "Ada",
+                "--email",
+                "ada@example.org",
+                "--key",
+                str(key),
+                "--evidence",
+                "Plan=https://example.org/plan",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     (cid,) = Registry(root).credentials
     assert cid in out and f"issued/credentials/{cid}.json" in out
@@ -104,17 +171,25 @@ def test_award_with_a_key_file_prints_id_path_and_url(root, tmp_path, capsys):
 
 
 def test_award_with_an_unknown_key_is_refused(root, monkeypatch, capsys):
-    monkeypatch.setenv("CREDSTACK_SIGNING_KEY", SigningKey.from_seed(bytes(32)).to_multibase_secret())
-    assert main(["-C", str(root), "award", foundation(root), "--name", "A", "--email",
-                 "a@example.org"]) == 1
+    monkeypatch.setenv(
+        "CREDSTACK_SIGNING_KEY", SigningKey.from_seed(bytes(32)).to_multibase_secret()
+    )
+    assert (
+        main(
+            ["-C", str(root), "award", foundation(root), "--name", "A", "--email", "a@example.org"]
+        )
+        == 1
+    )
     assert "not one of the issuer's keys" in capsys.readouterr().err
 
 
 def test_award_refusal_exits_1_names_what_is_missing_and_writes_nothing(root, signing_env, capsys):
     practitioner = next(a for a in Registry(root).program.by_level("practitioner"))
     before = snapshot(root)
-    assert main(["-C", str(root), "award", practitioner.id, "--name", "B", "--email",
-                 "b@example.org"]) == 1
+    assert (
+        main(["-C", str(root), "award", practitioner.id, "--name", "B", "--email", "b@example.org"])
+        == 1
+    )
     err = capsys.readouterr().err
     assert "requires" in err and practitioner.prerequisites[0] in err
     assert "Traceback" not in err
@@ -124,8 +199,23 @@ def test_award_refusal_exits_1_names_what_is_missing_and_writes_nothing(root, si
 def test_award_usage_errors(root, signing_env, capsys):
     assert main(["-C", str(root), "award", foundation(root), "--name", "A"]) == 1
     assert "missing email" in capsys.readouterr().err
-    assert main(["-C", str(root), "award", foundation(root), "--name", "A", "--email",
-                 "a@example.org", "--issued-at", "2999-01-01"]) == 1
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "award",
+                foundation(root),
+                "--name",
+                "A",
+                "--email",
+                "a@example.org",
+                "--issued-at",
+                "2999-01-01",
+            ]
+        )
+        == 1
+    )
     assert "future" in capsys.readouterr().err
 
 
@@ -170,8 +260,21 @@ def test_verify_outside_a_registry_with_did_document(root, signing_env, tmp_path
     assert main(["-C", str(elsewhere), "verify", str(path)]) == 1
     assert "issuer keys could not be fetched" in capsys.readouterr().out
     status_list = root / "issued/status/revocation-1.json"
-    assert main(["-C", str(elsewhere), "verify", str(path), "--did-document", str(did),
-                 "--status-list", str(status_list)]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(elsewhere),
+                "verify",
+                str(path),
+                "--did-document",
+                str(did),
+                "--status-list",
+                str(status_list),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "OK   Revocation status" in out
 
@@ -197,11 +300,18 @@ def test_expiring_csv(root, signing_env, capsys):
     from support import at as date
 
     aid = expiring_micro(Registry(root).program)
-    award_with_prerequisites(root, aid, name="A", email="a@example.org", when=date("2024-01-10"),
-                             signed_at=date("2026-01-01"))
+    award_with_prerequisites(
+        root,
+        aid,
+        name="A",
+        email="a@example.org",
+        when=date("2024-01-10"),
+        signed_at=date("2026-01-01"),
+    )
     capsys.readouterr()
-    assert main(["-C", str(root), "expiring", "--within", "60d", "--at", "2026-12-01",
-                 "--csv"]) == 0
+    assert (
+        main(["-C", str(root), "expiring", "--within", "60d", "--at", "2026-12-01", "--csv"]) == 0
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("credential,name,achievement,valid_until")
     assert len(lines) == 2 and aid in lines[1]
@@ -219,5 +329,7 @@ def test_demo_registry_credentials_are_all_genuine():
     statuses = {r["status"] for r in reports}
     assert statuses <= {"verified", "revoked", "suspended", "expired"}, statuses
     assert {"verified", "revoked", "suspended", "expired"} <= statuses
-    assert any(r["checks"][-1]["id"] == "components" and r["checks"][-1]["outcome"] == "pass"
-               for r in reports), "the demo holds a full certification"
+    assert any(
+        r["checks"][-1]["id"] == "components" and r["checks"][-1]["outcome"] == "pass"
+        for r in reports
+    ), "the demo holds a full certification"

@@ -17,7 +17,10 @@ PUBLISHED = ("issued/", "program/", "site_src/", "mkdocs.yml")
 def tracked_files():
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return [REPO / line for line in out.stdout.splitlines() if (REPO / line).is_file()]
 
@@ -38,7 +41,8 @@ def test_no_secret_key_material_in_the_tree():
         text = path.read_bytes().decode("utf-8", "replace")
         # a truncated copy of a vector secret (malformed-input tests) is still the vector's
         secrets = {
-            found for found in MULTIKEY_SECRET.findall(text)
+            found
+            for found in MULTIKEY_SECRET.findall(text)
             if not any(known.startswith(found) for known in allowed)
         }
         if secrets or PEM_PRIVATE.search(text) or path.suffix == ".key":

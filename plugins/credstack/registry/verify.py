@@ -75,8 +75,12 @@ class VerificationReport:
 
     @property
     def ok(self) -> bool:
-        """True when no check failed (warnings and skips allowed)."""
-        return all(c.outcome != FAIL for c in self.checks)
+        """True when the credential is genuine and in force (status ``verified``).
+
+        Warnings (a revoked component, an unconfirmed key) keep it ok; a status that could not
+        be checked does not: the CLI exits 1 then.
+        """
+        return self.status == "verified"
 
     def check(self, check_id: str) -> Check | None:
         return next((c for c in self.checks if c.id == check_id), None)
@@ -98,6 +102,8 @@ class ResolvedKey:
     controller: str
     revoked: datetime | None
     source: str
+    #: False when nothing but the credential itself vouches for the key (``<url>#z6Mk…``).
+    confirmed: bool = True
 
 
 class KeyResolver:
@@ -133,7 +139,7 @@ class KeyResolver:
                 key = decode_multikey_public(fragment)
             except CredstackError as e:
                 raise ResolutionError(f"key in {method_id!r} is malformed: {e.message}") from e
-            return ResolvedKey(key, base, None, "key in the verification method URL")
+            return ResolvedKey(key, base, None, "key named in the credential", confirmed=False)
         raise ResolutionError(
             f"unsupported verificationMethod {method_id!r}",
             hint="credstack resolves did:web (with the DID document), did:key and <url>#z6Mk…",
@@ -313,7 +319,17 @@ class Verifier:
             checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
             return None
         checks.append(Check("signature", PASS, f"{proof.get('cryptosuite')} proof verifies"))
-        checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
+        if key.confirmed:
+            checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
+        else:
+            checks.append(
+                Check(
+                    "issuer-key",
+                    WARN,
+                    f"{method}: the key is named in the credential itself; "
+                    "no document of the issuer confirms it",
+                )
+            )
         created = verified.created
         if key.revoked is not None and created >= key.revoked:
             checks.append(
@@ -364,7 +380,10 @@ class Verifier:
             bits = Bitstring.decode(doc["credentialSubject"]["encodedList"])
         except (CredstackError, KeyError, TypeError, ValueError) as e:
             message = e.message if isinstance(e, CredstackError) else f"malformed ({e})"
-            message = f"the status list {url} cannot be trusted: {message}"
+            message = (
+                f"revocation status could not be checked: the status list {url} cannot be "
+                f"trusted: {message}"
+            )
             self._verified_lists[digest] = message
             raise StatusError(message) from e
         self._verified_lists[digest] = bits
@@ -438,6 +457,7 @@ class Verifier:
     def _finish(
         self, report: VerificationReport, view: CredentialView | None, failed: str | None
     ) -> None:
+        """Status and verdict from the checks: invalid > error > revoked > suspended > expired."""
         by_id = {c.id: c for c in report.checks}
         fatal = [
             c
@@ -446,33 +466,49 @@ class Verifier:
         ]
         if fatal:
             c = fatal[0]
-            report.status = "invalid"
-            if c.id == "signature" and "changed" in c.message:
+            if c.id == "issuer-key" and "could not be fetched" in c.message:
+                report.status, report.verdict = "error", f"Could not be verified: {c.message}"
+            elif c.id == "signature" and "changed" in c.message:
+                report.status = "invalid"
                 report.verdict = "Not verified: the content has changed since it was signed"
             else:
-                report.verdict = f"Not verified: {c.message}"
+                report.status, report.verdict = "invalid", f"Not verified: {c.message}"
             return
         status, validity = by_id.get("status"), by_id.get("validity")
-        if status and status.outcome == FAIL:
-            if status.message.startswith("revoked"):
-                report.status, report.verdict = "revoked", _cap(status.message)
-            elif status.message.startswith("suspended"):
-                report.status, report.verdict = "suspended", _cap(status.message)
-            else:
-                report.status, report.verdict = "error", f"Not verified: {status.message}"
+        if validity and validity.outcome == FAIL and validity.message.startswith("not yet"):
+            report.status, report.verdict = "invalid", f"Not verified: {validity.message}"
+            return
+        if status and status.outcome == FAIL and status.message.startswith("revoked"):
+            report.status, report.verdict = "revoked", _cap(status.message)
+            return
+        if status and status.outcome == FAIL and status.message.startswith("suspended"):
+            report.status, report.verdict = "suspended", _cap(status.message)
+            return
+        if status and (
+            status.outcome == FAIL
+            or (status.outcome == SKIP and "carries no status" not in status.message)
+        ):
+            # A status that cannot be checked is never shown as valid.
+            report.status = "error"
+            report.verdict = f"Signature verified, but {_uncap(status.message)}"
             return
         if validity and validity.outcome == FAIL:
-            if validity.message.startswith("expired"):
-                report.status = "expired"
-                report.verdict = f"Verified, but {validity.message}"
-            else:
-                report.status, report.verdict = "invalid", f"Not verified: {validity.message}"
+            report.status, report.verdict = "expired", f"Verified, but {validity.message}"
             return
-        report.status, report.verdict = "verified", "Verified"
+        report.status = "verified"
+        unconfirmed = by_id.get("issuer-key")
+        if unconfirmed is not None and unconfirmed.outcome == WARN:
+            report.verdict = "Verified, but the signing key is not confirmed by the issuer"
+        else:
+            report.verdict = "Verified"
 
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _uncap(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _day(when: datetime | None) -> str:

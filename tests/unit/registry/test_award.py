@@ -38,9 +38,14 @@ def test_award_writes_one_valid_signed_credential(root):
     foundation = first(program, "foundation")
     plan = award(
         root,
-        AwardInput(foundation.id, "Ada Lovelace", "ada@example.org", DAY,
-                   evidence=(parse_evidence("Workshop plan=https://example.org/plan"),),
-                   result=result_for(program, foundation.id)),
+        AwardInput(
+            foundation.id,
+            "Ada Lovelace",
+            "ada@example.org",
+            DAY,
+            evidence=(parse_evidence("Workshop plan=https://example.org/plan"),),
+            result=result_for(program, foundation.id),
+        ),
     )
     (awarded,) = plan.awarded
     on_disk = json.loads(awarded.path.read_text())
@@ -70,11 +75,26 @@ def test_allows_practitioner_once_prerequisite_held(root):
     program = Registry(root).program
     practitioner = practitioner_with_prereq(program)
     for i, pre in enumerate(practitioner.prerequisites):
-        award(root, AwardInput(pre, "Bo", "bo@example.org", DAY + timedelta(days=i),
-                               result=result_for(program, pre)))
-    plan = award(root, AwardInput(practitioner.id, "Bo", "BO@example.org ",
-                                  DAY + timedelta(days=30),
-                                  result=result_for(program, practitioner.id)))
+        award(
+            root,
+            AwardInput(
+                pre,
+                "Bo",
+                "bo@example.org",
+                DAY + timedelta(days=i),
+                result=result_for(program, pre),
+            ),
+        )
+    plan = award(
+        root,
+        AwardInput(
+            practitioner.id,
+            "Bo",
+            "BO@example.org ",
+            DAY + timedelta(days=30),
+            result=result_for(program, practitioner.id),
+        ),
+    )
     assert len(plan.awarded) == 1, "the same person, whatever the case of the email"
 
 
@@ -84,8 +104,11 @@ def test_refuses_prerequisite_awarded_after_the_issue_date(root):
     for pre in practitioner.prerequisites:
         award(root, AwardInput(pre, "Bo", "bo@example.org", DAY))
     with pytest.raises(AwardError, match="requires"):
-        award(root, AwardInput(practitioner.id, "Bo", "bo@example.org", DAY - timedelta(days=1)),
-              signed_at=DAY)
+        award(
+            root,
+            AwardInput(practitioner.id, "Bo", "bo@example.org", DAY - timedelta(days=1)),
+            signed_at=DAY,
+        )
 
 
 def test_refuses_certification_without_the_pathway(root):
@@ -102,8 +125,16 @@ def test_refuses_certification_without_capstone_result(root):
     program = Registry(root).program
     cert = first(program, "certification")
     for i, aid in enumerate(stack_order(program, cert.id)):
-        award(root, AwardInput(aid, "Cy", "cy@example.org", DAY + timedelta(days=i),
-                               result=result_for(program, aid)))
+        award(
+            root,
+            AwardInput(
+                aid,
+                "Cy",
+                "cy@example.org",
+                DAY + timedelta(days=i),
+                result=result_for(program, aid),
+            ),
+        )
     with pytest.raises(AwardError, match="capstone"):
         award(root, AwardInput(cert.id, "Cy", "cy@example.org", DAY + timedelta(days=40)))
 
@@ -116,8 +147,11 @@ def test_certification_lists_its_components_as_evidence(root):
     assert cert["credentialSubject"]["achievement"]["achievementType"] == "Certification"
     program = Registry(root).program
     pathway = next(iter(program.pathways.values()))
-    expected = [u for u, p in zip(component_urls, plans[:-1], strict=True)
-                if p.awarded[0].input.achievement in pathway.components()]
+    expected = [
+        u
+        for u, p in zip(component_urls, plans[:-1], strict=True)
+        if p.awarded[0].input.achievement in pathway.components()
+    ]
     assert evidence_ids[: len(expected)] == expected
 
 
@@ -139,8 +173,13 @@ def test_refuses_an_achievement_already_held(root):
 )
 def test_refuses_bad_input(root, kwargs, fragment):
     program = Registry(root).program
-    args = {"achievement": first(program, "foundation").id, "name": "Fay",
-            "email": "fay@example.org", "issued_at": DAY, **kwargs}
+    args = {
+        "achievement": first(program, "foundation").id,
+        "name": "Fay",
+        "email": "fay@example.org",
+        "issued_at": DAY,
+        **kwargs,
+    }
     before = snapshot(root)
     with pytest.raises(AwardError, match=fragment):
         award(root, AwardInput(**args))
@@ -155,8 +194,11 @@ def test_refuses_non_http_evidence(url):
 
 def test_refuses_result_off_the_scale(root):
     program = Registry(root).program
-    scaled = next(a for a in program.achievements.values()
-                  if a.assessment and a.assessment.result_scale and not a.prerequisites)
+    scaled = next(
+        a
+        for a in program.achievements.values()
+        if a.assessment and a.assessment.result_scale and not a.prerequisites
+    )
     with pytest.raises(AwardError, match="not on the scale"):
         award(root, AwardInput(scaled.id, "Gus", "gus@example.org", DAY, result="superb!!"))
 
@@ -180,24 +222,30 @@ def test_cohort_csv_all_or_nothing_lists_every_bad_row(root, tmp_path):
     program = Registry(root).program
     foundation = first(program, "foundation")
     practitioner = practitioner_with_prereq(program)
-    csv = write_csv(tmp_path / "cohort.csv", [
-        "name,email,achievement,evidence",
-        f"Ivy,ivy@example.org,{foundation.id},https://example.org/ivy",
-        f"Jon,not-an-email,{foundation.id},",
-        f"Kim,kim@example.org,{foundation.id},javascript:alert(1)",
-        f"Lea,lea@example.org,{practitioner.id},",
-    ])
+    csv = write_csv(
+        tmp_path / "cohort.csv",
+        [
+            "name,email,achievement,evidence",
+            f"Ivy,ivy@example.org,{foundation.id},https://example.org/ivy",
+            f"Jon,not-an-email,{foundation.id},",
+            f"Kim,kim@example.org,{foundation.id},javascript:alert(1)",
+            f"Lea,lea@example.org,{practitioner.id},",
+        ],
+    )
     before = snapshot(root)
     with pytest.raises(AwardError) as e:
         inputs = read_cohort_csv(csv, default_issued_at=DAY)
     assert "cohort.csv:3" in e.value.message and "cohort.csv:4" in e.value.message
     assert snapshot(root) == before
     # fix the syntax errors: the stacking error on line 4 is still reported, nothing written
-    write_csv(csv, [
-        "name,email,achievement",
-        f"Ivy,ivy@example.org,{foundation.id}",
-        f"Lea,lea@example.org,{practitioner.id}",
-    ])
+    write_csv(
+        csv,
+        [
+            "name,email,achievement",
+            f"Ivy,ivy@example.org,{foundation.id}",
+            f"Lea,lea@example.org,{practitioner.id}",
+        ],
+    )
     inputs = read_cohort_csv(csv, default_issued_at=DAY)
     registry = Registry(root)
     with pytest.raises(AwardError, match=r"cohort.csv:3: .*requires"):
@@ -215,14 +263,26 @@ def test_cohort_rows_can_stack_within_one_file_and_reruns_skip(root, tmp_path):
     csv = write_csv(tmp_path / "cohort.csv", rows)
     inputs = read_cohort_csv(csv, default_issued_at=DAY)
     key = loaded_test_key(root)
-    plan = plan_awards(Registry(root), inputs, key, signed_at=DAY + timedelta(days=60),
-                       salt_factory=salts(), skip_already_held=True)
+    plan = plan_awards(
+        Registry(root),
+        inputs,
+        key,
+        signed_at=DAY + timedelta(days=60),
+        salt_factory=salts(),
+        skip_already_held=True,
+    )
     assert len(plan.awarded) == len(inputs) and not plan.skipped
     from credstack.registry.award import write_plan
 
     write_plan(plan)
-    again = plan_awards(Registry(root), inputs, key, signed_at=DAY + timedelta(days=60),
-                        salt_factory=salts(), skip_already_held=True)
+    again = plan_awards(
+        Registry(root),
+        inputs,
+        key,
+        signed_at=DAY + timedelta(days=60),
+        salt_factory=salts(),
+        skip_already_held=True,
+    )
     assert not again.awarded and len(again.skipped) == len(inputs)
 
 

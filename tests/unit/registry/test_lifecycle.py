@@ -36,8 +36,9 @@ def status_of(root, cid, at=LATER):
 
 
 def change(root, cid, event, reason=None, when=DAY + timedelta(days=5)):
-    return change_status(Registry(root), cid, event, key=loaded_test_key(root), when=when,
-                         reason=reason)
+    return change_status(
+        Registry(root), cid, event, key=loaded_test_key(root), when=when, reason=reason
+    )
 
 
 def test_revoke_then_verify_fails_with_reason_and_date(root, cred):
@@ -161,8 +162,7 @@ def test_renew_issues_a_linked_fresh_credential(root, cred):
 
 
 def test_reissue_corrects_name_and_revokes_the_old_one(root, cred):
-    plan = reissue(Registry(root), cred.cid, key=loaded_test_key(root), now=LATER,
-                   name="Ada King")
+    plan = reissue(Registry(root), cred.cid, key=loaded_test_key(root), now=LATER, name="Ada King")
     new = plan.awarded[0]
     registry = Registry(root)
     assert registry.get(new.cid).name == "Ada King"

@@ -23,8 +23,16 @@ def issued(root):
     """(root, credential) for one freshly awarded foundation credential."""
     program = Registry(root).program
     foundation = program.by_level("foundation")[0]
-    plan = award(root, AwardInput(foundation.id, "Ada Lovelace", "ada@example.org", DAY,
-                                  result=result_for(program, foundation.id)))
+    plan = award(
+        root,
+        AwardInput(
+            foundation.id,
+            "Ada Lovelace",
+            "ada@example.org",
+            DAY,
+            result=result_for(program, foundation.id),
+        ),
+    )
     return root, plan.awarded[0].credential
 
 
@@ -42,8 +50,12 @@ def test_honest_credential_verifies_with_every_check(issued):
     assert report.status == "verified", report.to_json()
     assert report.verdict == "Verified"
     assert outcomes(report) == {
-        "format": "pass", "signature": "pass", "issuer-key": "pass", "key-valid": "pass",
-        "status": "pass", "validity": "pass",
+        "format": "pass",
+        "signature": "pass",
+        "issuer-key": "pass",
+        "key-valid": "pass",
+        "status": "pass",
+        "validity": "pass",
     }
     assert report.ok
 
@@ -61,24 +73,31 @@ def tampered(doc, mutate):
 
 TAMPERS = {
     "subject_swapped": lambda d: d["credentialSubject"]["identifier"][1].update(
-        identityHash="Mallory"),
+        identityHash="Mallory"
+    ),
     "email_hash_swapped": lambda d: d["credentialSubject"]["identifier"][0].update(
-        identityHash="sha256$" + "0" * 64),
+        identityHash="sha256$" + "0" * 64
+    ),
     "achievement_changed": lambda d: d["credentialSubject"]["achievement"].update(
-        name="Grand Master"),
+        name="Grand Master"
+    ),
     "achievement_type_changed": lambda d: d["credentialSubject"]["achievement"].update(
-        achievementType="Certification"),
+        achievementType="Certification"
+    ),
     "valid_from_moved": lambda d: d.update(validFrom="2020-01-01T00:00:00Z"),
     "valid_until_added": lambda d: d.update(validUntil="2099-01-01T00:00:00Z"),
     "proof_value_altered": lambda d: d["proof"][0].update(
-        proofValue=flip_char(d["proof"][0]["proofValue"], -5)),
+        proofValue=flip_char(d["proof"][0]["proofValue"], -5)
+    ),
     "proof_created_moved": lambda d: d["proof"][0].update(created="2026-03-01T00:00:00Z"),
     "unsigned_top_level_property": lambda d: d.update(awardedTo="Mallory"),
     "unsigned_subject_property": lambda d: d["credentialSubject"].update(creditsEarned=99),
     "unsigned_achievement_property": lambda d: d["credentialSubject"]["achievement"].update(
-        fieldOfStudy="Anything"),
+        fieldOfStudy="Anything"
+    ),
     "unsigned_evidence_added": lambda d: d.update(
-        evidence=[{"id": "https://evil.example/x", "type": ["Evidence"], "name": "x"}]),
+        evidence=[{"id": "https://evil.example/x", "type": ["Evidence"], "name": "x"}]
+    ),
     "context_changed": lambda d: d["@context"].pop(),
     "issuer_changed": lambda d: d["issuer"].update(id="did:web:evil.example"),
     "issuer_name_changed": lambda d: d["issuer"].update(name="Someone Else"),
@@ -114,8 +133,9 @@ def test_rejects_key_swapped(issued):
     root, doc = issued
     unsigned = tampered(doc, lambda d: d.pop("proof"))
     other = SigningKey.from_seed(bytes(32))
-    forged = create_proof(unsigned, other, verification_method=doc["proof"][0]["verificationMethod"],
-                          created=DAY)
+    forged = create_proof(
+        unsigned, other, verification_method=doc["proof"][0]["verificationMethod"], created=DAY
+    )
     report = verify(root, forged)
     assert report.status == "invalid"
     assert report.check("signature").outcome == "fail"
@@ -126,8 +146,12 @@ def test_rejects_self_made_did_key_for_our_issuer(issued):
     root, doc = issued
     other = SigningKey.from_seed(bytes(32))
     did = "did:key:" + encode_multikey_public(other.public_key)
-    forged = create_proof(tampered(doc, lambda d: d.pop("proof")), other,
-                          verification_method=f"{did}#{did.removeprefix('did:key:')}", created=DAY)
+    forged = create_proof(
+        tampered(doc, lambda d: d.pop("proof")),
+        other,
+        verification_method=f"{did}#{did.removeprefix('did:key:')}",
+        created=DAY,
+    )
     report = verify(root, forged)
     assert report.status == "invalid"
     assert report.check("issuer-key").outcome == "fail"
@@ -137,8 +161,9 @@ def test_rejects_self_made_did_key_for_our_issuer(issued):
 def test_unknown_issuer_says_keys_could_not_be_fetched(issued):
     root, doc = issued
     report = Verifier(keys=KeyResolver(), at=LATER).verify(doc)
-    assert report.status == "invalid"
+    assert report.status == "error" and not report.ok
     assert "could not be fetched" in report.check("issuer-key").message
+    assert report.verdict.startswith("Could not be verified: issuer keys could not be fetched")
 
 
 def test_did_document_file_lets_a_stranger_verify(issued):
@@ -148,15 +173,51 @@ def test_did_document_file_lets_a_stranger_verify(issued):
     assert report.check("signature").outcome == "pass"
     assert report.check("status").outcome == "skip"
     assert "could not be checked" in report.check("status").message
-    assert report.status == "verified"  # genuine and current; status honestly unknown
+    # genuine, but a status that cannot be checked is never shown as valid
+    assert report.status == "error" and not report.ok
+    assert report.verdict.startswith("Signature verified, but revocation status could not be")
+    with_list = Verifier(
+        keys=KeyResolver([did_doc]), at=LATER, status_lists=Registry(root).status_lists
+    ).verify(doc)
+    assert with_list.status == "verified"
+
+
+def test_key_named_only_in_the_credential_is_a_warning(issued):
+    """The OB guide's `<url>#z6Mk…` form: the signature holds, nothing confirms the key."""
+    root, doc = issued
+    key = SigningKey.from_seed(bytes(range(32)))
+    issuer = "https://issuer.example/profile"
+    unsigned = tampered(
+        doc, lambda d: (d.pop("proof"), d.pop("credentialStatus"), d["issuer"].update(id=issuer))
+    )
+    signed = create_proof(
+        unsigned, key, verification_method=f"{issuer}#{key.public_key_multibase}", created=DAY
+    )
+    report = Verifier(keys=KeyResolver(), at=LATER).verify(signed)
+    assert report.check("signature").outcome == "pass"
+    assert report.check("issuer-key").outcome == "warn"
+    assert report.status == "verified"
+    assert report.verdict == "Verified, but the signing key is not confirmed by the issuer"
+
+
+def test_official_ob_vector_verifies():
+    """The 1EdTech OB 3.0 implementation guide's signed credential."""
+    from support import REPO
+
+    vector = json.loads((REPO / "tests/vectors/ob-v3p0-eddsa-rdfc-2022.json").read_text())
+    report = Verifier(keys=KeyResolver(), at=LATER).verify(vector["expected"]["signedDocument"])
+    assert report.check("signature").outcome == "pass", report.to_json()
+    assert report.check("format").outcome in ("pass", "warn")
+    assert report.status == "verified", report.to_json()
 
 
 def test_retired_key_proofs_after_retirement_fail_but_earlier_ones_pass(issued):
     root, doc = issued
     from credstack.registry.keys import retire_key
 
-    retire_key(Registry(root).program, root, "test-key", at=DAY + timedelta(days=10),
-               reason="rotated")
+    retire_key(
+        Registry(root).program, root, "test-key", at=DAY + timedelta(days=10), reason="rotated"
+    )
     assert verify(root, doc).status == "verified", "signed before retirement"
     late = create_proof(
         tampered(doc, lambda d: d.pop("proof")),
@@ -196,3 +257,16 @@ def test_report_json_is_machine_readable(issued):
     data = verify(root, doc).to_json()
     assert json.loads(json.dumps(data))["status"] == "verified"
     assert [c["id"] for c in data["checks"]][:2] == ["format", "signature"]
+
+
+def test_rejects_proof_dated_in_the_future(issued):
+    root, doc = issued
+    future = create_proof(
+        tampered(doc, lambda d: d.pop("proof")),
+        SigningKey.from_seed(bytes(range(32))),
+        verification_method=doc["proof"][0]["verificationMethod"],
+        created=LATER + timedelta(days=2),
+    )
+    report = verify(root, future)
+    assert report.status == "invalid"
+    assert "future" in report.check("key-valid").message
