@@ -96,11 +96,29 @@ export async function readStatus(entry, { fetchJson, now, verifySecured }) {
   return { set: statusBit(bitstring, index), list };
 }
 
-/** The credential's BitstringStatusListEntry objects, and the names of entry types we cannot read. */
+/**
+ * The credential's BitstringStatusListEntry objects, and the names of entry types we cannot read.
+ * OB 3.0 allows one credentialStatus object, so credstack credentials name their revocation list
+ * `.../revocation-N.json` only; its companion `.../suspension-N.json` holds the suspension bit at
+ * the same index. The companion is added here as an `implied` entry (ignored when not published).
+ */
 export function statusEntries(credential) {
   const entries = asArray(credential.credentialStatus);
+  const known = entries.filter((e) => e && e.type === 'BitstringStatusListEntry');
+  const purposes = new Set(known.map((e) => e.statusPurpose));
+  const implied = purposes.has('suspension')
+    ? []
+    : known
+        .filter((e) => e.statusPurpose === 'revocation' && /\/revocation-\d+\.json$/.test(String(e.statusListCredential)))
+        .map((e) => ({
+          ...e,
+          id: undefined,
+          statusPurpose: 'suspension',
+          statusListCredential: e.statusListCredential.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1'),
+          implied: true,
+        }));
   return {
-    entries: entries.filter((e) => e && e.type === 'BitstringStatusListEntry'),
+    entries: [...known, ...implied],
     unsupported: entries.filter((e) => !e || e.type !== 'BitstringStatusListEntry').map((e) => (e && e.type) || String(idOf(e))),
   };
 }

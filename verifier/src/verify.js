@@ -81,11 +81,16 @@ async function statusCheck(credential, issuerId, loader, options, now) {
   // Purposes 'message' and 'refresh' say nothing about validity.
   const relevant = entries.filter((e) => e.statusPurpose === 'revocation' || e.statusPurpose === 'suspension');
   if (!relevant.length && !unsupported.length) return { outcome: 'skip', message: 'the credential carries no revocation or suspension status' };
+  let untrusted = false;
   for (const entry of relevant) {
     try {
       const { set, list } = await readStatus(entry, { fetchJson: options.fetchJson, now, verifySecured });
       if (set) found[entry.statusPurpose] = { entry, list };
     } catch (error) {
+      // An implied companion list that is not published is no problem; a published list
+      // that does not verify is (like the Python verifier: fail, not skip).
+      if (entry.implied && error.code === 'fetch') continue;
+      if (error.code !== 'fetch') untrusted = true;
       problems.push(error.message);
     }
   }
@@ -95,7 +100,9 @@ async function statusCheck(credential, issuerId, loader, options, now) {
     const sentence = `${word} by the issuer${date ? ` on ${day(date)}` : ''}${reason ? `: ${reason}` : ''}`;
     return { outcome: 'fail', message: sentence, status: word.toLowerCase(), sentence };
   }
-  if (problems.length) return { outcome: 'skip', message: `revocation status could not be checked: ${problems.join('; ')}` };
+  if (problems.length) {
+    return { outcome: untrusted ? 'fail' : 'skip', message: `revocation status could not be checked: ${problems.join('; ')}`, unknown: true };
+  }
   return { outcome: 'pass', message: `not revoked or suspended according to the issuer's status list` };
 }
 
@@ -172,13 +179,15 @@ function verdictFor(status, checks, notes) {
   const message = (id) => checks.find((c) => c.id === id).message;
   switch (status) {
     case 'verified':
-      return `Verified${notes.unconfirmedKey ? ', but the signing key is not confirmed by the issuer' : ''}${notes.statusUnknown ? ' (revocation status could not be checked)' : ''}`;
+      return `Verified${notes.unconfirmedKey ? ', but the signing key is not confirmed by the issuer' : ''}`;
     case 'expired':
       return `Verified, but ${message('validity')}`;
     case 'revoked':
     case 'suspended':
       return notes.statusSentence;
     case 'error':
+      // A status that cannot be checked is never shown as valid (same sentence as the CLI).
+      if (notes.statusUnknown) return `Signature verified, but ${message('status')}`;
       return `Could not be verified: ${notes.error}`;
     default: {
       const failed = checks.find((c) => c.outcome === 'fail' && INVALIDATING.includes(c.id));
@@ -236,11 +245,13 @@ async function verify(credential, options, isComponent) {
     set('components', isComponent ? { outcome: 'skip', message: 'not checked for a component credential' } : await componentsCheck(credential, options));
 
     notes.unconfirmedKey = examined.issuerKey.outcome === 'warn';
-    notes.statusUnknown = statusResult.outcome === 'skip' && statusResult.message.startsWith('revocation status could not');
+    notes.statusUnknown = Boolean(statusResult.unknown);
     notes.statusSentence = statusResult.sentence;
     // Priority: invalid > revoked > suspended > expired > verified.
     if (INVALIDATING.slice(0, 4).some((id) => outcome(id) === 'fail') || validity.notYet) status = 'invalid';
-    else status = statusResult.status || (validity.expired ? 'expired' : 'verified');
+    else if (statusResult.status) status = statusResult.status;
+    else if (notes.statusUnknown) status = 'error';
+    else status = validity.expired ? 'expired' : 'verified';
   } catch (error) {
     status = 'error';
     notes.error = `unexpected error (${error && error.message})`;

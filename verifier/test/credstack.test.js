@@ -157,14 +157,15 @@ describe('status (Bitstring Status List)', () => {
   });
 
   const cannotCheck = async (name, change) => {
-    test(`${name}: status is skipped, never passed`, async () => {
+    test(`${name}: status could not be checked, never passed`, async () => {
       const s = await T.site();
       await change(s.files);
       const report = await verifyCredential(await T.signNew(T.credential()), s.options);
-      assert.equal(check(report, 'status').outcome, 'skip');
+      // unavailable: skip; published but untrustworthy: fail. Either way never 'verified'.
+      assert.equal(check(report, 'status').outcome, name === 'status list missing' ? 'skip' : 'fail');
       assert.match(check(report, 'status').message, /^revocation status could not be checked/);
-      assert.equal(report.status, 'verified');
-      assert.equal(report.verdict, 'Verified (revocation status could not be checked)');
+      assert.equal(report.status, 'error');
+      assert.match(report.verdict, /^Signature verified, but revocation status could not be checked/);
     });
   };
   const revocationUrl = `${T.SITE}status/revocation.json`;
@@ -195,6 +196,39 @@ describe('status (Bitstring Status List)', () => {
   });
   cannotCheck('another signed list replayed under its URL', async (files) => {
     files[revocationUrl] = await T.signNew({ ...T.statusList('revocation'), id: `${T.SITE}status/revocation-2025.json` });
+  });
+
+  // credstack's own shape: one credentialStatus object (OB 3.0 schema) naming revocation-N.json;
+  // the suspension bit lives at the same index of the companion suspension-N.json.
+  const companionSite = async ({ revoked = [], suspended = [], withCompanion = true } = {}) => {
+    const s = await T.site();
+    const listAt = (purpose, bits) => ({ ...T.statusList(purpose, bits), id: `${T.SITE}status/${purpose}-1.json`,
+      credentialSubject: { ...T.statusList(purpose, bits).credentialSubject, id: `${T.SITE}status/${purpose}-1.json#list` } });
+    s.files[`${T.SITE}status/revocation-1.json`] = await T.signNew(listAt('revocation', revoked));
+    if (withCompanion) s.files[`${T.SITE}status/suspension-1.json`] = await T.signNew(listAt('suspension', suspended));
+    const doc = T.credential({ statusIndex: null });
+    doc.credentialStatus = { id: `${T.SITE}status/revocation-1.json#7`, type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: `${T.SITE}status/revocation-1.json` };
+    return { options: s.options, signed: await T.signNew(doc), fetched: s.fetched };
+  };
+
+  test('companion suspension list: suspended at the same index', async () => {
+    const { options, signed, fetched } = await companionSite({ suspended: [7] });
+    const report = await verifyCredential(signed, options);
+    assert.deepEqual([report.status, report.verdict], ['suspended', 'Suspended by the issuer']);
+    assert.ok(fetched.includes(`${T.SITE}status/suspension-1.json`));
+  });
+
+  test('companion suspension list: revoked outranks suspended; clear bits verify', async () => {
+    const both = await companionSite({ revoked: [7], suspended: [7] });
+    assert.equal((await verifyCredential(both.signed, both.options)).status, 'revoked');
+    const clear = await companionSite({ revoked: [6, 8], suspended: [6, 8] });
+    assert.equal((await verifyCredential(clear.signed, clear.options)).status, 'verified');
+  });
+
+  test('companion suspension list not published: ignored', async () => {
+    const { options, signed } = await companionSite({ withCompanion: false });
+    const report = await verifyCredential(signed, options);
+    assert.equal(report.status, 'verified', report.verdict);
   });
 
   test('an unsupported status type cannot be checked', async () => {
@@ -247,9 +281,10 @@ describe('validity window', () => {
 
   test('now is an option', async () => {
     const { options } = await T.site();
-    const signed = await T.signNew(T.credential({ validUntil: '2026-01-31T23:59:59Z' }), '2025-12-01T00:00:00Z');
+    // (the fake site's status lists are valid from 2026-02-01 to 2026-04-01)
+    const signed = await T.signNew(T.credential({ validUntil: '2026-02-15T23:59:59Z' }), '2025-12-01T00:00:00Z');
     assert.equal((await verifyCredential(signed, options)).status, 'expired');
-    assert.equal((await verifyCredential(signed, { ...options, now: new Date('2026-01-15T00:00:00Z') })).status, 'verified');
+    assert.equal((await verifyCredential(signed, { ...options, now: new Date('2026-02-10T00:00:00Z') })).status, 'verified');
   });
 });
 
