@@ -390,6 +390,23 @@ class Verifier:
         return bits
 
     def _check_status(self, view: CredentialView, checks: list[Check]) -> None:
+        unsupported = sorted(
+            {
+                str(e.get("type")) if isinstance(e, dict) else "?"
+                for e in _as_list(view.raw.get("credentialStatus"))
+                if not (isinstance(e, dict) and e.get("type") == "BitstringStatusListEntry")
+            }
+        )
+        if unsupported and not view.statuses:
+            checks.append(
+                Check(
+                    "status",
+                    SKIP,
+                    "revocation status could not be checked: status type "
+                    f"{', '.join(unsupported)} is not supported",
+                )
+            )
+            return
         if not view.statuses:
             checks.append(
                 Check(
@@ -517,6 +534,12 @@ def _day(when: datetime | None) -> str:
 
 def _id_of(doc: Any) -> str | None:
     return doc.get("id") if isinstance(doc, dict) and isinstance(doc.get("id"), str) else None
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _is_cert(view: CredentialView) -> bool:

@@ -270,3 +270,29 @@ def test_rejects_proof_dated_in_the_future(issued):
     report = verify(root, future)
     assert report.status == "invalid"
     assert "future" in report.check("key-valid").message
+
+
+def test_unsupported_status_type_is_could_not_be_checked(issued):
+    root, doc = issued
+    legacy = tampered(
+        doc,
+        lambda d: (
+            d.pop("proof"),
+            d.update(
+                credentialStatus={
+                    "id": "https://northwind-lab.github.io/credentials/revocations.json",
+                    "type": "1EdTechRevocationList",
+                }
+            ),
+        ),
+    )
+    signed = create_proof(
+        legacy,
+        SigningKey.from_seed(bytes(range(32))),
+        verification_method=doc["proof"][0]["verificationMethod"],
+        created=DAY,
+    )
+    report = verify(root, signed)
+    assert report.check("signature").outcome == "pass"
+    assert "1EdTechRevocationList is not supported" in report.check("status").message
+    assert report.status == "error"
