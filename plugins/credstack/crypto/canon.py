@@ -73,21 +73,25 @@ _BCP47 = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 # Control characters every N-Quads stack writes alike are tab, LF and CR... almost: tab is
 # written raw by rdf-canonize 3 (jsonld 8) and as \t by RDFC-1.0. Tab stays allowed because
 # narratives need it; the others have no use in credential text.
-_UNPORTABLE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNPORTABLE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _IDENTIFIER_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# RDFC-1.0 §4.3 (canonical N-Quads, per RDF 1.1 N-Quads §… and the RDFC-1.0 errata): in a
-# literal, U+0022 and U+005C are escaped, U+0008/09/0A/0C/0D use ECHAR (\b \t \n \f \r) and every
-# other character in U+0000-U+001F plus U+007F uses UCHAR with upper-case hex (\u0001).
+# RDFC-1.0 (W3C Recommendation, 2024) appendix "A Canonical form of N-Quads": in a literal,
+# BS, HT, LF, FF, CR, U+0022 and U+005C use ECHAR (\b \t \n \f \r \" \\); U+0000-U+0007,
+# U+000B, U+000E-U+001F and U+007F use UCHAR with upper-case hex (\u0001); everything else is
+# written as is.
 #
-# Measured with node 20 on 2026-11-28 (see tests/unit/crypto/test_canon_js_parity.py):
+# Measured with node 20 on 2026-11-28 (recorded in tests/vectors/jsonld-js-parity.json and
+# checked by tests/unit/crypto/test_canon.py):
 # * rdf-canonize 5.0.0 (jsonld 9.0.0): exactly the rule above.
-# * rdf-canonize 3.4.0 (jsonld 8.3.3): escapes only " \ \n \r; tab and every other control
-#   character are written raw, so a document with a tab or U+0001-U+001F/U+007F has a different
+# * rdf-canonize 3.4.0 (jsonld 8.3.3): escapes only " \ LF CR; tab and every other control
+#   character are written raw, so a document with a tab or U+0000-U+001F/U+007F has a different
 #   canonical form (and signature) there.
-# * pyld 3.3.0: escapes \ \t \n \r " and writes the other control characters raw, i.e. matches
+# * pyld 3.3.0: escapes \ HT LF CR " and writes the other control characters raw, i.e. matches
 #   neither; hence this serializer. Strings without control characters are identical everywhere.
+# The appendix also asks for UCHAR for U+FFFE/U+FFFF (not XML 1.1 Chars); rdf-canonize 5 writes
+# them raw and so do we (we follow the verifiers in use; check_portable_text refuses them).
 _LITERAL_ESCAPES = {
     "\b": "\\b",
     "\t": "\\t",
@@ -99,16 +103,21 @@ _LITERAL_ESCAPES = {
 }
 _LITERAL_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\]')
 
-# RDFC-1.0 §4.4.2 / rdf-canonize: bound the Hash N-Degree Quads work so that a "poison graph" of
-# blank nodes cannot pin a CPU. rdf-canonize 5 defaults to maxWorkFactor 1: at most n deep
-# iterations, n = the number of blank nodes still sharing a first-degree hash.
+# RDFC-1.0 §6.1 (dataset poisoning) asks implementations to bound the Hash N-Degree Quads work,
+# so that a "poison graph" of blank nodes cannot pin a CPU. rdf-canonize 5 defaults to
+# maxWorkFactor 1: at most n deep iterations, n = the blank nodes sharing a first-degree hash.
 _MAX_WORK_FACTOR = 1
 
 Loader = Callable[..., dict[str, Any]]
 
 
-def canonize(document: dict[str, Any], *, document_loader: Loader | None = None) -> str:
-    """Return the RDFC-1.0 canonical N-Quads of document; raise CanonicalizationError if unsafe."""
+def canonize(
+    document: dict[str, Any], *, document_loader: Loader | None = None, json_path: str = "$"
+) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of document; raise CanonicalizationError if unsafe.
+
+    json_path names the document in error messages (e.g. "$.proof" for a proof configuration).
+    """
     _check_pyld_version()
     if not isinstance(document, dict):
         raise CanonicalizationError(
@@ -116,8 +125,8 @@ def canonize(document: dict[str, Any], *, document_loader: Loader | None = None)
             hint="pass the credential as a dict parsed from JSON",
         )
     loader = document_loader if document_loader is not None else contexts.document_loader
-    prepared = _prepare(document, "$")
-    processor = _SafeProcessor()
+    prepared = _prepare(document, json_path)
+    processor = _SafeProcessor(json_path)
     options = {
         # jsonld.js canonize defaults base to null: a relative IRI stays relative and is refused
         # instead of silently becoming http://example.org/base/... (pyld's default).
@@ -135,9 +144,9 @@ def canonize(document: dict[str, Any], *, document_loader: Loader | None = None)
         return _Rdfc10().canonize(dataset)
     except CanonicalizationError as error:
         # RDF conversion and serialization only see values: point at where the value sits.
-        raise _locate(error, document) from None
+        raise _locate(error, document, json_path) from None
     except jsonld.JsonLdError as error:
-        raise _locate(_from_jsonld_error(error), document) from error
+        raise _locate(_from_jsonld_error(error), document, json_path) from error
 
 
 def is_absolute_iri(value: Any) -> bool:
@@ -146,12 +155,13 @@ def is_absolute_iri(value: Any) -> bool:
 
 
 def check_portable_text(document: Any) -> None:
-    """Raise CanonicalizationError at the first string holding a control character but tab/LF/CR."""
+    """Raise CanonicalizationError at the first string with a control character but tab/LF/CR."""
     for path, text in _strings(document, "$"):
         match = _UNPORTABLE_TEXT.search(text)
         if match:
             raise CanonicalizationError(
-                f"{path}: the text contains the control character U+{ord(match.group()):04X}",
+                f"{path}: the text contains U+{ord(match.group()):04X} (a control character or "
+                "noncharacter)",
                 hint="remove it: RDFC-1.0 (jsonld.js 9) and jsonld.js 8 verifiers canonicalize "
                 "it differently, so some verifiers would reject the signature",
             )
@@ -258,8 +268,9 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
     for the whole expansion.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: str) -> None:
         super().__init__()
+        self._root = root
         self._paths: dict[int, tuple[str, Any]] = {}
         self._stack: list[Any] = []
 
@@ -295,7 +306,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                     if item is element:
                         return f"{parent_path}[{i}]"
             return parent_path
-        return "$"
+        return self._root
 
     # expansion hooks
 
@@ -310,7 +321,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         type_scoped_ctx=None,
     ):
         if not self._paths:
-            self._register(element, "$")
+            self._register(element, self._root)
         container = isinstance(element, (dict, list))
         if container:
             self._stack.append(element)
@@ -515,7 +526,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
             # JSON-LD 1.1 allows a relative @vocab (resolved against the base, which we leave
             # unset); jsonld.js safe mode refuses it, and so do we.
             raise _unsafe(
-                self._path_of(self._stack[-1]) + "['@context']" if self._stack else "$['@context']",
+                _child(self._path_of(self._stack[-1]) if self._stack else self._root, "@context"),
                 f"@vocab {vocab!r} is a relative IRI",
                 "relative @vocab reference",
                 _HINT_IRI,
@@ -665,7 +676,7 @@ def _term(component: dict[str, Any]) -> str:
 
 
 def serialize_quad(quad: dict[str, Any]) -> str:
-    """Return one canonical N-Quads line (RDFC-1.0 §4.3); raise CanonicalizationError on bad IRI."""
+    """Return one canonical N-Quads line (RDFC-1.0 appendix A); raise CanonicalizationError."""
     obj = quad["object"]
     if obj["type"] == "literal":
         text = f'"{_escape_literal(obj["value"])}"'
@@ -685,8 +696,9 @@ def serialize_quad(quad: dict[str, Any]) -> str:
 
 def _utf16_order(line: str) -> bytes:
     # rdf-canonize sorts with JavaScript's Array.prototype.sort(), i.e. by UTF-16 code units,
-    # where the RDFC-1.0 text says code points. They differ only when a line has a character
-    # above U+FFFF where another has one in U+E000-U+FFFF; we follow the verifiers that exist.
+    # where RDFC-1.0 §4.9 (Serialization) says code point order. They differ only when a line
+    # has a character above U+FFFF where another has one in U+E000-U+FFFF; we follow the
+    # verifiers that exist.
     return line.encode("utf-16-be", "surrogatepass")
 
 
@@ -702,8 +714,10 @@ class _Rdfc10(URDNA2015):
         self._remaining_deep_iterations: int | None = None
 
     def canonize(self, dataset: dict[str, list[dict[str, Any]]]) -> str:
-        # RDFC-1.0 §4.4.3 steps 1-6 (pyld's main); it relabels blank nodes in self.quads in
-        # place (step 7.1), so step 7's serialization is redone here with our serializer.
+        # RDFC-1.0 §4.4.3 (canonicalization algorithm): pyld's main() issues the canonical
+        # identifiers and relabels the blank nodes of self.quads in place; the last step, the
+        # serialized canonical form (§4.9), is redone here with the canonical N-Quads
+        # serializer and rdf-canonize's sort order.
         self.main(dataset, {"format": "application/n-quads"})
         return "".join(sorted((serialize_quad(quad) for quad in self.quads), key=_utf16_order))
 
@@ -731,7 +745,7 @@ class _Rdfc10(URDNA2015):
         return info["hash"]
 
     def hash_n_degree_quads(self, id_, issuer):
-        # RDFC-1.0 §4.4.2 / §4.8: bound the work, as rdf-canonize does by default.
+        # RDFC-1.0 §4.8.3 (Hash N-Degree Quads) bounded as rdf-canonize 5 does by default.
         if self._remaining_deep_iterations is None:
             non_unique = sum(len(ids) for ids in self.hash_to_blank_nodes.values())
             self._remaining_deep_iterations = non_unique**_MAX_WORK_FACTOR
@@ -799,12 +813,12 @@ def _value_error(message: str, hint: str, value: Any) -> CanonicalizationError:
     return error
 
 
-def _locate(error: CanonicalizationError, document: Any) -> CanonicalizationError:
+def _locate(error: CanonicalizationError, document: Any, root: str) -> CanonicalizationError:
     """Prefix error with the JSON path of its offending value, when the document has it."""
     value = getattr(error, "offending_value", None)
     if not isinstance(value, str) or not value:
         return error
-    candidates = list(_strings(document, "$"))
+    candidates = list(_strings(document, root))
     exact = [path for path, text in candidates if text == value]
     # An expanded IRI contains its compact form (prefix:suffix, or @vocab + term).
     partial = sorted(

@@ -11,12 +11,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
-
-from cachetools import LRUCache
 
 from credstack.errors import CanonicalizationError
 
@@ -77,6 +76,26 @@ _RESOLVED_CACHE_SIZE = 100
 DocumentLoader = Callable[..., dict[str, Any]]
 
 
+class _LRUCache(OrderedDict[str, Any]):
+    """The two operations pyld's ContextResolver uses (get, []=), least recently used first out."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__()
+        self.maxsize = maxsize
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            return default
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.maxsize:
+            self.popitem(last=False)
+
+
 def _supported_hint() -> str:
     return "credstack ships only these contexts: " + ", ".join(CONTEXT_FILES)
 
@@ -107,7 +126,7 @@ def load_context(url: str) -> dict[str, Any]:
 
 
 def context_bundle() -> dict[str, dict[str, Any]]:
-    """Return every shipped context as url -> document (for the in-browser verifier)."""
+    """Return every shipped context as url -> document; raise CanonicalizationError if modified."""
     return {url: load_context(url) for url in CONTEXT_FILES}
 
 
@@ -128,7 +147,7 @@ class OfflineDocumentLoader:
                 hint="give extra documents their own URLs",
             )
         self._extra = {url: copy.deepcopy(doc) for url, doc in extra.items()}
-        self.resolved_context_cache: LRUCache = LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
+        self.resolved_context_cache = _LRUCache(_RESOLVED_CACHE_SIZE)
 
     @property
     def urls(self) -> frozenset[str]:

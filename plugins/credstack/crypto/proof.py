@@ -168,8 +168,12 @@ def proof_hashes(
     proof_options: Mapping[str, Any],
     *,
     document_loader: Loader | None = None,
+    proof_path: str = "$.proof",
 ) -> ProofHashes:
-    """Return the canonical forms and hashes that get signed; raise ProofError/Canonicalization."""
+    """Return the canonical forms and hashes that get signed; raise ProofError/Canonicalization.
+
+    proof_path names the proof in error messages.
+    """
     # vc-di-eddsa 3.2.5 Proof Configuration.
     # step 1: proofConfig is a clone of the proof options.
     proof_config = dict(proof_options)
@@ -196,10 +200,13 @@ def proof_hashes(
     # step 4: the proof configuration is interpreted with the document's own @context.
     if "@context" in document:
         proof_config["@context"] = document["@context"]
-    # step 5: canonicalize with RDFC-1.0.
-    canonical_proof_config = canon.canonize(proof_config, document_loader=document_loader)
     # vc-di-eddsa 3.2.3 Transformation step 2: RDFC-1.0 canonical N-Quads of the document.
+    # (Done before 3.2.5 step 5 only so that a problem in the document is reported first.)
     canonical_document = canon.canonize(document, document_loader=document_loader)
+    # 3.2.5 step 5: canonicalize the proof configuration with RDFC-1.0.
+    canonical_proof_config = canon.canonize(
+        proof_config, document_loader=document_loader, json_path=proof_path
+    )
     # vc-di-eddsa 3.2.4 Hashing steps 1-2: SHA-256 of each UTF-8 canonical form.
     return ProofHashes(
         canonical_document=canonical_document,
@@ -328,7 +335,10 @@ def verify_proof(
             hint="verify with the key the issuer publishes for this verification method",
         )
     # steps 4-6: transformation, proof configuration and hashing.
-    hashes = proof_hashes(unsecured, proof_options, document_loader=document_loader)
+    proof_path = "$.proof[0]" if isinstance(document["proof"], list) else "$.proof"
+    hashes = proof_hashes(
+        unsecured, proof_options, document_loader=document_loader, proof_path=proof_path
+    )
     # step 7 (3.2.7 Proof Verification): Ed25519 verification of hashData.
     if not verify_signature(public_key, hashes.hash_data, proof_bytes):
         raise ProofError(

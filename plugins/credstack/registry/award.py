@@ -12,11 +12,12 @@ import hashlib
 import io
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from credstack.crypto.keys import SigningKey
 from credstack.crypto.proof import create_proof
 from credstack.errors import AwardError, CredentialError, CredstackError
 from credstack.model.credential import (
@@ -35,6 +36,7 @@ from credstack.model.status import (
 )
 from credstack.registry.files import Transaction
 from credstack.registry.keys import LoadedKey
+from credstack.registry.parallel import parallel_map
 from credstack.registry.registry import LIST_SIZE, Registry
 
 CSV_COLUMNS = ("name", "email", "achievement", "result", "evidence", "issued_at")
@@ -166,12 +168,9 @@ def check_rules(registry: Registry, ledger: _Ledger, inp: AwardInput) -> list[st
                     f"{achievement.id} needs the capstone result ({pathway.capstone.assesses}); "
                     "pass --result"
                 )
-    if inp.result is not None and achievement.assessment and achievement.assessment.result_scale:
-        if inp.result not in achievement.assessment.result_scale:
-            reasons.append(
-                f"result {inp.result!r} is not on the scale "
-                f"({', '.join(achievement.assessment.result_scale)})"
-            )
+    scale = achievement.assessment.result_scale if achievement.assessment else ()
+    if inp.result is not None and scale and inp.result not in scale:
+        reasons.append(f"result {inp.result!r} is not on the scale ({', '.join(scale)})")
     return reasons
 
 
@@ -253,30 +252,23 @@ def plan_awards(
         )
         try:
             unsigned = build_credential(registry.program, request)
-            signed = create_proof(
-                unsigned,
-                key.signing_key,
-                verification_method=key.verification_method,
-                created=signed_at,
-            )
         except CredstackError as e:
             errors.append(f"{inp.where + ': ' if inp.where else ''}{e.message}")
             continue
-        problems = schema_errors(signed)
-        if problems:  # a bug in credstack, never the user's input: fail loudly
-            raise AwardError(
-                "the credential does not match the OB 3.0 schema: " + "; ".join(problems)
-            )
-        view = CredentialView.from_json(signed, cid=cid)
+        view = CredentialView.from_json(unsigned, cid=cid)
         ledger.planned.append(view)
         if inp.renews:
             ledger.superseded.add(inp.renews)
         plan.awarded.append(
-            Awarded(cid, registry.credential_path(cid), registry.urls.credential(cid), signed, inp)
+            Awarded(
+                cid, registry.credential_path(cid), registry.urls.credential(cid), unsigned, inp
+            )
         )
         index += 1
         if index >= LIST_SIZE:
             number, index = number + 1, 0
+    if not errors:
+        errors = _sign_all(plan, key, signed_at)
     if errors:
         raise AwardError(
             f"{len(errors)} award(s) refused; nothing was written:\n  " + "\n  ".join(errors),
@@ -284,6 +276,48 @@ def plan_awards(
         )
     plan.status_lists = missing_status_lists(registry, plan, key, signed_at)
     return plan
+
+
+_SIGNER: tuple[SigningKey, str, datetime] | None = None
+
+
+def _init_signer(secret: str, method: str, created: datetime) -> None:
+    global _SIGNER
+    _SIGNER = (SigningKey.from_multibase_secret(secret), method, created)
+
+
+def _sign_one(unsigned: dict) -> dict | str:
+    """Sign and schema-check one credential (runs in a worker); an error message on failure."""
+    assert _SIGNER is not None
+    key, method, created = _SIGNER
+    try:
+        signed = create_proof(unsigned, key, verification_method=method, created=created)
+    except CredstackError as e:
+        return e.message
+    problems = schema_errors(signed)
+    if problems:  # a bug in credstack, never the user's input: fail loudly
+        return "BUG: the credential does not match the OB 3.0 schema: " + "; ".join(problems)
+    return signed
+
+
+def _sign_all(plan: AwardPlan, key: LoadedKey, signed_at: datetime) -> list[str]:
+    """Sign every planned credential in place (both cores for big batches); errors returned."""
+    results = parallel_map(
+        _sign_one,
+        [a.credential for a in plan.awarded],
+        initializer=_init_signer,
+        initargs=(key.signing_key.to_multibase_secret(), key.verification_method, signed_at),
+    )
+    errors = []
+    for i, (awarded, result) in enumerate(zip(plan.awarded, results, strict=True)):
+        if isinstance(result, str):
+            if result.startswith("BUG:"):
+                raise AwardError(result.removeprefix("BUG: "))
+            where = awarded.input.where
+            errors.append(f"{where + ': ' if where else ''}{result}")
+        else:
+            plan.awarded[i] = replace(awarded, credential=result)
+    return errors
 
 
 def missing_status_lists(

@@ -117,12 +117,17 @@ class Registry:
             )
         return view
 
-    def by_recipient(self) -> dict[str, list[CredentialView]]:
+    @cached_property
+    def _by_recipient(self) -> dict[str, list[CredentialView]]:
         groups: dict[str, list[CredentialView]] = defaultdict(list)
         for view in self.credentials.values():
             if view.recipient:
                 groups[view.recipient].append(view)
-        return groups
+        return dict(groups)
+
+    def by_recipient(self) -> dict[str, list[CredentialView]]:
+        """Recipient id -> that person's credentials (computed once per Registry)."""
+        return self._by_recipient
 
     def credentials_of(self, recipient: str) -> list[CredentialView]:
         return self.by_recipient().get(recipient, [])
@@ -164,19 +169,24 @@ class Registry:
                 hint="the log is written by credstack only; restore it with git",
             ) from e
 
+    @cached_property
+    def _statuses(self) -> dict[str, CurrentStatus]:
+        """cid -> current status, replaying the log once."""
+        out: dict[str, CurrentStatus] = {}
+        for event in self.log:
+            current = out.get(event.credential, CurrentStatus())
+            if event.event == "revoked":
+                current = CurrentStatus(event, current.suspended)
+            elif event.event == "suspended":
+                current = CurrentStatus(current.revoked, event)
+            elif event.event == "reinstated":
+                current = CurrentStatus(current.revoked, None)
+            out[event.credential] = current
+        return out
+
     def current_status(self, cid: str) -> CurrentStatus:
         """Revocation and suspension of ``cid`` according to the status log."""
-        revoked = suspended = None
-        for event in self.log:
-            if event.credential != cid:
-                continue
-            if event.event == "revoked":
-                revoked = event
-            elif event.event == "suspended":
-                suspended = event
-            elif event.event == "reinstated":
-                suspended = None
-        return CurrentStatus(revoked, suspended)
+        return self._statuses.get(cid, CurrentStatus())
 
     def links(self, cid: str) -> dict[str, list[str]]:
         """Renewal and correction links: {'replaced_by': [...], 'replaces': [...]}."""

@@ -279,6 +279,30 @@ def test_rejects_undefined_term_naming_its_json_path(ob_vector, path, key, json_
     assert "context" in caught.value.hint
 
 
+def _has_vocab(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "@vocab" in value or any(_has_vocab(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_vocab(item) for item in value)
+    return False
+
+
+def test_no_shipped_context_has_a_vocab_so_undefined_terms_are_refused():
+    # The VC 2.0 Recommendation's context (unlike its drafts) has no
+    # "@vocab": ".../issuer-dependent#": an undefined term is dropped, never mapped, in every
+    # object of an OB credential, which safe mode turns into an error.
+    from credstack.crypto.contexts import context_bundle
+
+    assert not [url for url, document in context_bundle().items() if _has_vocab(document)]
+
+
+def test_vocab_context_maps_undefined_terms_instead_of_dropping(rdfc_vectors, example_loader):
+    document = copy.deepcopy(rdfc_vectors["cases"][0]["unsignedDocument"])
+    document["credentialSubject"]["graduationYear"] = "2020"
+    out = canonize(document, document_loader=example_loader)
+    assert "<https://www.w3.org/ns/credentials/examples#graduationYear>" in out
+
+
 def test_rejects_relative_node_id(ob_vector):
     ob_vector["unsignedDocument"]["issuer"]["id"] = "issuers/565049"
     with pytest.raises(CanonicalizationError, match="relative IRI") as caught:
@@ -498,7 +522,7 @@ def test_check_portable_text_allows_tab_newline_and_carriage_return():
     check_portable_text({"a": ["line\n", "tab\t", "cr\r"], "b": {"c": "plain"}})
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f"])
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\ufffe"])
 def test_check_portable_text_names_the_first_control_character(char):
     with pytest.raises(CanonicalizationError, match=f"U\\+{ord(char):04X}") as caught:
         check_portable_text({"a": {"b": [f"x{char}y"]}})

@@ -146,3 +146,30 @@ def test_canonicalization_never_opens_a_socket(monkeypatch, ob_vector, example_l
         doc = ob_vector["unsignedDocument"]
         doc["@context"].append("https://example.org/remote-context")
         canon.canonize(doc, document_loader=fresh)
+
+
+def test_each_context_is_loaded_once_per_loader(ob_vector):
+    # pyld keeps what a loader served (tag 'static') in the loader's own cache: later
+    # canonicalizations neither call the loader nor re-parse the context.
+    calls: list[str] = []
+
+    class CountingLoader(contexts.OfflineDocumentLoader):
+        def __call__(self, url, options=None):
+            calls.append(url)
+            return super().__call__(url, options)
+
+    loader = CountingLoader()
+    for _ in range(5):
+        canon.canonize(ob_vector["unsignedDocument"], document_loader=loader)
+    assert sorted(calls) == sorted(ob_vector["unsignedDocument"]["@context"])
+
+
+def test_resolved_context_cache_evicts_least_recently_used():
+    cache = contexts._LRUCache(2)
+    cache["a"] = 1
+    cache["b"] = 2
+    assert cache.get("a") == 1  # 'a' is now the most recently used
+    cache["c"] = 3
+    assert cache.get("b") is None
+    assert cache.get("a") == 1
+    assert cache.get("c") == 3

@@ -306,15 +306,28 @@ def _apply_edit(document: dict[str, Any], kind: str, path: tuple[Any, ...], posi
         parent[last] = changed(parent[last])
 
 
-def test_rejects_any_one_character_change(ob_signed, ob_key):
-    edits = list(_string_edits(ob_signed))
-    assert len(edits) > 100
+@pytest.mark.parametrize("name", ["B.1", "B.2", "OB 3.0"])
+def test_rejects_any_one_character_change(name, example_loader):
+    vector, key, loader = _vectors(example_loader)[name]
+    signed = vector["expected"]["signedDocument"]
+    verify_proof(signed, key.public_key, document_loader=loader)
+    edits = list(_string_edits(signed))
+    assert len(edits) > 60
     for kind, path, position in edits:
-        document = copy.deepcopy(ob_signed)
+        document = copy.deepcopy(signed)
         _apply_edit(document, kind, path, position)
         with pytest.raises((ProofError, CanonicalizationError)):
-            verify_proof(document, ob_key.public_key)
+            verify_proof(document, key.public_key, document_loader=loader)
             pytest.fail(f"verified after changing {kind} at {path} position {position}")
+
+
+def test_rejects_property_added_under_a_vocab_context(example_loader):
+    # The W3C examples context has "@vocab": an undefined term is not dropped but mapped to
+    # https://www.w3.org/ns/credentials/examples#<term>, a new statement: the signature breaks.
+    signed = copy.deepcopy(W3C["cases"][0]["expected"]["signedDocument"])
+    signed["credentialSubject"]["graduationYear"] = "2020"
+    with pytest.raises(ProofError, match=CHANGED):
+        verify_proof(signed, W3C_PUBLIC, document_loader=example_loader)
 
 
 # --- keys -----------------------------------------------------------------------------------
