@@ -33,7 +33,9 @@ from credstack.registry.keys import KEYS_FILE, LoadedKey, create_key, find_signi
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
 from credstack.registry.registry import Registry
 from credstack.registry.verify import (
+    CACHE_DIR,
     Check,
+    ProofCache,
     VerificationReport,
     collect_targets,
     read_target,
@@ -287,7 +289,7 @@ def _cmd_keys_retire(args: argparse.Namespace) -> int:
 
 
 def _print_awards(plan: AwardPlan, root: Path) -> None:
-    for inp, why in plan.skipped:
+    for inp, _why in plan.skipped:
         where = f"{inp.where}: " if inp.where else ""
         print(f"skipped {where}{inp.achievement} for {inp.name}: already awarded")
     for awarded in plan.awarded:
@@ -363,21 +365,26 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     lists = [read_target_json(Path(p)) for p in args.status_list]
     now = _now()
     at = _when(args.at, what="--at") or now
+    cache = None
+    if registry is not None and not args.no_cache:
+        cache = ProofCache(registry.root / CACHE_DIR / "verify.json")
     verifier = registry_verifier(
-        registry, at=at, now=max(at, now), did_documents=did_docs, status_lists=lists
+        registry, at=at, now=max(at, now), did_documents=did_docs, status_lists=lists, cache=cache
     )
-    reports = []
+    items: list[tuple[dict, str]] = []
+    unreadable: list[VerificationReport] = []
     for target in args.targets:
         for path in collect_targets(Path(target)):
             try:
-                doc = read_target(path)
+                items.append((read_target(path), str(path)))
             except CredstackError as e:
                 report = VerificationReport(target=str(path), credential_id=None)
                 report.checks.append(Check("format", "fail", e.message))
                 report.status, report.verdict = "invalid", f"Not verified: {e.message}"
-            else:
-                report = verifier.verify(doc, str(path))
-            reports.append(report)
+                unreadable.append(report)
+    reports = verifier.verify_many(items) + unreadable
+    if cache is not None:
+        cache.save()
     if args.json:
         print(
             json.dumps(
@@ -506,6 +513,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--at", help="verify as of this date (default now)")
     p.add_argument("--did-document", action="append", default=[], metavar="FILE")
     p.add_argument("--status-list", action="append", default=[], metavar="FILE")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
     p.set_defaults(handler=_cmd_verify)
 
     for name, event, needs_reason in (

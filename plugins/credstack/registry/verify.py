@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from credstack import __version__
 from credstack.crypto.keys import decode_multikey_public, did_key_document
 from credstack.crypto.proof import ACCEPTED_SUITES, split_proof, verify_proof
 from credstack.errors import (
@@ -34,11 +35,15 @@ from credstack.errors import (
 from credstack.model.baking import extract
 from credstack.model.credential import CredentialView
 from credstack.model.schema import schema_errors
-from credstack.model.status import Bitstring, parse_datetime
+from credstack.model.status import Bitstring, format_datetime, parse_datetime
+from credstack.registry.files import write_atomic
+from credstack.registry.parallel import parallel_map
 from credstack.registry.registry import Registry
 
 PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
 CLOCK_SKEW = timedelta(minutes=5)
+#: Caches live here, relative to the registry root (git-ignored, never published).
+CACHE_DIR = ".cache/credstack"
 LABELS = {
     "format": "Format",
     "signature": "Signature",
@@ -200,6 +205,7 @@ class Verifier:
         credentials: Callable[[str], dict | None] | None = None,
         details: StatusDetails | None = None,
         now: datetime | None = None,
+        cache: ProofCache | None = None,
     ):
         self.keys = keys
         self.at = at
@@ -209,7 +215,13 @@ class Verifier:
         self.status_lists = status_lists or {}
         self.credentials = credentials or (lambda url: None)
         self.details = details or (lambda cid, purpose: (None, None))
+        self.cache = cache
         self._verified_lists: dict[str, Bitstring | str] = {}
+        self._intrinsic: dict[str, dict] = {}
+        # Every DID document this verifier trusts is part of every cache key.
+        self._keys_digest = hashlib.sha256(
+            json.dumps(keys.documents, sort_keys=True).encode()
+        ).hexdigest()
 
     # -- the checks ---------------------------------------------------------------------
     def verify(self, doc: Any, target: str = "", *, components: bool = True) -> VerificationReport:
@@ -222,13 +234,62 @@ class Verifier:
             report.status, report.verdict = "error", f"Could not verify: {e}"
         return report
 
+    def verify_many(
+        self, items: Sequence[tuple[Any, str]], *, workers: int | None = None
+    ) -> list[VerificationReport]:
+        """Verify (document, target) pairs; the expensive part runs on every core.
+
+        Same reports as calling :meth:`verify` on each, in the same order.
+        """
+        self.prime([doc for doc, _ in items], workers=workers)
+        return [self.verify(doc, target) for doc, target in items]
+
+    def prime(self, docs: Iterable[Any], *, workers: int | None = None) -> None:
+        """Compute (in parallel) and remember the time-independent checks of ``docs``."""
+        todo: dict[str, Any] = {}
+        for doc in docs:
+            key = self._intrinsic_key(doc)
+            if key not in self._intrinsic and (self.cache is None or self.cache.get(key) is None):
+                todo.setdefault(key, doc)
+        if not todo:
+            return
+        results = parallel_map(
+            _intrinsic_in_worker,
+            list(todo.values()),
+            workers=workers,
+            initializer=_init_worker,
+            initargs=(self.keys,),
+        )
+        for key, result in zip(todo, results, strict=True):
+            self._remember(key, result)
+
+    def _intrinsic_key(self, doc: Any) -> str:
+        body = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(f"{self._keys_digest}\0{body}".encode()).hexdigest()
+
+    def _remember(self, key: str, result: dict) -> None:
+        self._intrinsic[key] = result
+        if self.cache is not None:
+            self.cache.put(key, result)
+
+    def _intrinsic_of(self, doc: Any) -> dict:
+        key = self._intrinsic_key(doc)
+        result = self._intrinsic.get(key)
+        if result is None and self.cache is not None:
+            result = self.cache.get(key)
+        if result is None:
+            result = intrinsic_checks(doc, self.keys)
+            self._remember(key, result)
+        return result
+
     def _run(self, doc: Any, report: VerificationReport, components: bool) -> None:
         checks = report.checks
-        view = self._check_format(doc, checks)
-        if view is None:
-            return self._finish(report, view, "format")
-        proof = self._check_proof(doc, checks)
-        if proof is None:
+        intrinsic = self._intrinsic_of(doc)
+        checks.extend(Check(cid, outcome, message) for cid, outcome, message in intrinsic["checks"])
+        if not intrinsic["format_ok"]:
+            return self._finish(report, None, "format")
+        view = CredentialView.from_json(doc)
+        if not intrinsic["proof_ok"] or not self._check_key_valid(intrinsic, checks):
             for cid in ("status", "validity") + (("components",) if _is_cert(view) else ()):
                 checks.append(Check(cid, SKIP, "not checked: the signature is not valid"))
             return self._finish(report, view, "signature")
@@ -238,124 +299,35 @@ class Verifier:
             self._check_components(view, checks)
         return self._finish(report, view, None)
 
-    def _check_format(self, doc: Any, checks: list[Check]) -> CredentialView | None:
-        problems = []
-        if not isinstance(doc, dict):
-            checks.append(Check("format", FAIL, "not a JSON object"))
-            return None
-        contexts = doc.get("@context")
-        if not (
-            isinstance(contexts, list)
-            and len(contexts) >= 2
-            and contexts[0] == VC_V2
-            and isinstance(contexts[1], str)
-            and contexts[1].startswith(OB_CONTEXT_PREFIX)
-        ):
-            problems.append("@context must start with the VC 2.0 and OB 3.0 contexts")
-        types = doc.get("type")
-        types = types if isinstance(types, list) else [types]
-        if "VerifiableCredential" not in types or not (
-            {"OpenBadgeCredential", "AchievementCredential"} & set(types)
-        ):
-            problems.append("type must include VerifiableCredential and OpenBadgeCredential")
-        if "proof" not in doc:
-            problems.append("it carries no proof (unsigned)")
-        try:
-            view = CredentialView.from_json(doc)
-        except CredentialError as e:
-            problems.append(e.message)
-            view = None
-        if problems:
-            checks.append(Check("format", FAIL, "; ".join(problems)))
-            return None
-        errors = schema_errors(doc)
-        compaction_only = errors and all("is not of type 'array'" in e for e in errors)
-        if errors and not compaction_only:
-            shown = "; ".join(errors[:3]) + (
-                f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
-            )
-            checks.append(Check("format", FAIL, f"does not match the OB 3.0 schema: {shown}"))
-            return None
-        if compaction_only:
-            checks.append(
-                Check(
-                    "format",
-                    WARN,
-                    "OpenBadgeCredential in compacted form (single values "
-                    "where the OB 3.0 schema wants arrays): " + "; ".join(errors[:3]),
-                )
-            )
-        else:
-            checks.append(Check("format", PASS, "an OB 3.0 OpenBadgeCredential (schema valid)"))
-        return view
-
-    def _check_proof(self, doc: dict, checks: list[Check]) -> Any:
-        """issuer-key, signature and key-valid; returns the verified proof or None."""
-        try:
-            _, proof = split_proof(doc)
-        except ProofError as e:
-            checks.append(Check("signature", FAIL, e.message))
-            checks.append(Check("issuer-key", SKIP, "not checked: no usable proof"))
-            return None
-        method = proof.get("verificationMethod")
-        issuer = doc["issuer"]["id"] if isinstance(doc["issuer"], dict) else doc["issuer"]
-        try:
-            key = self.keys.resolve(method)
-            if key.controller != issuer:
-                raise ResolutionError(
-                    f"the key belongs to {key.controller}, not to the issuer {issuer}"
-                )
-        except ResolutionError as e:
-            checks.append(Check("signature", SKIP, "not checked: the issuer's key is unknown"))
-            checks.append(Check("issuer-key", FAIL, e.message))
-            return None
-        try:
-            verified = verify_proof(doc, key.public_key)
-        except (ProofError, CanonicalizationError) as e:
-            message = e.message
-            if isinstance(e, ProofError) and "changed" not in message:
-                message = f"invalid proof: {message}"
-            checks.append(Check("signature", FAIL, message))
-            checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
-            return None
-        checks.append(Check("signature", PASS, f"{proof.get('cryptosuite')} proof verifies"))
-        if key.confirmed:
-            checks.append(Check("issuer-key", PASS, f"{method} ({key.source})"))
-        else:
-            checks.append(
-                Check(
-                    "issuer-key",
-                    WARN,
-                    f"{method}: the key is named in the credential itself; "
-                    "no document of the issuer confirms it",
-                )
-            )
-        created = verified.created
-        if key.revoked is not None and created >= key.revoked:
+    def _check_key_valid(self, intrinsic: dict, checks: list[Check]) -> bool:
+        created = parse_datetime(intrinsic["created"])
+        revoked = parse_datetime(intrinsic["revoked"]) if intrinsic["revoked"] else None
+        if revoked is not None and created >= revoked:
             checks.append(
                 Check(
                     "key-valid",
                     FAIL,
-                    f"signed {_day(created)}, after the key was retired on {_day(key.revoked)}",
+                    f"signed {_day(created)}, after the key was retired on {_day(revoked)}",
                 )
             )
-            return None
+            return False
         if created > self.now + CLOCK_SKEW:
             checks.append(
                 Check("key-valid", FAIL, f"the proof claims a future date {_day(created)}")
             )
-            return None
+            return False
         checks.append(
             Check("key-valid", PASS, f"signed {_day(created)} while the key was in force")
         )
-        return verified
+        return True
 
     def _status_list(self, url: str, issuer: str) -> Bitstring:
         """The verified bitstring of the list at ``url``; raises StatusError when untrusted."""
         doc = self.status_lists.get(url)
         if doc is None:
             raise StatusError(f"revocation status could not be checked: {url} is not available")
-        digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+        # The mapping is fixed for this Verifier's lifetime: verify each list once per run.
+        digest = url
         cached = self._verified_lists.get(digest)
         if isinstance(cached, Bitstring):
             return cached
@@ -520,6 +492,192 @@ class Verifier:
             report.verdict = "Verified"
 
 
+# -- time-independent checks: format, signature, issuer key (cacheable, parallelizable) --------
+
+#: Bump when the checks below change, so caches from older versions are not trusted.
+INTRINSIC_VERSION = "1"
+
+
+def intrinsic_checks(doc: Any, keys: KeyResolver) -> dict:
+    """Format, signature and issuer-key checks of ``doc``: the part that does not depend on time.
+
+    Returns a JSON-able dict (it is cached on disk): ``checks`` as (id, outcome, message)
+    triples, ``format_ok``, ``proof_ok``, and the proof's ``created`` and key's ``revoked``.
+    """
+    checks: list[tuple[str, str, str]] = []
+    out = {
+        "checks": checks,
+        "format_ok": False,
+        "proof_ok": False,
+        "created": None,
+        "revoked": None,
+    }
+    if not _format_check(doc, checks):
+        return out
+    out["format_ok"] = True
+    try:
+        _, proof = split_proof(doc)
+    except ProofError as e:
+        checks += [
+            ("signature", FAIL, e.message),
+            ("issuer-key", SKIP, "not checked: no usable proof"),
+        ]
+        return out
+    method = proof.get("verificationMethod")
+    issuer = doc["issuer"]["id"] if isinstance(doc["issuer"], dict) else doc["issuer"]
+    try:
+        key = keys.resolve(method)
+        if key.controller != issuer:
+            raise ResolutionError(
+                f"the key belongs to {key.controller}, not to the issuer {issuer}"
+            )
+    except ResolutionError as e:
+        checks += [
+            ("signature", SKIP, "not checked: the issuer's key is unknown"),
+            ("issuer-key", FAIL, e.message),
+        ]
+        return out
+    try:
+        verified = verify_proof(doc, key.public_key)
+    except (ProofError, CanonicalizationError) as e:
+        message = e.message
+        if isinstance(e, ProofError) and "changed" not in message:
+            message = f"invalid proof: {message}"
+        checks += [("signature", FAIL, message), ("issuer-key", PASS, f"{method} ({key.source})")]
+        return out
+    checks.append(("signature", PASS, f"{proof.get('cryptosuite')} proof verifies"))
+    if key.confirmed:
+        checks.append(("issuer-key", PASS, f"{method} ({key.source})"))
+    else:
+        checks.append(
+            (
+                "issuer-key",
+                WARN,
+                f"{method}: the key is named in the credential "
+                "itself; no document of the issuer confirms it",
+            )
+        )
+    out.update(
+        proof_ok=True,
+        created=format_datetime(verified.created),
+        revoked=format_datetime(key.revoked) if key.revoked else None,
+    )
+    return out
+
+
+def _format_check(doc: Any, checks: list[tuple[str, str, str]]) -> bool:
+    """OB 3.0 shape and JSON Schema; appends the ``format`` check, returns whether it holds."""
+    if not isinstance(doc, dict):
+        checks.append(("format", FAIL, "not a JSON object"))
+        return False
+    problems = []
+    contexts = doc.get("@context")
+    if not (
+        isinstance(contexts, list)
+        and len(contexts) >= 2
+        and contexts[0] == VC_V2
+        and isinstance(contexts[1], str)
+        and contexts[1].startswith(OB_CONTEXT_PREFIX)
+    ):
+        problems.append("@context must start with the VC 2.0 and OB 3.0 contexts")
+    types = doc.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiableCredential" not in types or not (
+        {"OpenBadgeCredential", "AchievementCredential"} & set(types)
+    ):
+        problems.append("type must include VerifiableCredential and OpenBadgeCredential")
+    if "proof" not in doc:
+        problems.append("it carries no proof (unsigned)")
+    try:
+        CredentialView.from_json(doc)
+    except CredentialError as e:
+        problems.append(e.message)
+    if problems:
+        checks.append(("format", FAIL, "; ".join(problems)))
+        return False
+    errors = schema_errors(doc)
+    compaction_only = errors and all("is not of type 'array'" in e for e in errors)
+    if errors and not compaction_only:
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        checks.append(
+            ("format", FAIL, f"does not match the OB 3.0 schema: {'; '.join(errors[:3])}{more}")
+        )
+        return False
+    if compaction_only:
+        checks.append(
+            (
+                "format",
+                WARN,
+                "OpenBadgeCredential in compacted form (single values "
+                "where the OB 3.0 schema wants arrays): " + "; ".join(errors[:3]),
+            )
+        )
+    else:
+        checks.append(("format", PASS, "an OB 3.0 OpenBadgeCredential (schema valid)"))
+    return True
+
+
+_WORKER_KEYS: KeyResolver | None = None
+
+
+def _init_worker(keys: KeyResolver) -> None:
+    global _WORKER_KEYS
+    _WORKER_KEYS = keys
+
+
+def _intrinsic_in_worker(doc: Any) -> dict:
+    assert _WORKER_KEYS is not None
+    return intrinsic_checks(doc, _WORKER_KEYS)
+
+
+class ProofCache:
+    """On-disk cache of :func:`intrinsic_checks` results, keyed by content hash.
+
+    The key covers the credential's content, every DID document the resolver knows and the
+    credstack/pyld versions, so any change to those is a miss. Status lists, dates and
+    components are never cached: they are checked on every run (they are cheap).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._data: dict[str, dict] = {}
+        self._dirty = False
+        try:
+            loaded = json.loads(path.read_text("utf-8"))
+            if isinstance(loaded, dict) and loaded.get("version") == _cache_version():
+                self._data = loaded.get("entries", {})
+        except (OSError, ValueError):
+            self._data = {}
+
+    def get(self, key: str) -> dict | None:
+        return self._data.get(key)
+
+    def put(self, key: str, value: dict) -> None:
+        self._data[key] = value
+        self._dirty = True
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def save(self) -> None:
+        """Write the cache atomically (a cache failure never fails a verification)."""
+        if not self._dirty:
+            return
+        try:
+            write_atomic(
+                self.path, json.dumps({"version": _cache_version(), "entries": self._data})
+            )
+            self._dirty = False
+        except CredstackError:
+            pass
+
+
+def _cache_version() -> str:
+    from importlib.metadata import version
+
+    return f"{INTRINSIC_VERSION}:{__version__}:pyld-{version('PyLD')}"
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -562,6 +720,7 @@ def registry_verifier(
     did_documents: Iterable[dict] = (),
     status_lists: Iterable[dict] = (),
     now: datetime | None = None,
+    cache: ProofCache | None = None,
 ) -> Verifier:
     """A Verifier that knows this registry's DID document, status lists, credentials and log."""
     documents = list(did_documents)
@@ -595,6 +754,7 @@ def registry_verifier(
         credentials=credentials,
         details=details,
         now=now,
+        cache=cache,
     )
 
 
