@@ -108,17 +108,18 @@ class _Ledger:
 
     def __init__(self, registry: Registry):
         self.registry = registry
-        self.planned: list[CredentialView] = []
+        self.planned: dict[str, list[CredentialView]] = {}  # by recipient
+        self.cids: set[str] = set()
         self.superseded: set[str] = set()
+
+    def add(self, view: CredentialView) -> None:
+        self.planned.setdefault(view.recipient or "", []).append(view)
+        self.cids.add(view.cid)
 
     def in_force(self, recipient: str, at: datetime) -> dict[str, list[CredentialView]]:
         held = {k: list(v) for k, v in self.registry.holdings(recipient, at).items()}
-        for view in self.planned:
-            if (
-                view.recipient == recipient
-                and view.valid_from <= at
-                and (view.valid_until is None or view.valid_until > at)
-            ):
+        for view in self.planned.get(recipient, ()):
+            if view.valid_from <= at and (view.valid_until is None or view.valid_until > at):
                 held.setdefault(view.achievement_id, []).append(view)
         for aid in list(held):
             held[aid] = [v for v in held[aid] if v.cid not in self.superseded]
@@ -235,7 +236,7 @@ def plan_awards(
         recipient = inp.recipient(registry.urls.issuer_id)
         salt = salt_factory()
         cid = new_cid(inp.issued_at, salt, inp.achievement, recipient)
-        if cid in registry.credentials or any(a.cid == cid for a in plan.awarded):
+        if cid in registry.credentials or cid in ledger.cids:
             raise AwardError(f"credential id {cid} collides; try again")  # pragma: no cover
         request = AwardRequest(
             cid=cid,
@@ -256,7 +257,7 @@ def plan_awards(
             errors.append(f"{inp.where + ': ' if inp.where else ''}{e.message}")
             continue
         view = CredentialView.from_json(unsigned, cid=cid)
-        ledger.planned.append(view)
+        ledger.add(view)
         if inp.renews:
             ledger.superseded.add(inp.renews)
         plan.awarded.append(

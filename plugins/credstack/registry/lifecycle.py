@@ -19,7 +19,7 @@ from credstack.model.status import Bitstring
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
 from credstack.registry.keys import LoadedKey
-from credstack.registry.registry import STATUS_LOG, Registry, StatusEvent
+from credstack.registry.registry import STATUS_LOG, CurrentStatus, Registry, StatusEvent
 
 LOG_HEADER = (
     "# Status log of this registry, written by credstack (revoke, suspend, reinstate, renew,\n"
@@ -85,6 +85,84 @@ def stage_status(
         )
 
 
+@dataclass(frozen=True)
+class StatusRequest:
+    """One status change asked for: ``event`` is revoked, suspended or reinstated."""
+
+    cid: str
+    event: str
+    reason: str | None = None
+    replacement: str | None = None
+
+
+_BITS = {
+    "revoked": ("revocation", True),
+    "suspended": ("suspension", True),
+    "reinstated": ("suspension", False),
+}
+
+
+def change_statuses(
+    registry: Registry,
+    requests: list[StatusRequest],
+    *,
+    key: LoadedKey,
+    when: datetime,
+    tx: Transaction | None = None,
+) -> list[StatusChange]:
+    """Apply status changes together: each list re-signed once, one log write, all or nothing.
+
+    Raises StatusError (or RegistryError for an unknown id) before anything is written when any
+    change is not allowed. With ``tx`` the writes are staged there; otherwise written at once.
+    """
+    statuses = {}
+    done: list[StatusChange] = []
+    for request in requests:
+        view = registry.get(request.cid)
+        current = statuses.get(view.cid) or registry.current_status(view.cid)
+        event, reason = request.event, (request.reason or "").strip() or None
+        if event not in _BITS:
+            raise StatusError(f"unknown status change {event!r}")
+        if event in ("revoked", "suspended") and reason is None:
+            raise StatusError(f"a {event[:-1]} needs a reason", hint="pass --reason TEXT")
+        if current.revoked is not None:
+            raise StatusError(
+                f"{view.cid} was revoked on {current.revoked.date:%Y-%m-%d}; revocation is final",
+                hint="issue a new credential instead (`credstack award` or `credstack reissue`)",
+            )
+        if event == "suspended" and current.suspended is not None:
+            raise StatusError(
+                f"{view.cid} is already suspended", hint="`credstack reinstate` it first"
+            )
+        if event == "reinstated" and current.suspended is None:
+            raise StatusError(
+                f"{view.cid} is not suspended",
+                hint="only a suspension can be lifted; revocation is final",
+            )
+        record = StatusEvent(
+            date=when,
+            credential=view.cid,
+            event=event,
+            reason=reason,
+            replacement=request.replacement,
+        )
+        statuses[view.cid] = CurrentStatus(
+            record if event == "revoked" else current.revoked,
+            record
+            if event == "suspended"
+            else (None if event == "reinstated" else current.suspended),
+        )
+        done.append(StatusChange(view, record))
+    own = tx is None
+    tx = tx or Transaction()
+    bits = [(c.view.cid, *_BITS[c.event.event]) for c in done]
+    stage_status(registry, tx, bits, key, when)
+    tx.write(registry.root / STATUS_LOG, log_text([*registry.log, *(c.event for c in done)]))
+    if own:
+        tx.commit()
+    return done
+
+
 def change_status(
     registry: Registry,
     cid: str,
@@ -96,45 +174,9 @@ def change_status(
     tx: Transaction | None = None,
     replacement: str | None = None,
 ) -> StatusChange:
-    """Revoke, suspend or reinstate ``cid``; raises StatusError when the change is not allowed.
-
-    With ``tx`` the writes are staged there (for reissue); otherwise written at once.
-    """
-    view = registry.get(cid)
-    current = registry.current_status(view.cid)
-    if event in ("revoked", "suspended") and not (reason or "").strip():
-        raise StatusError(f"a {event[:-1]} needs a reason", hint="pass --reason TEXT")
-    if current.revoked is not None:
-        raise StatusError(
-            f"{view.cid} was revoked on {current.revoked.date:%Y-%m-%d}; revocation is final",
-            hint="issue a new credential instead (`credstack award` or `credstack reissue`)",
-        )
-    if event == "suspended" and current.suspended is not None:
-        raise StatusError(f"{view.cid} is already suspended", hint="`credstack reinstate` it first")
-    if event == "reinstated" and current.suspended is None:
-        raise StatusError(
-            f"{view.cid} is not suspended",
-            hint="only a suspension can be lifted; revocation is final",
-        )
-    changes = {
-        "revoked": [(view.cid, "revocation", True)],
-        "suspended": [(view.cid, "suspension", True)],
-        "reinstated": [(view.cid, "suspension", False)],
-    }[event]
-    record = StatusEvent(
-        date=when,
-        credential=view.cid,
-        event=event,
-        reason=(reason or "").strip() or None,
-        replacement=replacement,
-    )
-    own = tx is None
-    tx = tx or Transaction()
-    stage_status(registry, tx, changes, key, when)
-    tx.write(registry.root / STATUS_LOG, log_text([*registry.log, record]))
-    if own:
-        tx.commit()
-    return StatusChange(view, record)
+    """Revoke, suspend or reinstate one credential (see :func:`change_statuses`)."""
+    request = StatusRequest(cid, event, reason, replacement)
+    return change_statuses(registry, [request], key=key, when=when, tx=tx)[0]
 
 
 def expiring(registry: Registry, *, at: datetime, within: timedelta) -> list[CredentialView]:
