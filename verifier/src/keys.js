@@ -43,7 +43,7 @@ export async function resolveKey(verificationMethod, fetchJson) {
     try {
       document = await fetchJson(documentUrl, { purpose: 'did' });
     } catch (error) {
-      throw new VerificationError('fetch', `the issuer's DID document ${documentUrl} could not be loaded (${error && error.message})`);
+      throw new VerificationError('fetch', `issuer keys could not be fetched: the DID document ${documentUrl} could not be loaded (${error && error.message})`);
     }
     if (!document || document.id !== base) {
       throw new VerificationError('key', `the DID document at ${documentUrl} is not the one of ${base}`);

@@ -225,8 +225,10 @@ async function verify(credential, options, isComponent) {
     } catch (error) {
       if (!(error instanceof VerificationError)) throw error;
       if (error.code === 'fetch') {
-        set('signature', { outcome: 'skip', message: `could not be checked: ${error.message}` });
-        skipFrom('issuer-key', 'not checked: the signature could not be checked');
+        // Same report as the CLI: the key is the failure, the signature could not be checked.
+        set('signature', { outcome: 'skip', message: 'not checked: the issuer\'s key is unknown' });
+        set('issuer-key', { outcome: 'fail', message: error.message });
+        skipFrom('key-valid', 'not checked: the signature could not be checked');
         notes.error = error.message;
         return { status: 'error', verdict: verdictFor('error', checks, notes), checks };
       }

@@ -77,7 +77,8 @@ describe('did:web issuer key', () => {
     const { options } = await T.site();
     const report = await verifyCredential(await T.signNew(T.credential()), { ...options, fetchJson: async () => { throw new Error('offline'); } });
     assert.equal(report.status, 'error');
-    assert.match(report.verdict, /^Could not be verified: the issuer's DID document https:\/\/badges\.example\/lab\/did\.json could not be loaded \(offline\)/);
+    assert.match(report.verdict, /^Could not be verified: issuer keys could not be fetched: the DID document https:\/\/badges\.example\/lab\/did\.json could not be loaded \(offline\)/);
+    assert.equal(check(report, 'issuer-key').outcome, 'fail');
     assert.equal(check(report, 'signature').outcome, 'skip');
   });
 });
