@@ -91,6 +91,7 @@ def _add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(handler=_cmd_map)
     _add_registry_commands(sub)
+    _add_workflow_commands(sub)
 
 
 # -- program commands: lint, map ------------------------------------------------------------
@@ -547,6 +548,95 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--at")
     p.add_argument("--csv", action="store_true", help="CSV for a reminder mail merge")
     p.set_defaults(handler=_cmd_expiring)
+
+
+# -- workflow commands: check, init --------------------------------------------------------
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """The merge gate: print every finding, compiler style; exit 1 on any error."""
+    from credstack.registry.check import check_registry
+
+    report = check_registry(
+        _root(args),
+        at=_now(),
+        base=args.base,
+        use_cache=not args.no_cache,
+        workers=args.jobs or None,
+    )
+    for finding in report.sorted_findings():
+        print(f"{finding.severity}: {finding}")
+        if finding.hint:
+            print(f"  hint: {finding.hint}")
+    states = ", ".join(
+        f"{report.states[s]} {s}"
+        for s in ("verified", "revoked", "suspended", "expired")
+        if report.states[s] or s == "verified"
+    )
+    against = f" against {report.base} ({report.new_credentials} new)" if report.base else ""
+    print(
+        f"checked {report.credentials} credential(s) and {report.status_lists} status list(s)"
+        f"{against}: {states}"
+    )
+    if args.verbose:
+        print(
+            f"  {report.cache_hits} from the cache, {report.verified} verified now "
+            f"({report.workers} process{'es' if report.workers > 1 else ''})"
+        )
+    errors, warnings = len(report.errors), len(report.warnings)
+    line = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+    line += "s" if warnings != 1 else ""
+    if args.strict and warnings and not errors:
+        line += " (--strict: warnings fail)"
+    print(line)
+    return 0 if report.ok(strict=args.strict) else 1
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    """Scaffold a new registry in DIR; never overwrite a file."""
+    from credstack.registry.scaffold import scaffold
+
+    target = Path(args.directory)
+    result = scaffold(target, site_url=args.site_url, name=args.name, force=args.force)
+    for rel in result.written:
+        print(f"  wrote {rel}")
+    for rel in result.skipped:
+        print(f"  kept  {rel} (it exists; not overwritten)")
+    print(f"created a credstack registry in {target} ({len(result.written)} files)")
+    print(f"next: read {target / 'README.md'} (create a key, set site_url, award, open a PR)")
+    return 0
+
+
+def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="the merge gate: verify everything, compare with the target branch",
+        description="Check the program, every credential and status list, the history against "
+        "--base (issued credentials only added, status changes logged, keys append-only, new "
+        "credentials allowed by the program) and hygiene (no secret keys, no plain emails).",
+    )
+    p.add_argument("--base", metavar="REF", help="git ref of the target branch, e.g. origin/main")
+    p.add_argument("--no-cache", action="store_true", help="ignore .cache/credstack/check/")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="verification processes (default: auto)"
+    )
+    p.set_defaults(handler=_cmd_check)
+    p = sub.add_parser(
+        "init",
+        help="scaffold a new registry (program, site, workflows)",
+        description="Create a starter registry in DIR: program/, mkdocs.yml, site_src/, "
+        "issued/, GitHub workflows, .gitignore, pre-commit config and a README.",
+    )
+    p.add_argument("directory", metavar="DIR")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="use a non-empty DIR: write only the missing files, never overwrite",
+    )
+    p.add_argument("--site-url", help="public site address (default: a placeholder to edit)")
+    p.add_argument("--name", help="the issuing organisation's name")
+    p.set_defaults(handler=_cmd_init)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

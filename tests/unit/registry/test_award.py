@@ -287,7 +287,7 @@ def test_cohort_rows_can_stack_within_one_file_and_reruns_skip(root, tmp_path):
 
 
 def test_cohort_csv_rejects_unknown_columns(tmp_path):
-    csv = write_csv(tmp_path / "c.csv", ["name,mail,achievement", "A,a@b.org,x"])
+    csv = write_csv(tmp_path / "c.csv", ["name,mail,achievement", "A,a@example.org,x"])
     with pytest.raises(AwardError, match="missing column"):
         read_cohort_csv(csv, default_issued_at=DAY)
 
