@@ -1,0 +1,622 @@
+"""The generated pages: which exist, where, and their HTML, rendered with Jinja2 (autoescape).
+
+Each page is a :class:`PageSpec` (kind, the object it shows, title, where it goes). The plugin
+registers one MkDocs file per spec and, when MkDocs renders that page, asks :class:`Renderer`
+for its body: a template and a few lookups into :class:`~credstack.site.data.SiteData`, about a
+tenth of a millisecond. Every value from the program, a credential or the status log is escaped
+by the templates; Markdown from the program goes through :mod:`credstack.site.safe`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+from mkdocs.utils import get_relative_url
+
+from credstack.model.program import LEVELS, Achievement, Pathway, Price
+from credstack.model.urls import SiteUrls, did_document_path
+from credstack.site.data import (
+    CredentialInfo,
+    Progress,
+    SiteData,
+    components_of,
+    levels_of,
+    pathway_members,
+    routes,
+)
+from credstack.site.images import LEVEL_LABELS, PREVIEW_SIZE
+from credstack.site.safe import http_url, render_markdown
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+STATE_LABELS = {
+    "active": "In force",
+    "expired": "Expired",
+    "revoked": "Revoked",
+    "suspended": "Suspended",
+    "not-yet-valid": "Not valid yet",
+}
+CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
+STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
+LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+#: Where the contexts bundle for the in-browser verifier goes (site root).
+CONTEXTS_PATH = "contexts.json"
+PREVIEW_NAME = "preview.png"
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+
+def fmt_date(when: datetime | None) -> str:
+    """'28 November 2026' (UTC), independent of the machine's locale."""
+    if when is None:
+        return ""
+    when = when.astimezone(UTC)
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+
+
+def fmt_hours(hours: float) -> str:
+    text = f"{hours:g}"
+    return f"{text} hour" if text == "1" else f"{text} hours"
+
+
+def fmt_pct(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def method_label(method: str) -> str:
+    return method.replace("-", " ").capitalize()
+
+
+def level_label(level: str) -> str:
+    return LEVEL_LABELS.get(level, level.capitalize())
+
+
+def credit(pathway: Pathway, achievement: Achievement) -> Price:
+    """What a held micro-credential takes off the certification's price on ``pathway``."""
+    amount = (achievement.price.amount * pathway.credit_percent / 100).quantize(Decimal("0.01"))
+    return Price(amount, achievement.price.currency)
+
+
+def linkedin_url(
+    *,
+    name: str,
+    organization: str,
+    issued: datetime,
+    expires: datetime | None,
+    cert_url: str,
+    cert_id: str,
+) -> str:
+    """LinkedIn's add-to-profile URL for a certification, every field prefilled."""
+    issued = issued.astimezone(UTC)
+    params: list[tuple[str, str]] = [
+        ("startTask", "CERTIFICATION_NAME"),
+        ("name", name),
+        ("organizationName", organization),
+        ("issueYear", str(issued.year)),
+        ("issueMonth", str(issued.month)),
+    ]
+    if expires is not None:
+        expires = expires.astimezone(UTC)
+        params += [("expirationYear", str(expires.year)), ("expirationMonth", str(expires.month))]
+    params += [("certUrl", cert_url), ("certId", cert_id)]
+    return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"
+
+
+def embed_snippet(*, page_url: str, image_url: str, alt: str) -> str:
+    """HTML that shows the badge, linked to its page (for a website or an email signature)."""
+    a = html.escape
+    return (
+        f'<a href="{a(page_url)}"><img src="{a(image_url)}" alt="{a(alt)}" '
+        'width="150" height="150"></a>'
+    )
+
+
+# -- where things go -------------------------------------------------------------------------
+
+
+class SitePaths:
+    """Site-relative paths (``achievements/x/``) of the public URLs in :class:`SiteUrls`."""
+
+    def __init__(self, urls: SiteUrls):
+        self.urls = urls
+
+    def of(self, url: str) -> str:
+        """The path of one of our absolute URLs inside the site."""
+        if not url.startswith(self.urls.site):
+            raise ValueError(f"{url} is not on this site ({self.urls.site})")
+        return url[len(self.urls.site) :]
+
+    def credential(self, cid: str) -> str:
+        return self.of(self.urls.credential(cid))
+
+    def credential_json(self, cid: str) -> str:
+        return self.of(self.urls.credential_json(cid))
+
+    def credential_png(self, cid: str) -> str:
+        return self.of(self.urls.credential_png(cid))
+
+    def credential_svg(self, cid: str) -> str:
+        return self.of(self.urls.credential_svg(cid))
+
+    def preview(self, cid: str) -> str:
+        return self.credential(cid) + PREVIEW_NAME
+
+    def achievement(self, aid: str) -> str:
+        return self.of(self.urls.achievement(aid))
+
+    def artwork(self, aid: str) -> str:
+        return self.of(self.urls.achievement_image(aid))
+
+    def competency(self, cid: str) -> str:
+        return self.of(self.urls.competency(cid))
+
+    def pathway(self, pid: str) -> str:
+        return self.of(self.urls.pathway(pid))
+
+    def issuer_profile(self) -> str:
+        return self.of(self.urls.issuer_profile())
+
+    def did_document(self) -> str:
+        return did_document_path(self.urls.site)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One generated page."""
+
+    kind: str  # pathways | pathway | catalog | achievement | competencies | competency | credential
+    key: str  # the id of what it shows ("" for index pages)
+    path: str  # site-relative directory URL, e.g. "achievements/x/"
+    title: str  # plain text
+    description: str = ""  # plain text, for <meta name="description"> and previews
+    image: str | None = None  # site-relative path of the preview image
+    image_size: tuple[int, int] | None = None
+    in_nav: bool = True
+    in_search: bool = True
+    hide: tuple[str, ...] = ()
+
+    @property
+    def src_uri(self) -> str:
+        # "achievements/x.md", not "achievements/x/index.md": the URL is the same, and Material's
+        # navigation.indexes would take a section's first index.md for the section's own page.
+        if self.key:
+            return f"{self.path.rstrip('/')}.md"
+        return f"{self.path}index.md"
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    achievement: Achievement
+    holders: int
+    note: str = ""
+
+
+@dataclass
+class _Box:
+    rule: str | None
+    nodes: list[_Node] = field(default_factory=list)
+
+
+class Renderer:
+    """Renders the generated pages' bodies and head tags."""
+
+    def __init__(self, data: SiteData, *, linkedin_icon: str = ""):
+        self.data = data
+        self.program = data.program
+        self.urls = SiteUrls(self.program.site_url)
+        self.path = SitePaths(self.urls)
+        self.linkedin_icon = Markup(linkedin_icon)
+        self.env = Environment(
+            loader=PackageLoader("credstack.site", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["pct"] = fmt_pct
+        self.env.globals.update(
+            path=self.path,
+            level_label=level_label,
+            method_label=method_label,
+            hours=fmt_hours,
+            date=fmt_date,
+            credit=credit,
+            state_label=lambda s: STATE_LABELS.get(s, s),
+            check_icon=lambda o: CHECK_ICONS.get(o, "?"),
+            cert_name=self.cert_name,
+            diagram=self.diagram,
+            issuer=self.program.issuer,
+            built_at=data.built_at,
+        )
+        self._markdown: dict[str, Markup] = {}
+        self._templates = {}
+        self.specs = self._specs()
+
+    # -- the page list ---------------------------------------------------------------------
+    def _specs(self) -> dict[str, PageSpec]:
+        program, path = self.program, self.path
+        specs: list[PageSpec] = [
+            PageSpec(
+                "pathways",
+                "",
+                "pathways/",
+                "Pathways",
+                "The pathways to certification.",
+                hide=("toc",),
+            ),
+            PageSpec("catalog", "", "achievements/", "Catalog", "Every credential, by level."),
+            PageSpec(
+                "competencies",
+                "",
+                "competencies/",
+                "Competency map",
+                "Which credential verifies which competency.",
+            ),
+        ]
+        for p in program.pathways.values():
+            # No table of contents beside a pathway: the diagram needs the width.
+            specs.append(
+                PageSpec("pathway", p.id, path.pathway(p.id), p.name, p.description, hide=("toc",))
+            )
+        for a in program.achievements.values():
+            specs.append(
+                PageSpec(
+                    "achievement",
+                    a.id,
+                    path.achievement(a.id),
+                    a.name,
+                    a.description,
+                    image=path.artwork(a.id),
+                    image_size=(600, 600),
+                )
+            )
+        for c in program.competencies.values():
+            specs.append(PageSpec("competency", c.id, path.competency(c.id), c.name, c.description))
+        for cid, info in self.data.credentials.items():
+            name = self.achievement_name(info)
+            state = "" if info.state == "active" else f" ({STATE_LABELS[info.state].lower()})"
+            level = level_label(info.achievement.level) + " " if info.achievement else ""
+            specs.append(
+                PageSpec(
+                    "credential",
+                    cid,
+                    path.credential(cid),
+                    f"{name} · {info.view.name}",
+                    f"{info.view.name} holds {name}{state}, a {level}credential from "
+                    f"{self.program.issuer.name}, issued {fmt_date(info.view.valid_from)}.",
+                    image=path.preview(cid),
+                    image_size=PREVIEW_SIZE,
+                    in_nav=False,
+                    in_search=False,
+                    hide=("navigation", "toc"),
+                )
+            )
+        return {s.src_uri: s for s in specs}
+
+    # -- helpers used by templates -------------------------------------------------------
+    def cert_name(self, pathway: Pathway) -> str:
+        cert = self.program.achievements.get(pathway.certification)
+        return cert.name if cert else pathway.certification
+
+    @staticmethod
+    def achievement_name(info: CredentialInfo) -> str:
+        if info.achievement is not None:
+            return info.achievement.name
+        return str(info.view.raw.get("credentialSubject", {}).get("achievement", {}).get("name"))
+
+    def markdown(self, text: str) -> Markup:
+        if text not in self._markdown:
+            self._markdown[text] = render_markdown(text)
+        return self._markdown[text]
+
+    def pathways_of(self, achievement: Achievement) -> list[Pathway]:
+        return [
+            p
+            for p in self.program.pathways.values()
+            if achievement.id in pathway_members(self.program, p)
+            and achievement.id != p.certification
+        ]
+
+    def diagram(self, pathway: Pathway) -> dict[str, Any]:
+        """The pathway as columns (one per level) of boxes (a requirement group) of nodes."""
+        program = self.program
+        members = pathway_members(program, pathway)
+        group_of: dict[str, int] = {}
+        for i, group in enumerate(pathway.requires):
+            for aid in group.achievements:
+                group_of.setdefault(aid, i)
+        needed_by: dict[str, list[str]] = {}
+        for aid in members:
+            for pre in program.achievements[aid].prerequisites:
+                needed_by.setdefault(pre, []).append(program.achievements[aid].name)
+        columns = []
+        for level in LEVELS:
+            boxes: dict[Any, _Box] = {}
+            for aid in members:
+                a = program.achievements[aid]
+                if a.level != level:
+                    continue
+                holders = self.data.holders.get(aid, 0)
+                if aid == pathway.certification:
+                    box = boxes.setdefault("cert", _Box(None))
+                    note = f"Capstone: {method_label(pathway.capstone.method).lower()}"
+                elif aid in group_of and pathway.requires[group_of[aid]].at_least is not None:
+                    group = pathway.requires[group_of[aid]]
+                    rule = f"Choose {group.at_least} of {len(group.achievements)}"
+                    box = boxes.setdefault(group_of[aid], _Box(rule))
+                    note = ""
+                elif aid in group_of:
+                    box = boxes.setdefault("required", _Box(None))
+                    note = "Required"
+                else:
+                    box = boxes.setdefault("required", _Box(None))
+                    note = "Needed for " + ", ".join(needed_by.get(aid, []))
+                pre = [program.achievements[p].name for p in a.prerequisites]
+                if pre and not note.startswith("Needed"):
+                    note = (note + " · " if note else "") + "After " + ", ".join(pre)
+                box.nodes.append(_Node(a, holders, note))
+            if boxes:
+                ordered = sorted(boxes.items(), key=lambda kv: (isinstance(kv[0], int), str(kv[0])))
+                columns.append({"level": level, "boxes": [b for _, b in ordered]})
+        return {"columns": columns}
+
+    def steps(self, progress: Progress) -> list[dict[str, Any]]:
+        """The pathway's requirement as a checklist for one recipient."""
+        out: list[dict[str, Any]] = []
+        for group in progress.pathway.requires:
+            for aid in group.achievements:
+                a = self.program.achievements.get(aid)
+                if a is None or any(s["achievement"].id == aid for s in out):
+                    continue
+                rule = (
+                    "required"
+                    if group.at_least is None
+                    else f"one of {len(group.achievements)}, choose {group.at_least}"
+                )
+                out.append({"achievement": a, "held": aid in progress.held, "rule": rule})
+        cert = self.program.achievements.get(progress.pathway.certification)
+        if cert is not None:
+            out.append(
+                {"achievement": cert, "held": progress.certified, "rule": "then the capstone"}
+            )
+        return out
+
+    # -- pages -------------------------------------------------------------------------------
+    def _template(self, name: str):
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    def _rel(self, page_path: str):
+        def rel(target: str) -> str:
+            out = get_relative_url(target, page_path)
+            if target.endswith("/") and not out.endswith("/"):
+                out += "/"
+            return out
+
+        return rel
+
+    def render(self, spec: PageSpec) -> str:
+        """The HTML body of a generated page."""
+        rel = self._rel(spec.path)
+        context = getattr(self, f"_{spec.kind}")(spec)
+        return self._template(f"{spec.kind.replace('competencies', 'competency_map')}.html").render(
+            rel=rel, **context
+        )
+
+    def render_glance(self, page_path: str) -> str:
+        """Every pathway's diagram, for the home page (``<!-- credstack:pathways -->``)."""
+        return self._template("glance.html").render(
+            rel=self._rel(page_path), pathways=list(self.program.pathways.values())
+        )
+
+    def _pathways(self, spec: PageSpec) -> dict[str, Any]:
+        items = [
+            {"pathway": p, "description": self.markdown(p.description)}
+            for p in self.program.pathways.values()
+        ]
+        return {"items": items}
+
+    def _pathway(self, spec: PageSpec) -> dict[str, Any]:
+        p = self.program.pathways[spec.key]
+        found = routes(self.program, p)
+        members = sorted(
+            (self.program.achievements[a] for a in pathway_members(self.program, p)),
+            key=lambda a: LEVELS.index(a.level),
+        )
+        component_ids = set(p.components())
+        extra = [
+            (a, self.program.achievements[pre])
+            for a in members
+            if a.id in component_ids
+            for pre in a.prerequisites
+            if pre not in component_ids and pre in self.program.achievements
+        ]
+        return {
+            "p": p,
+            "description": self.markdown(p.description),
+            "achievements": self.program.achievements,
+            "members": members,
+            "holder_counts": self.data.holders,
+            "shortest": found[0] if found else None,
+            "cheapest": found[1] if found else None,
+            "cert": self.program.achievements.get(p.certification),
+            "extra_prereqs": extra,
+        }
+
+    def _catalog(self, spec: PageSpec) -> dict[str, Any]:
+        bundles = []
+        for p in self.program.pathways.values():
+            found = routes(self.program, p)
+            bundles.append(
+                {
+                    "pathway": p,
+                    "shortest": found[0] if found else None,
+                    "cheapest": found[1] if found else None,
+                }
+            )
+        return {
+            "levels": levels_of(self.program),
+            "names": {a.id: a.name for a in self.program.achievements.values()},
+            "pathways_of": self.pathways_of,
+            "pathways_for_cert": lambda a: [
+                p for p in self.program.pathways.values() if p.certification == a.id
+            ],
+            "bundles": bundles,
+        }
+
+    def _achievement(self, spec: PageSpec) -> dict[str, Any]:
+        a = self.program.achievements[spec.key]
+        achievements = self.program.achievements
+        return {
+            "a": a,
+            "description": self.markdown(a.description),
+            "criteria": self.markdown(a.criteria),
+            "holder_count": self.data.holders.get(a.id, 0),
+            "prerequisites": [achievements[p] for p in a.prerequisites if p in achievements],
+            "leads_to": [x for x in achievements.values() if a.id in x.prerequisites],
+            "pathways": self.pathways_of(a)
+            or [p for p in self.program.pathways.values() if p.certification == a.id],
+            "competencies": [
+                self.program.competencies[c]
+                for c in a.competencies
+                if c in self.program.competencies
+            ],
+        }
+
+    def _competencies(self, spec: PageSpec) -> dict[str, Any]:
+        domains: dict[str, list] = {}
+        for comp in self.program.competencies.values():
+            domains.setdefault(comp.domain, []).append(comp)
+        return {
+            "achievements": list(self.program.achievements.values()),
+            "domains": list(domains.items()),
+            "levels": levels_of(self.program),
+        }
+
+    def _competency(self, spec: PageSpec) -> dict[str, Any]:
+        comp = self.program.competencies[spec.key]
+        return {
+            "comp": comp,
+            "achievements": [
+                a for a in self.program.achievements.values() if comp.id in a.competencies
+            ],
+        }
+
+    def _credential(self, spec: PageSpec) -> dict[str, Any]:
+        info = self.data.credentials[spec.key]
+        view = info.view
+        name = self.achievement_name(info)
+        page_url = self.urls.credential(view.cid)
+        evidence = []
+        component_urls = set()
+        components = []
+        for e, other in components_of(self.data, info):
+            component_urls.add(e.url)
+            components.append({"name": self.achievement_name(other), "info": other})
+        for e in view.evidence:
+            if e.url in component_urls:
+                continue
+            evidence.append(
+                {"url": http_url(e.url), "name": e.name, "raw": e.url, "description": e.description}
+            )
+        linkedin = None
+        if info.in_force:
+            linkedin = linkedin_url(
+                name=name,
+                organization=self.program.issuer.name,
+                issued=view.valid_from,
+                expires=view.valid_until,
+                cert_url=page_url,
+                cert_id=view.cid,
+            )
+        progress = self.data.progress(view.recipient, view.achievement_id) if info.in_force else []
+        a = info.achievement
+        return {
+            "c": info,
+            "a": a,
+            "achievement_name": name,
+            "report": info.report,
+            "status_icon": STATUS_ICONS.get(info.report.status, "!"),
+            "issuer_url": http_url(self.program.issuer.url),
+            "page_url": page_url,
+            "linkedin_url": linkedin,
+            "linkedin_icon": self.linkedin_icon,
+            "evidence": evidence,
+            "components": components,
+            "progress": progress,
+            "steps": self.steps,
+            "description": self.markdown(a.description) if a else "",
+            "built_iso": self.data.built_at.astimezone(UTC).strftime("%Y-%m-%d"),
+            "embed": embed_snippet(
+                page_url=page_url,
+                image_url=self.urls.credential_png(view.cid),
+                alt=f"{name}, awarded to {view.name} by {self.program.issuer.name}",
+            ),
+        }
+
+    # -- head ------------------------------------------------------------------------------
+    def head(self, spec: PageSpec | None, *, title: str, description: str, path: str) -> str:
+        """Open Graph and Twitter tags (and robots for credential pages), escaped."""
+        e = escape
+        url = self.urls.site + path
+        tags = [
+            ("property", "og:type", "website"),
+            ("property", "og:site_name", self.program.issuer.name),
+            ("property", "og:title", title),
+            ("property", "og:url", url),
+        ]
+        if description:
+            tags.append(("property", "og:description", description))
+        card = "summary"
+        if spec is not None and spec.image:
+            tags.append(("property", "og:image", self.urls.site + spec.image))
+            if spec.image_size:
+                tags.append(("property", "og:image:width", str(spec.image_size[0])))
+                tags.append(("property", "og:image:height", str(spec.image_size[1])))
+            tags.append(("property", "og:image:alt", title))
+            if spec.kind == "credential":
+                card = "summary_large_image"
+        tags.append(("name", "twitter:card", card))
+        tags.append(("name", "twitter:title", title))
+        if description:
+            tags.append(("name", "twitter:description", description))
+        if spec is not None and spec.image:
+            tags.append(("name", "twitter:image", self.urls.site + spec.image))
+        if spec is not None and spec.kind == "credential":
+            # Permanent and shareable, but kept out of search engines: a person's name and
+            # credentials are theirs to share, not for a crawler to index.
+            tags.append(("name", "robots", "noindex"))
+        return "".join(f'<meta {k}="{e(n)}" content="{e(v)}">' for k, n, v in tags)
+
+
+def read_icon(path: Path) -> str:
+    """An SVG icon's markup, or '' when it is not there."""
+    try:
+        return path.read_text("utf-8").strip()
+    except OSError:
+        return ""

@@ -1,0 +1,437 @@
+"""The MkDocs plugin: a thin adapter over the registry.
+
+- ``on_config`` loads and checks everything: the program (every lint error at once), ``issued/``,
+  and every credential, verified as of the build time (reports cached by content hash). Any
+  problem stops the build with a message and a hint, before anything is rendered.
+- ``on_files`` adds the generated pages (pathways, catalog, achievements, competencies, one page
+  per credential: not in the navigation, the search index or the sitemap), the images (cached
+  by content hash in ``.cache/credstack/site/``) and the machine endpoints (DID document, status
+  lists, each credential's JSON byte for byte, the issuer profile, the JSON-LD contexts).
+- the page hooks render each generated page from data computed once, add Open Graph tags, and
+  put a Content-Security-Policy on every page.
+
+In ``mkdocs.yml``, a nav entry ``pathways/index.md``, ``achievements/index.md`` (the catalog) or
+``competencies/index.md`` (the competency map) becomes a section of all pages of that kind. A
+hand-written page shows every pathway's diagram where it says ``<!-- credstack:pathways -->``.
+
+Configuration (``mkdocs.yml``)::
+
+    plugins:
+      - search
+      - credstack:
+          registry: .                        # holds program/ and issued/ (default: here)
+          cache_dir: .cache/credstack/site   # relative to the registry; `cache: false` for none
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_datetime
+
+from credstack import __version__
+from credstack.crypto.contexts import context_bundle
+from credstack.errors import CredstackError, ProgramError
+from credstack.model.credential import issuer_profile
+from credstack.model.program import LEVELS
+from credstack.model.urls import normalize_site_url
+from credstack.registry.files import dump_json
+from credstack.registry.registry import STATUS_DIR, Registry
+from credstack.site import csp
+from credstack.site.badges import Badges
+from credstack.site.cache import BuildCache
+from credstack.site.data import SiteData, load_site_data
+from credstack.site.pages import (
+    CONTEXTS_PATH,
+    PageSpec,
+    Renderer,
+    fmt_date,
+    level_label,
+    read_icon,
+)
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).parent / "assets"
+ASSETS_URL = "assets/credstack/"
+STYLESHEET = ASSETS_URL + "credstack.css"
+#: Put this comment in a hand-written page to show every pathway's diagram there.
+GLANCE_MARKER = "<!-- credstack:pathways -->"
+#: Index pages that the navigation expands into sections of generated pages.
+SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
+CACHE_KINDS = ("img", "verify")
+
+
+class CachedFile(File):
+    """A file copied from the build cache: hard-linked into the site when the file system
+    allows it (thousands of images cost no copying), else copied."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        target = self.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            os.link(self.abs_src_path, target)
+        except OSError:
+            super().copy_file(dirty)
+
+
+def _render_without_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Stands in for ``Page.render`` on generated pages: their body comes from our templates,
+    so building a Markdown parser for each of thousands of empty pages is wasted time."""
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
+
+
+class CredstackConfig(base.Config):
+    registry = c.Type(str, default=".")
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/credstack/site")
+
+
+def _plugin_error(error: CredstackError) -> PluginError:
+    """The error as MkDocs prints it: every problem, then the hint."""
+    lines = [f"credstack: {error}"]
+    if isinstance(error, ProgramError) and len(error.problems) > 1:
+        lines = [f"credstack: {error.message}"]
+        lines += [f"  {p}" for p in error.problems if p.is_error]
+    if error.hint:
+        lines.append(f"  hint: {error.hint}")
+    return PluginError("\n".join(lines))
+
+
+def _plain(text: str) -> str:
+    """Page titles from Markdown carry HTML (entities, tags): back to plain text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text or ""))
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+class CredstackPlugin(BasePlugin[CredstackConfig]):
+    """Builds the public site of a credstack registry."""
+
+    def __init__(self) -> None:
+        self.data: SiteData | None = None
+        self.renderer: Renderer | None = None
+        self.specs: dict[str, PageSpec] = {}
+        self.cache: BuildCache | None = None
+        self.root = Path(".")
+        self.light_nav: Navigation | None = None
+        self.serving = False
+        self._started = 0.0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` rewrites site_url to its own address; the pages keep the real one.
+        self.serving = command == "serve"
+
+    # -- load and check ------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._started = time.perf_counter()
+        config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.root = (config_dir / self.config.registry).resolve()
+        if not config.use_directory_urls:
+            raise PluginError(
+                "credstack: use_directory_urls: false is not supported\n"
+                "  hint: credential URLs are permanent ids of the form .../credentials/<id>/; "
+                "remove use_directory_urls from mkdocs.yml"
+            )
+        if (config.theme.name == "material") and config.theme.get("font") is not False:
+            log.warning(
+                "theme.font loads Google Fonts from another origin, which the site's "
+                "Content-Security-Policy blocks; set 'font: false' under theme in mkdocs.yml"
+            )
+        cache_root = (self.root / self.config.cache_dir) if self.config.cache else None
+        self.cache = BuildCache(cache_root)
+        try:
+            registry = Registry(self.root)
+            site_url = normalize_site_url(config.site_url or "")
+            if site_url != registry.program.site_url and not self.serving:
+                raise PluginError(
+                    f"credstack: site_url {site_url} differs from the registry's "
+                    f"{registry.program.site_url} ({self.root / 'mkdocs.yml'})\n"
+                    "  hint: build with the registry's own mkdocs.yml"
+                )
+            self.data = load_site_data(registry, at=get_build_datetime(), cache=self.cache)
+            self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
+        except CredstackError as e:
+            raise _plugin_error(e) from e
+        self.specs = self.renderer.specs
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if config.nav is not None:
+            config.nav = self._expand_nav(config.nav)
+        data = self.data
+        reused = len(data.credentials) - data.verified_now
+        log.info(
+            f"{len(data.credentials)} credentials checked as of {fmt_date(data.built_at)}: "
+            f"{data.verified_now} verified now, {reused} unchanged since an earlier build"
+        )
+        return config
+
+    @staticmethod
+    def _linkedin_icon() -> str:
+        try:
+            import material
+        except ImportError:  # pragma: no cover - the theme is a dependency
+            return ""
+        icons = Path(material.__file__).parent / "templates" / ".icons"
+        return read_icon(icons / "fontawesome" / "brands" / "linkedin.svg")
+
+    # -- navigation --------------------------------------------------------------------------
+    def _section(self, index: str) -> list[Any]:
+        program = self.data.program
+        entry = lambda spec: {html.escape(spec.title): spec.src_uri}  # noqa: E731
+        by_kind = lambda kind: [s for s in self.specs.values() if s.kind == kind]  # noqa: E731
+        if index == "pathways/index.md":
+            return [index, *[entry(s) for s in by_kind("pathway")]]
+        if index == "achievements/index.md":
+            out: list[Any] = [index]
+            for level in LEVELS:
+                items = [
+                    entry(s)
+                    for s in by_kind("achievement")
+                    if program.achievements[s.key].level == level
+                ]
+                if items:
+                    out.append({level_label(level): items})
+            return out
+        out = [index]
+        domains: dict[str, list] = {}
+        for spec in by_kind("competency"):
+            domains.setdefault(program.competencies[spec.key].domain, []).append(entry(spec))
+        out += [{html.escape(domain): items} for domain, items in domains.items()]
+        return out
+
+    def _expand_nav(self, nav: list) -> list:
+        """Turn ``Title: pathways/index.md`` (and the catalog and competency map) into a section
+        of every generated page of that kind, with the index page as the section's page."""
+        out = []
+        for item in nav:
+            if isinstance(item, dict) and len(item) == 1:
+                ((title, value),) = item.items()
+                if isinstance(value, str) and value in SECTION_INDEXES:
+                    out.append({title: self._section(value)})
+                elif isinstance(value, list):
+                    out.append({title: self._expand_nav(value)})
+                else:
+                    out.append(item)
+            elif isinstance(item, str) and item in SECTION_INDEXES:
+                out.append({html.escape(self.specs[item].title): self._section(item)})
+            else:
+                out.append(item)
+        return out
+
+    # -- files ---------------------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for spec in self.specs.values():
+            if files.get_file_from_path(spec.src_uri) is not None:
+                raise PluginError(
+                    f"credstack: {config.docs_dir}/{spec.src_uri} conflicts with a generated page\n"
+                    "  hint: rename or remove that file; credstack writes this page"
+                )
+            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+        try:
+            for src_uri, add in self._assets(config):
+                existing = files.get_file_from_path(src_uri)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(add(src_uri))
+        except CredstackError as e:
+            raise _plugin_error(e) from e
+        return files
+
+    def _assets(self, config: MkDocsConfig):
+        """(site path, File factory) of every generated image, endpoint and asset."""
+        data, cache, renderer = self.data, self.cache, self.renderer
+        program, path = data.program, renderer.path
+
+        def copy(source: Path):
+            return lambda uri: File.generated(
+                config, uri, abs_src_path=str(source), inclusion=InclusionLevel.INCLUDED
+            )
+
+        def cached(source: Path):
+            return lambda uri: CachedFile.generated(
+                config, uri, abs_src_path=str(source), inclusion=InclusionLevel.INCLUDED
+            )
+
+        def content(text: str):
+            return lambda uri: File.generated(
+                config, uri, content=text, inclusion=InclusionLevel.INCLUDED
+            )
+
+        # Machine endpoints.
+        yield path.did_document(), content(dump_json(data.registry.did_document()))
+        yield path.issuer_profile(), content(dump_json(issuer_profile(program)))
+        yield CONTEXTS_PATH, content(dump_json(context_bundle()))
+        folder = self.root / STATUS_DIR
+        for source in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            doc = data.registry.read_json(source)
+            try:
+                target = path.of(str(doc.get("id", "")))
+            except ValueError as e:
+                raise CredstackError(
+                    f"{source.relative_to(self.root)}: its id is not a URL of this site",
+                    hint="status lists are written by credstack only; restore it with git",
+                ) from e
+            yield target, copy(source)
+        # Plugin assets (stylesheet, in-browser verifier).
+        for source in sorted(ASSETS.rglob("*")):
+            if source.is_file() and not source.name.startswith("."):
+                yield ASSETS_URL + source.relative_to(ASSETS).as_posix(), copy(source)
+        # Images, drawn once and cached; the signed JSON as issued, byte for byte.
+        badges = Badges(data, cache, Path(config.docs_dir))
+        badges.build(
+            names={cid: renderer.achievement_name(i) for cid, i in data.credentials.items()},
+            dates={cid: fmt_date(i.view.valid_from) for cid, i in data.credentials.items()},
+        )
+        for aid, art in badges.artwork_paths.items():
+            yield path.artwork(aid), cached(art)
+        for cid, info in data.credentials.items():
+            made = badges.credential_paths[cid]
+            yield path.credential_json(cid), copy(info.source)  # copied: issued/ stays apart
+            yield path.credential_png(cid), cached(made["badge.png"])
+            yield path.credential_svg(cid), cached(made["badge.svg"])
+            yield path.preview(cid), cached(made["preview.png"])
+
+    # -- pages ---------------------------------------------------------------------------
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # Credential pages show no sidebar; their header tabs and phone drawer only need the
+        # top level. Rendering the whole navigation into each of thousands of pages would
+        # cost more than everything else on the page.
+        items = []
+        for item in nav.items:
+            if isinstance(item, Section):
+                first = next((c for c in item.children if isinstance(c, Page)), None)
+                if first is not None:
+                    items.append(Link(item.title, first.url))
+            else:
+                items.append(item)
+        self.light_nav = Navigation(items, nav.pages)
+        return nav
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if page.file.src_uri in self.specs and page.file.generated_by is not None:
+            page.render = functools.partial(_render_without_markdown, page)  # type: ignore[method-assign]
+        return page
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.kind == "credential" and self.light_nav is not None:
+            context["nav"] = self.light_nav
+        return context
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None or page.file.generated_by is None:
+            return markdown
+        # Material puts these into the page verbatim (title in <title> and the header,
+        # description in an attribute): they must already be escaped.
+        page.meta["title"] = html.escape(spec.title)
+        if spec.description:
+            page.meta["description"] = html.escape(spec.description)
+        if not spec.in_search:
+            page.meta["search"] = {"exclude": True}
+        if spec.hide:
+            page.meta["hide"] = list(spec.hide)
+        return ""
+
+    def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and page.file.generated_by is not None:
+            body = self.renderer.render(spec)
+            page.present_anchor_ids = set(_ID.findall(body))
+            if spec.kind != "credential":
+                page.toc = get_toc(
+                    [
+                        {"level": 2, "id": anchor, "name": _h2_text(inner), "children": []}
+                        for anchor, inner in _H2.findall(body)
+                    ]
+                )
+            return body
+        if GLANCE_MARKER in html_:
+            return html_.replace(GLANCE_MARKER, self.renderer.render_glance(page.url))
+        return html_
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and page.file.generated_by is not None:
+            title, description = spec.title, spec.description
+        else:
+            title = _plain(page.title or "") or config.site_name
+            description = _plain(page.meta.get("description") or config.site_description or "")
+        head = self.renderer.head(spec, title=title, description=description, path=page.url)
+        output = output.replace("</head>", head + "</head>", 1)
+        return self._policy(output)
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "sitemap.xml":
+            return self._sitemap_without_credentials(output)
+        if template_name.endswith(".html"):
+            return self._policy(output)
+        return output
+
+    def _policy(self, page: str) -> str:
+        # `mkdocs serve` injects an inline live-reload script after the page is built, which
+        # the policy would block: previews go without it (built sites always have it).
+        return page if self.serving else csp.add_policy(page)
+
+    def _sitemap_without_credentials(self, output: str) -> str:
+        """Credential pages stay out of the sitemap: their ids are meant to be unguessable."""
+        hidden = {
+            self.renderer.urls.site + spec.path
+            for spec in self.specs.values()
+            if spec.kind == "credential"
+        }
+
+        def keep(match: re.Match) -> str:
+            loc = re.search(r"<loc>(.*?)</loc>", match.group(0))
+            return "" if loc and html.unescape(loc.group(1)) in hidden else match.group(0)
+
+        return re.sub(r"\s*<url>.*?</url>", keep, output, flags=re.S)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.cache is not None and self.config.cache:
+            self.cache.prune(CACHE_KINDS)
+        if self.cache is not None:
+            log.info(
+                f"built in {time.perf_counter() - self._started:.1f} s "
+                f"(cache: {self.cache.hits} reused, {self.cache.misses} made)"
+            )
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        for folder in ("program", "issued"):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        return server
+
+
+def _h2_text(inner: str) -> str:
+    """An h2's inner HTML without tags, still escaped (Material renders TOC titles verbatim)."""
+    return re.sub(r"<[^>]+>", "", inner).strip()
+
+
+__all__ = ["CredstackPlugin", "__version__"]
