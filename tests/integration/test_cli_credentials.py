@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from support import REPO, scratch_registry, snapshot, fixed_signing_key
 
 from credstack.cli import main
 from credstack.crypto.keys import SigningKey
 from credstack.registry.registry import Registry
+from support import REPO, fixed_signing_key, scratch_registry, snapshot
 
 ENV_SECRET = fixed_signing_key().to_multibase_secret()
 
@@ -296,8 +296,8 @@ def test_lifecycle_commands(root, signing_env, capsys):
 
 
 def test_expiring_csv(root, signing_env, capsys):
-    from support import award_with_prerequisites, expiring_micro
     from support import at as date
+    from support import award_with_prerequisites, expiring_micro
 
     aid = expiring_micro(Registry(root).program)
     award_with_prerequisites(

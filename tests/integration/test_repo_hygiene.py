@@ -3,9 +3,8 @@
 import re
 import subprocess
 
-from support import REPO
-
 from credstack.registry.registry import Registry
+from support import REPO
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Multikey Ed25519 secret keys: base58btc of 0x80 0x26 + 32 bytes always starts "z3u2".

@@ -1,1 +1,1 @@
-"""Pure data and validation: the program, credentials, status lists. No I/O, no crypto, no mkdocs."""
+"""Pure data and validation: program, credentials, status lists. No I/O, crypto or mkdocs."""

@@ -4,7 +4,7 @@ One place decides every public URL, so credentials, the site and the verifier ag
 
 =============================  ==========================================
 credential (permanent id)      ``{site}credentials/{cid}/``
-its signed JSON / baked images ``{site}credentials/{cid}/credential.json``, ``badge.png``, ``badge.svg``
+its signed JSON and images   ``…/{cid}/credential.json``, ``…/{cid}/badge.png``, ``badge.svg``
 achievement                    ``{site}achievements/{id}/`` (+ ``badge.png`` artwork)
 competency (alignment target)  ``{site}competencies/{id}/``
 pathway                        ``{site}pathways/{id}/``

@@ -52,21 +52,28 @@ def inline_script_hashes(page: str) -> list[str]:
     return hashes
 
 
-def policy(page: str) -> str:
-    """The policy for ``page``: the base policy plus hashes of its inline scripts."""
+def policy(page: str, *, fetch_other_issuers: bool = False) -> str:
+    """The policy for ``page``: the base policy plus hashes of its inline scripts.
+
+    ``fetch_other_issuers`` (the verify page only) lets the verifier fetch another issuer's
+    DID document, status lists and credential links over https (CORS still applies).
+    """
     hashes = inline_script_hashes(page)
     parts = []
     for directive, value in BASE_POLICY:
         if directive == "script-src" and hashes:
             value = " ".join([value, *hashes])
+        if directive == "connect-src" and fetch_other_issuers:
+            value = f"{value} https:"
         parts.append(f"{directive} {value}")
     return "; ".join(parts)
 
 
-def add_policy(page: str) -> str:
+def add_policy(page: str, *, fetch_other_issuers: bool = False) -> str:
     """``page`` with its CSP meta tag inserted after ``<meta charset>`` (or at the top of
     ``<head>``); pages without a head are returned unchanged."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
+    content = policy(page, fetch_other_issuers=fetch_other_issuers)
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     match = _CHARSET.search(page)
     if match:
         return page[: match.end()] + tag + page[match.end() :]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import os
 import re
 import time
@@ -69,6 +70,29 @@ log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
 ASSETS_URL = "assets/credstack/"
+VERIFIER_JS = "verifier/credstack-verifier.js"
+PAGE_JS = "credstack-page.js"
+VERIFY_PAGE = "verify.md"
+STATUS_LOG_PATH = "status/log.json"
+WORKER = Path(__file__).parent / "worker" / "sw.js"
+
+
+def status_log_json(registry: Registry) -> dict:
+    """The status log for the page: credential URL, event, date, reason (unsigned context for
+    the verdict sentence; whether a credential is revoked is decided by the signed lists)."""
+    events = []
+    for event in registry.log:
+        entry = {"url": registry.urls.credential(event.credential), **event.to_json()}
+        events.append(entry)
+    return {"events": events}
+
+
+def service_worker(precache: list[str]) -> str:
+    """The service worker script with its list of files to save at install."""
+    source = WORKER.read_text("utf-8")
+    return source.replace("/*PRECACHE*/[]", json.dumps(precache))
+
+
 STYLESHEET = ASSETS_URL + "credstack.css"
 #: Put this comment in a hand-written page to show every pathway's diagram there.
 GLANCE_MARKER = "<!-- credstack:pathways -->"
@@ -296,6 +320,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                     hint="status lists are written by credstack only; restore it with git",
                 ) from e
             yield target, copy(source)
+        # The status log (dates and reasons for the verdict sentence; the signed lists decide).
+        yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
+        # The service worker sits at the site root so that it can serve every page offline.
+        yield "sw.js", content(service_worker(self._precache(path, folder)))
         # Plugin assets (stylesheet, in-browser verifier).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
@@ -314,6 +342,24 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             yield path.credential_png(cid), cached(made["badge.png"])
             yield path.credential_svg(cid), cached(made["badge.svg"])
             yield path.preview(cid), cached(made["preview.png"])
+
+    def _precache(self, path, status_folder: Path) -> list[str]:
+        """What the service worker saves at install: enough to verify offline."""
+        lists = (
+            [f"status/{p.name}" for p in sorted(status_folder.glob("*.json"))]
+            if status_folder.is_dir()
+            else []
+        )
+        return [
+            "verify/",
+            CONTEXTS_PATH,
+            path.did_document(),
+            STATUS_LOG_PATH,
+            *lists,
+            ASSETS_URL + "credstack.css",
+            ASSETS_URL + VERIFIER_JS,
+            ASSETS_URL + PAGE_JS,
+        ]
 
     # -- pages ---------------------------------------------------------------------------
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -384,8 +430,18 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             title = _plain(page.title or "") or config.site_name
             description = _plain(page.meta.get("description") or config.site_description or "")
         head = self.renderer.head(spec, title=title, description=description, path=page.url)
+        head += f'<meta name="credstack:site-url" content="{html.escape(self.renderer.urls.site)}">'
         output = output.replace("</head>", head + "</head>", 1)
-        return self._policy(output)
+        is_verify_page = page.file.src_uri == VERIFY_PAGE
+        if is_verify_page or (spec is not None and spec.kind == "credential"):
+            # The in-browser verifier: only on the pages that verify (it is ~46 KB gzipped).
+            up = "../" * page.url.count("/")
+            scripts = (
+                f'<script src="{up}{ASSETS_URL}{VERIFIER_JS}"></script>'
+                f'<script src="{up}{ASSETS_URL}{PAGE_JS}"></script>'
+            )
+            output = output.replace("</body>", scripts + "</body>", 1)
+        return self._policy(output, fetch_other_issuers=is_verify_page)
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
@@ -394,10 +450,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             return self._policy(output)
         return output
 
-    def _policy(self, page: str) -> str:
+    def _policy(self, page: str, *, fetch_other_issuers: bool = False) -> str:
         # `mkdocs serve` injects an inline live-reload script after the page is built, which
         # the policy would block: previews go without it (built sites always have it).
-        return page if self.serving else csp.add_policy(page)
+        if self.serving:
+            return page
+        return csp.add_policy(page, fetch_other_issuers=fetch_other_issuers)
 
     def _sitemap_without_credentials(self, output: str) -> str:
         """Credential pages stay out of the sitemap: their ids are meant to be unguessable."""

@@ -80,8 +80,11 @@ def test_list_credential_and_entry_shapes():
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     url = "https://example.org/status/revocation-1.json"
     doc = list_credential(
-        list_url=url, issuer_id="did:web:example.org", purpose="revocation",
-        bitstring=Bitstring.empty(), valid_from=when,
+        list_url=url,
+        issuer_id="did:web:example.org",
+        purpose="revocation",
+        bitstring=Bitstring.empty(),
+        valid_from=when,
     )
     assert doc["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert doc["credentialSubject"]["type"] == "BitstringStatusList"

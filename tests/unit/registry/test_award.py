@@ -4,6 +4,14 @@ import json
 from datetime import timedelta
 
 import pytest
+
+from credstack.errors import AwardError
+from credstack.model.schema import schema_errors
+from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
+from credstack.registry.registry import Registry
+from support import (
+    at as date,
+)
 from support import (
     award,
     earn_certification,
@@ -13,14 +21,6 @@ from support import (
     snapshot,
     stack_order,
 )
-from support import (
-    at as date,
-)
-
-from credstack.errors import AwardError
-from credstack.model.schema import schema_errors
-from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
-from credstack.registry.registry import Registry
 
 DAY = date("2026-03-02T09:00")
 

@@ -5,6 +5,13 @@ import json
 from datetime import timedelta
 
 import pytest
+
+from credstack.errors import RegistryError, StatusError
+from credstack.model.status import Bitstring
+from credstack.registry.lifecycle import change_status, expiring, reissue, renew
+from credstack.registry.registry import Registry
+from credstack.registry.verify import registry_verifier
+from support import at as date
 from support import (
     award_with_prerequisites,
     earn_certification,
@@ -12,13 +19,6 @@ from support import (
     loaded_test_key,
     snapshot,
 )
-from support import at as date
-
-from credstack.errors import RegistryError, StatusError
-from credstack.model.status import Bitstring
-from credstack.registry.lifecycle import change_status, expiring, reissue, renew
-from credstack.registry.registry import Registry
-from credstack.registry.verify import registry_verifier
 
 DAY = date("2026-03-02T09:00")
 LATER = date("2026-06-01")

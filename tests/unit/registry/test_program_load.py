@@ -530,7 +530,8 @@ def test_secret_key_is_refused(scratch_root):
     write_keys(
         scratch_root,
         "keys:\n- id: key-1\n"
-        "  publicKeyMultibase: z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq\n"  # W3C vector secret
+        # the W3C vector's published secret key, put where a public key belongs
+        "  publicKeyMultibase: z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq\n"
         "  created: 2026-01-01T10:00:00Z\n",
     )
     problems = problems_of(scratch_root)

@@ -5,14 +5,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from support import award, award_with_prerequisites, earn_certification, expiring_micro, result_for
-from support import at as date
 
 from credstack.crypto.keys import SigningKey, encode_multikey_public
 from credstack.crypto.proof import create_proof
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.verify import KeyResolver, Verifier, registry_verifier
+from support import at as date
+from support import award, award_with_prerequisites, earn_certification, expiring_micro, result_for
 
 DAY = date("2026-03-02T09:00")
 LATER = date("2026-06-01")
@@ -159,7 +159,7 @@ def test_rejects_self_made_did_key_for_our_issuer(issued):
 
 
 def test_unknown_issuer_says_keys_could_not_be_fetched(issued):
-    root, doc = issued
+    _, doc = issued
     report = Verifier(keys=KeyResolver(), at=LATER).verify(doc)
     assert report.status == "error" and not report.ok
     assert "could not be fetched" in report.check("issuer-key").message
@@ -184,7 +184,7 @@ def test_did_document_file_lets_a_stranger_verify(issued):
 
 def test_key_named_only_in_the_credential_is_a_warning(issued):
     """The OB guide's `<url>#z6Mk…` form: the signature holds, nothing confirms the key."""
-    root, doc = issued
+    _, doc = issued
     key = SigningKey.from_seed(bytes(range(32)))
     issuer = "https://issuer.example/profile"
     unsigned = tampered(

@@ -4,12 +4,12 @@ import copy
 import json
 
 import pytest
-from support import award, salts
-from support import at as date
 
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.verify import ProofCache, registry_verifier
+from support import at as date
+from support import award, salts
 
 DAY = date("2026-03-02T09:00")
 LATER = date("2026-06-01")
@@ -100,9 +100,8 @@ def test_changed_did_document_invalidates_the_cache(many, tmp_path):
 
 
 def test_status_changes_are_never_cached(many, tmp_path):
-    from support import loaded_test_key
-
     from credstack.registry.lifecycle import change_status
+    from support import loaded_test_key
 
     root, items = many
     cache = ProofCache(tmp_path / "cache.json")

@@ -1,0 +1,274 @@
+// credstack pages: verification in the visitor's browser (credential pages and /verify/),
+// the recipient email check, and the service worker that keeps verification working offline.
+// Needs CredstackVerifier (assets/credstack/verifier/credstack-verifier.js), loaded before.
+// Everything a credential carries is written with textContent: never as HTML.
+(() => {
+  'use strict';
+  const V = window.CredstackVerifier;
+  const script = document.currentScript;
+  // This file is served at <site>/assets/credstack/credstack-page.js.
+  const ROOT = new URL('../../', script.src).href;
+  const ICONS = { pass: '✓', warn: '!', fail: '✗', skip: '–' };
+  const OUTCOME_WORDS = { pass: 'pass', warn: 'warning', fail: 'fail', skip: 'could not check' };
+  const STATUS_ICONS = { verified: '✓', expired: '!', revoked: '✗', suspended: '!', invalid: '✗', error: '?' };
+  const cachedAt = new Map(); // URL -> time the service worker cached the copy it served
+
+  const el = (tag, props = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === 'class') node.className = value;
+      else if (key === 'text') node.textContent = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  };
+  const day = (iso) => (iso ? String(iso).slice(0, 10) : '');
+
+  /** The issuer's canonical site URL (site_url), from the page. */
+  function siteUrl() {
+    const meta = document.querySelector('meta[name="credstack:site-url"]');
+    return meta ? meta.content : ROOT;
+  }
+
+  /** Our own site's URLs are read from this copy of the site (works on previews and offline). */
+  function localUrl(url) {
+    const site = siteUrl();
+    return url.startsWith(site) ? new URL(url.slice(site.length), ROOT).href : url;
+  }
+
+  async function fetchJson(url) {
+    const response = await fetch(localUrl(url), { cache: 'no-cache', credentials: 'omit' });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
+    const stamp = response.headers.get('x-credstack-cached-at');
+    if (stamp) cachedAt.set(url, stamp);
+    return response.json();
+  }
+
+  let contextsPromise = null;
+  function contexts() {
+    contextsPromise ||= fetch(new URL('contexts.json', ROOT).href).then((r) => {
+      if (!r.ok) throw new Error(`the JSON-LD contexts could not be loaded (${r.status})`);
+      return r.json();
+    });
+    return contextsPromise;
+  }
+
+  /** A certification's components: our own credentials named in its evidence. Other evidence
+   *  (a capstone report, say) is not a credential and is not fetched. */
+  function componentUrl(evidence) {
+    const prefix = new URL('credentials/', siteUrl()).href;
+    const id = String(evidence.id || '');
+    if (id.startsWith(prefix)) return id.replace(/\/?$/, '/') + 'credential.json';
+    return /\/credential\.json$/.test(id) ? id : null;
+  }
+
+  let logPromise = null;
+  /** Date and reason of a revocation or suspension, from the issuer's published status log. */
+  async function statusDetails({ credential, purpose }) {
+    logPromise ||= fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => ({ events: [] }));
+    const log = await logPromise;
+    const wanted = purpose === 'revocation' ? 'revoked' : 'suspended';
+    const events = (log.events || []).filter((e) => e.url === credential.id);
+    let found = null;
+    for (const e of events) {
+      if (e.event === wanted) found = e;
+      if (purpose === 'suspension' && e.event === 'reinstated') found = null;
+    }
+    return found ? { date: found.date, reason: found.reason } : null;
+  }
+
+  /** Verify `credential` and write the verdict and checks into `box` (#credential-verification). */
+  async function verifyInto(box, credential) {
+    box.dataset.status = 'checking';
+    box.dataset.checked = 'browser';
+    box.className = 'cs-verification cs-verification--checking';
+    box.replaceChildren(el('p', { class: 'cs-verification__verdict', text: 'Checking in your browser…' }));
+    let report;
+    try {
+      report = await V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl });
+    } catch (error) {
+      report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
+    }
+    render(box, credential, report);
+    return report;
+  }
+
+  function render(box, credential, report) {
+    const verdict = el('p', { class: 'cs-verification__verdict' },
+      el('span', { class: 'cs-verification__icon', 'aria-hidden': 'true', text: STATUS_ICONS[report.status] || '?' }),
+      document.createTextNode(' ' + report.verdict));
+    const list = el('ul', { class: 'cs-checks' });
+    for (const check of report.checks) {
+      list.append(el('li', { class: `cs-check cs-check--${check.outcome}` },
+        el('span', { class: 'cs-check__icon', 'aria-hidden': 'true', text: ICONS[check.outcome] || '?' }),
+        document.createTextNode(' '),
+        el('span', { class: 'cs-check__label', text: check.label }),
+        document.createTextNode(' '),
+        el('span', { class: 'cs-check__outcome', text: `(${OUTCOME_WORDS[check.outcome] || check.outcome})` }),
+        document.createTextNode(' '),
+        el('span', { class: 'cs-check__message', text: check.message })));
+    }
+    const notes = [];
+    const issuer = credential && credential.issuer && (credential.issuer.id || credential.issuer);
+    const ours = typeof issuer === 'string' && issuer === box.dataset.issuer;
+    if (ours && new URL(ROOT).href !== siteUrl()) {
+      notes.push(el('p', { class: 'cs-verification__warning', role: 'note', text:
+        `This copy of the site is served from ${new URL(ROOT).origin}, not from the issuer's site ${siteUrl()}. ` +
+        'The keys and status lists were read from this copy, and a copy can show anything: ' +
+        'to be sure, open the credential on the issuer\'s site.' }));
+    }
+    const stale = [...cachedAt.entries()].filter(([url]) => /\/status\//.test(url));
+    if (stale.length) {
+      const oldest = stale.map(([, t]) => t).sort()[0];
+      notes.push(el('p', { class: 'cs-verification__when', text:
+        `You are offline: the revocation status comes from a copy saved on ${oldest.replace('T', ' ').slice(0, 16)} UTC.` }));
+    }
+    notes.push(el('p', { class: 'cs-verification__when', text:
+      `Checked in your browser just now (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing was sent anywhere.` }));
+    box.replaceChildren(verdict, list, ...notes);
+    if (credential && typeof credential === 'object') box.append(recipientForm(credential));
+    box.className = `cs-verification cs-verification--${report.status}`;
+    box.dataset.status = report.status;
+  }
+
+  /** "Is this your candidate?": hash the typed email with the credential's salt, locally. */
+  function recipientForm(credential) {
+    const input = el('input', { type: 'email', name: 'email', required: 'required', autocomplete: 'off', placeholder: 'name@example.org', 'aria-label': "The recipient's email address" });
+    const result = el('p', { class: 'cs-recipient-check__result', role: 'status', 'aria-live': 'polite' });
+    const form = el('form', { class: 'cs-recipient-check' },
+      el('label', { text: "Check the recipient's email (hashed here, never sent): " }), input,
+      el('button', { class: 'md-button', type: 'submit', text: 'Check' }), result);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const match = await V.matchRecipient(credential, input.value);
+      result.dataset.match = String(match);
+      result.textContent = match === null
+        ? 'This credential does not name its recipient by email.'
+        : match
+          ? 'This email matches the recipient of this credential.'
+          : 'This email does not match the recipient of this credential.';
+    });
+    return form;
+  }
+
+  // -- credential pages ----------------------------------------------------------------------
+  async function credentialPage(box) {
+    let credential;
+    try {
+      credential = await fetchJson(new URL(box.dataset.credentialUrl, document.baseURI).href);
+    } catch (error) {
+      render(box, null, { status: 'error', verdict: `Could not be verified: the credential could not be loaded (${error.message})`, checks: [] });
+      return;
+    }
+    await verifyInto(box, credential);
+  }
+
+  // -- the verify page -----------------------------------------------------------------------
+  async function readCredential(bytes) {
+    const head = new Uint8Array(bytes.slice(0, 8));
+    if (head[0] === 0x89 && head[1] === 0x50) return V.extractFromPng(bytes);
+    const text = new TextDecoder().decode(bytes);
+    if (/^\s*</.test(text)) return V.extractFromSvg(text);
+    return JSON.parse(text);
+  }
+
+  async function fromUrl(raw) {
+    const url = new URL(raw.trim(), document.baseURI).href;
+    if (!/^https?:/.test(url)) throw new Error('only http(s) links can be checked');
+    const tries = /\.json$|\.png$|\.svg$/.test(url) ? [url] : [url.replace(/\/?$/, '/') + 'credential.json', url];
+    let lastError;
+    for (const candidate of tries) {
+      try {
+        const response = await fetch(localUrl(candidate), { credentials: 'omit' });
+        if (!response.ok) throw new Error(`${response.status} ${candidate}`);
+        const credential = await readCredential(await response.arrayBuffer());
+        if (credential) return credential;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new Error(`no credential could be loaded from ${url} (${lastError && lastError.message})`);
+  }
+
+  function verifyPage(app) {
+    const box = document.getElementById('credential-verification') || app.appendChild(el('div', { id: 'credential-verification' }));
+    box.dataset.status ||= 'idle';
+    box.setAttribute('aria-live', 'polite');
+    const summary = el('div', { class: 'cs-verify__summary' });
+    const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,application/json,image/png,image/svg+xml' });
+    const drop = el('div', { class: 'cs-verify__drop', tabindex: '0', role: 'button', 'aria-label': 'Drop a credential file here, or choose one' },
+      el('p', { text: 'Drop a credential here: credential.json, or a badge image (PNG or SVG) with the credential baked in.' }),
+      el('label', { for: 'cs-verify-file', text: 'Or choose a file: ' }), input);
+    const urlInput = el('input', { type: 'url', name: 'url', placeholder: 'https://…/credentials/…/', 'aria-label': 'Credential link' });
+    const urlForm = el('form', { class: 'cs-verify__url' },
+      el('label', { text: 'Or paste a credential link: ' }), urlInput, el('button', { class: 'md-button', type: 'submit', text: 'Check' }));
+    app.prepend(drop, urlForm, summary);
+
+    const check = async (load) => {
+      summary.replaceChildren();
+      let credential;
+      try {
+        credential = await load();
+        if (!credential) throw new Error('no baked credential was found in that image');
+      } catch (error) {
+        render(box, null, { status: 'invalid', verdict: `Not verified: ${error.message}`, checks: [] });
+        return;
+      }
+      const subject = credential.credentialSubject || {};
+      const name = (subject.identifier || []).find((i) => i && i.identityType === 'name');
+      summary.append(el('p', {},
+        el('strong', { text: (subject.achievement && subject.achievement.name) || credential.name || 'Credential' }),
+        document.createTextNode(name ? ` awarded to ${name.identityHash}` : ''),
+        document.createTextNode(credential.issuer && credential.issuer.name ? ` by ${credential.issuer.name}` : '')));
+      await verifyInto(box, credential);
+    };
+    input.addEventListener('change', () => input.files[0] && check(async () => readCredential(await input.files[0].arrayBuffer())));
+    drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('cs-verify__drop--over'); });
+    drop.addEventListener('dragleave', () => drop.classList.remove('cs-verify__drop--over'));
+    drop.addEventListener('drop', (event) => {
+      event.preventDefault();
+      drop.classList.remove('cs-verify__drop--over');
+      const file = event.dataTransfer.files[0];
+      if (file) check(async () => readCredential(await file.arrayBuffer()));
+    });
+    drop.addEventListener('keydown', (event) => { if (event.key === 'Enter' || event.key === ' ') input.click(); });
+    urlForm.addEventListener('submit', (event) => { event.preventDefault(); check(() => fromUrl(urlInput.value)); });
+    const fromQuery = new URLSearchParams(location.search).get('url');
+    if (fromQuery) { urlInput.value = fromQuery; check(() => fromUrl(fromQuery)); }
+  }
+
+  // -- copy link ------------------------------------------------------------------------------
+  function copyButtons() {
+    for (const button of document.querySelectorAll('.cs-copy[data-clipboard-text]')) {
+      button.addEventListener('click', async () => {
+        try {
+          await navigator.clipboard.writeText(button.dataset.clipboardText);
+          button.textContent = 'Link copied';
+        } catch {
+          button.textContent = button.dataset.clipboardText;
+        }
+      });
+    }
+  }
+
+  // -- offline --------------------------------------------------------------------------------
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+    navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
+  }
+
+  function start() {
+    copyButtons();
+    if (!V) return;
+    const app = document.getElementById('credstack-verify');
+    const box = document.getElementById('credential-verification');
+    if (app) verifyPage(app);
+    else if (box && box.dataset.credentialUrl) credentialPage(box);
+    registerServiceWorker();
+  }
+  // Material's instant navigation swaps pages without reloading scripts: follow it.
+  if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(start);
+  else if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

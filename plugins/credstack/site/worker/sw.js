@@ -1,0 +1,60 @@
+// credstack service worker: keeps the verifier, the contexts, the DID document, the status lists
+// and the pages already seen available offline. Network first (fresh status when online), the
+// saved copy when the network fails; saved copies carry the header x-credstack-cached-at so the
+// page can say how old the revocation status it shows is.
+'use strict';
+const CACHE = 'credstack-v1';
+// Filled in by the site build: paths relative to this worker's scope.
+const PRECACHE = /*PRECACHE*/[];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await Promise.all(PRECACHE.map(async (path) => {
+      try {
+        const url = new URL(path, self.registration.scope).href;
+        const response = await fetch(url, { cache: 'no-cache' });
+        if (response.ok) await cache.put(url, await stamped(response));
+      } catch {
+        // offline during install: the page still works online and caches as it goes
+      }
+    }));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
+  })());
+});
+
+/** A copy of `response` with the time it was saved. */
+async function stamped(response) {
+  const headers = new Headers(response.headers);
+  headers.set('x-credstack-cached-at', new Date().toISOString());
+  return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || !request.url.startsWith(self.registration.scope)) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    try {
+      const response = await fetch(request);
+      if (response.ok && response.type === 'basic') {
+        // The live response goes to the page unmarked; the saved copy is stamped.
+        const copy = response.clone();
+        event.waitUntil(stamped(copy).then((s) => cache.put(request.url.split('#')[0], s)));
+      }
+      return response;
+    } catch (error) {
+      const saved = (await cache.match(request.url.split('#')[0])) || (await cache.match(request.url.split('#')[0], { ignoreSearch: true }));
+      if (saved) return saved;
+      throw error;
+    }
+  })());
+});
