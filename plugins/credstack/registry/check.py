@@ -643,15 +643,7 @@ class _Check:
             self.raw_events = events
             for i, e in enumerate(events):
                 try:
-                    self.events.append(
-                        StatusEvent(
-                            date=parse_datetime(str(e["date"])),
-                            credential=str(e["credential"]),
-                            event=str(e["event"]),
-                            reason=e.get("reason"),
-                            replacement=e.get("replacement"),
-                        )
-                    )
+                    self.events.append(StatusEvent.from_json(e))
                 except (KeyError, TypeError, ValueError, AttributeError) as err:
                     self.f.error(
                         STATUS_LOG, "status-log-valid", f"events[{i}]: malformed ({err})", _RESTORE

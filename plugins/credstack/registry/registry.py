@@ -42,6 +42,17 @@ class StatusEvent:
     reason: str | None = None
     replacement: str | None = None  # cid of the renewal / corrected credential
 
+    @classmethod
+    def from_json(cls, entry: dict) -> StatusEvent:
+        """One log entry; raises KeyError/TypeError/ValueError/AttributeError when malformed."""
+        return cls(
+            date=parse_datetime(str(entry["date"])),
+            credential=str(entry["credential"]),
+            event=str(entry["event"]),
+            reason=entry.get("reason"),
+            replacement=entry.get("replacement"),
+        )
+
     def to_json(self) -> dict:
         out = {
             "date": format_datetime(self.date),
@@ -153,16 +164,7 @@ class Registry:
             return []
         try:
             raw = yaml.safe_load(path.read_text("utf-8")) or {}
-            return [
-                StatusEvent(
-                    date=parse_datetime(str(e["date"])),
-                    credential=str(e["credential"]),
-                    event=str(e["event"]),
-                    reason=e.get("reason"),
-                    replacement=e.get("replacement"),
-                )
-                for e in raw.get("events", [])
-            ]
+            return [StatusEvent.from_json(e) for e in raw.get("events", [])]
         except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as e:
             raise RegistryError(
                 f"{STATUS_LOG}: malformed status log ({e})",
