@@ -318,7 +318,9 @@ def test_expiring_csv(root, signing_env, capsys):
 
 
 def test_console_script_is_installed():
-    out = subprocess.run(["credstack", "--version"], capture_output=True, text=True, check=False)
+    """`credstack` is installed beside the Python running the tests (the venv's bin/)."""
+    script = os.path.join(os.path.dirname(sys.executable), "credstack")
+    out = subprocess.run([script, "--version"], capture_output=True, text=True, check=False)
     assert out.returncode == 0 and out.stdout.startswith("credstack ")
 
 
