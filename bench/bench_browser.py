@@ -69,15 +69,18 @@ def main(argv: list[str] | None = None) -> int:
         cold, warm = [], []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for i in range(args.loads):
+            for _ in range(args.loads):
                 context = browser.new_context()  # a first visit: empty cache, no worker
                 page = context.new_page()
                 for bucket in (cold, warm):  # then the same page again (HTTP/worker cache)
                     start = time.perf_counter()
                     page.goto(url)
                     page.wait_for_function(
-                        """(final) => { const e = document.getElementById('credential-verification');
-                           return e.dataset.checked === 'browser' && final.includes(e.dataset.status); }""",
+                        """(final) => {
+                            const e = document.getElementById('credential-verification');
+                            return e.dataset.checked === 'browser'
+                                && final.includes(e.dataset.status);
+                        }""",
                         arg=FINAL,
                     )
                     bucket.append((time.perf_counter() - start) * 1000)

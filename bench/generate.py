@@ -1,4 +1,4 @@
-"""Generate a synthetic registry of N credentials over the demo program, through the real award code.
+"""Generate a synthetic registry of N credentials over the demo program, via the real award code.
 
 Realistic: recipients start at different dates (2021–2026) and stop at different points of the
 pathway, so the registry holds foundations only, partial stacks, full certifications, expired
@@ -29,12 +29,28 @@ SIGNED_AT = datetime(2026, 11, 1, 12, tzinfo=UTC)
 KEY_CREATED = datetime(2020, 1, 1, tzinfo=UTC)
 # Journeys through the demo program: each is a prerequisite-respecting order.
 JOURNEYS = [
-    ["session-design", "facilitation-fundamentals", "workshop-design", "decision-workshops",
-     "certified-facilitator"],
-    ["facilitation-fundamentals", "session-design", "decision-workshops", "workshop-design",
-     "certified-facilitator"],
-    ["evaluation-essentials", "impact-evaluation", "session-design", "facilitation-fundamentals",
-     "workshop-design", "certified-facilitator"],
+    [
+        "session-design",
+        "facilitation-fundamentals",
+        "workshop-design",
+        "decision-workshops",
+        "certified-facilitator",
+    ],
+    [
+        "facilitation-fundamentals",
+        "session-design",
+        "decision-workshops",
+        "workshop-design",
+        "certified-facilitator",
+    ],
+    [
+        "evaluation-essentials",
+        "impact-evaluation",
+        "session-design",
+        "facilitation-fundamentals",
+        "workshop-design",
+        "certified-facilitator",
+    ],
     ["session-design", "workshop-design"],
     ["evaluation-essentials"],
 ]
@@ -58,15 +74,17 @@ def copy_program(out: Path) -> Path:
 def throwaway_key(root: Path, seed: int) -> dict[str, str]:
     """Publish a throwaway key in the registry; returns the environment that holds its secret."""
     secret = SigningKey.from_seed(random.Random(seed).randbytes(32))
-    create_key(Registry(root).program, root, now=KEY_CREATED, key_id="bench", store=False,
-               secret=secret)
+    create_key(
+        Registry(root).program, root, now=KEY_CREATED, key_id="bench", store=False, secret=secret
+    )
     return {"CREDSTACK_SIGNING_KEY": secret.to_multibase_secret()}
 
 
 def journeys(n: int, rng: random.Random, program) -> list[AwardInput]:
     """Award inputs for about ``n`` credentials (exactly ``n``), recipient by recipient."""
     scales = {
-        a.id: (a.assessment.result_scale if a.assessment else ()) for a in program.achievements.values()
+        a.id: (a.assessment.result_scale if a.assessment else ())
+        for a in program.achievements.values()
     }
     inputs: list[AwardInput] = []
     person = 0
@@ -122,14 +140,19 @@ def generate(n: int, out: Path, *, seed: int = 7) -> Path:
 
 def award_one_more(root: Path, *, seed: int = 7) -> str:
     """Award one more credential to a new recipient (the warm-rebuild scenario); returns its id."""
-    env = {"CREDSTACK_SIGNING_KEY": SigningKey.from_seed(
-        random.Random(seed).randbytes(32)).to_multibase_secret()}
+    env = {
+        "CREDSTACK_SIGNING_KEY": SigningKey.from_seed(
+            random.Random(seed).randbytes(32)
+        ).to_multibase_secret()
+    }
     registry = Registry(root)
     key = find_signing_key(registry.program, root, env=env)
-    inp = AwardInput("session-design", "Late Candidate", "late@example.org",
-                     SIGNED_AT + timedelta(days=1))
-    plan = plan_awards(registry, [inp], key, signed_at=SIGNED_AT + timedelta(days=1),
-                       salt_factory=lambda: "f" * 32)
+    inp = AwardInput(
+        "session-design", "Late Candidate", "late@example.org", SIGNED_AT + timedelta(days=1)
+    )
+    plan = plan_awards(
+        registry, [inp], key, signed_at=SIGNED_AT + timedelta(days=1), salt_factory=lambda: "f" * 32
+    )
     write_plan(plan)
     return plan.awarded[0].cid
 
@@ -146,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     statuses = {"revoked": 0, "suspended": 0}
     for e in registry.log:
         statuses[e.event] = statuses.get(e.event, 0) + 1
-    print(f"{len(registry.credentials)} credentials, {len(registry.by_recipient())} recipients, "
-          f"{statuses['revoked']} revoked, {statuses['suspended']} suspended "
-          f"in {time.perf_counter() - t:.1f} s -> {root}")
+    print(
+        f"{len(registry.credentials)} credentials, {len(registry.by_recipient())} recipients, "
+        f"{statuses['revoked']} revoked, {statuses['suspended']} suspended "
+        f"in {time.perf_counter() - t:.1f} s -> {root}"
+    )
     return 0
 
 
