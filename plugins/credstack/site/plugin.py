@@ -436,11 +436,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         if is_verify_page or (spec is not None and spec.kind == "credential"):
             # The in-browser verifier: only on the pages that verify (it is ~46 KB gzipped).
             up = "../" * page.url.count("/")
+            # In <head> with defer: fetched at once, in parallel, run in order after parsing.
             scripts = (
-                f'<script src="{up}{ASSETS_URL}{VERIFIER_JS}"></script>'
-                f'<script src="{up}{ASSETS_URL}{PAGE_JS}"></script>'
+                f'<script defer src="{up}{ASSETS_URL}{VERIFIER_JS}"></script>'
+                f'<script defer src="{up}{ASSETS_URL}{PAGE_JS}"></script>'
             )
-            output = output.replace("</body>", scripts + "</body>", 1)
+            output = output.replace("</head>", scripts + "</head>", 1)
         return self._policy(output, fetch_other_issuers=is_verify_page)
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:

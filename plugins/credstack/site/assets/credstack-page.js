@@ -37,21 +37,52 @@
     return url.startsWith(site) ? new URL(url.slice(site.length), ROOT).href : url;
   }
 
-  async function fetchJson(url) {
-    const response = await fetch(localUrl(url), { cache: 'no-cache', credentials: 'omit' });
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
-    const stamp = response.headers.get('x-credstack-cached-at');
-    if (stamp) cachedAt.set(url, stamp);
-    return response.json();
+  // One request per URL per page view, started as early as possible (see prefetch), so the
+  // verifier's sequential steps find their documents already loaded.
+  const loads = new Map();
+  function fetchJson(url) {
+    const local = localUrl(url);
+    if (!loads.has(local)) {
+      loads.set(local, (async () => {
+        const response = await fetch(local, { cache: 'no-cache', credentials: 'omit' });
+        if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
+        const stamp = response.headers.get('x-credstack-cached-at');
+        if (stamp) cachedAt.set(url, stamp);
+        return response.json();
+      })());
+      loads.get(local).catch(() => {}); // a prefetch nobody awaits must not log an error
+    }
+    return loads.get(local).then((doc) => structuredClone(doc));
   }
 
-  let contextsPromise = null;
   function contexts() {
-    contextsPromise ||= fetch(new URL('contexts.json', ROOT).href).then((r) => {
-      if (!r.ok) throw new Error(`the JSON-LD contexts could not be loaded (${r.status})`);
-      return r.json();
+    return fetchJson(new URL('contexts.json', ROOT).href).catch((error) => {
+      throw new Error(`the JSON-LD contexts could not be loaded (${error.message})`);
     });
-    return contextsPromise;
+  }
+
+  /** did:web -> the URL of its DID document (did:web method spec, Read). */
+  function didDocumentUrl(did) {
+    if (typeof did !== 'string' || !did.startsWith('did:web:')) return null;
+    const [host, ...path] = did.slice(8).split(':').map(decodeURIComponent);
+    return path.length ? `https://${host}/${path.join('/')}/did.json` : `https://${host}/.well-known/did.json`;
+  }
+
+  /** Start loading what the verifier will ask for: contexts, the issuer's keys, status lists. */
+  function prefetch(issuer, credential) {
+    contexts();
+    const did = didDocumentUrl(issuer);
+    if (did) fetchJson(did).catch(() => {});
+    fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => {});
+    if (!credential) return;
+    const entries = [].concat(credential.credentialStatus || []);
+    for (const entry of entries) {
+      const list = entry && entry.statusListCredential;
+      if (typeof list !== 'string') continue;
+      fetchJson(list).catch(() => {});
+      const companion = list.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1');
+      if (companion !== list) fetchJson(companion).catch(() => {});
+    }
   }
 
   /** A certification's components: our own credentials named in its evidence. Other evidence
@@ -155,8 +186,12 @@
   // -- credential pages ----------------------------------------------------------------------
   async function credentialPage(box) {
     let credential;
+    const credentialUrl = new URL(box.dataset.credentialUrl, document.baseURI).href;
+    fetchJson(credentialUrl).catch(() => {});
+    prefetch(box.dataset.issuer, null);
     try {
-      credential = await fetchJson(new URL(box.dataset.credentialUrl, document.baseURI).href);
+      credential = await fetchJson(credentialUrl);
+      prefetch(box.dataset.issuer, credential);
     } catch (error) {
       render(box, null, { status: 'error', verdict: `Could not be verified: the credential could not be loaded (${error.message})`, checks: [] });
       return;
