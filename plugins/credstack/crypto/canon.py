@@ -14,10 +14,19 @@ naming the JSON path, every case safe mode refuses:
 * a value expansion drops: free-floating scalar, empty top-level object, object with only ``@id``,
   ``@value``, ``@list`` or ``@language``, ``@value: null``;
 * an ill-formed language tag, and ``@direction`` (RDF has no place for it unless ``rdfDirection``
-  is set, and it is not).
+  is set, and it is not);
+* a context using ``@import`` (jsonld.js accepts it; pyld 3.3 would write the merge into the
+  loader's shared copy of the imported context, so one document could define terms for the next,
+  see ``_SafeContextResolver``).
 
 Where pyld and jsonld.js would produce different bytes for the same JSON, we match jsonld.js 9 /
 rdf-canonize 5 (RDFC-1.0) or refuse; see ``_escape_literal``, ``_js_double`` and ``_prepare``.
+
+Speed: processed contexts are memoized per loader (``_ContextMemo``): pyld would otherwise
+reprocess every type-scoped OB context (Achievement, Profile, IdentityObject, ...) at every node
+of every document. The memo returns the very objects pyld produced, so the output is unchanged;
+``_MEMOIZE = False`` runs pyld's own processing, and tests/unit/crypto/test_canon_memo.py checks
+that both give the same bytes and errors.
 
 A ``null`` property value or an empty array adds no statement in JSON-LD, so both stacks accept
 them without changing the canonical form; this is JSON-LD semantics, not a loss of signed data.
@@ -26,13 +35,16 @@ them without changing the canonical form; this is JSON-LD semantics, not a loss 
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pyld
+from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
@@ -125,14 +137,25 @@ def canonize(
             hint="pass the credential as a dict parsed from JSON",
         )
     loader = document_loader if document_loader is not None else contexts.document_loader
-    prepared = _prepare(document, json_path)
-    processor = _SafeProcessor(json_path)
+    try:
+        prepared = _prepare_plain(document)
+    except _NotPlain:
+        # Something to convert or refuse: the full pass, which names the JSON path.
+        prepared = _prepare(document, json_path)
+    state = _state_for(loader)
+    resolver = _SafeContextResolver(state.resolved, loader)
+    processor = _SafeProcessor(
+        json_path,
+        resolver,
+        _SafeContextResolver(state.resolved_overriding, loader),
+        state.memo if _MEMOIZE else None,
+    )
     options = {
         # jsonld.js canonize defaults base to null: a relative IRI stays relative and is refused
         # instead of silently becoming http://example.org/base/... (pyld's default).
         "base": None,
         "documentLoader": loader,
-        "contextResolver": ContextResolver(_resolved_cache_for(loader), loader),
+        "contextResolver": resolver,
         "processingMode": "json-ld-1.1",
         "produceGeneralizedRdf": False,
         "rdfDirection": None,
@@ -147,6 +170,13 @@ def canonize(
         raise _locate(error, document, json_path) from None
     except jsonld.JsonLdError as error:
         raise _locate(_from_jsonld_error(error), document, json_path) from error
+    except (ValueError, TypeError, KeyError, UnicodeError) as error:
+        # pyld's own failures on malformed input (an inline context that is a bare string, a
+        # lone surrogate, ...): still fail closed, but as our error, with a hint, no traceback.
+        raise CanonicalizationError(
+            f"{json_path}: the document cannot be processed as JSON-LD ({error})",
+            hint="is this a credential? Its @context and values must be well-formed JSON-LD",
+        ) from error
 
 
 def is_absolute_iri(value: Any) -> bool:
@@ -222,6 +252,45 @@ def _prepare(value: Any, path: str) -> Any:
     )
 
 
+class _NotPlain(Exception):
+    """_prepare_plain met a value it leaves to _prepare."""
+
+
+def _prepare_plain(value: Any) -> Any:
+    """What _prepare returns, for documents of plain JSON that needs no conversion.
+
+    Only exact dict/list/str/bool/None, ints JavaScript reads exactly and floats _prepare keeps
+    as they are; anything else (including every value _prepare would convert or refuse) raises
+    _NotPlain, so the result is always _prepare's, without building a JSON path per value.
+    """
+    kind = type(value)
+    if kind is str:
+        if _LONE_SURROGATE.search(value):
+            raise _NotPlain
+        return value
+    if kind is dict:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str or _LONE_SURROGATE.search(key):
+                raise _NotPlain
+            out[key] = item if key == "@context" else _prepare_plain(item)
+        return out
+    if kind is list:
+        return [_prepare_plain(item) for item in value]
+    if value is None or kind is bool:
+        return value
+    if kind is int and -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
+        return value
+    if (
+        kind is float
+        and math.isfinite(value)
+        and not (value.is_integer() and abs(value) < _JS_DOUBLE_THRESHOLD)
+        and not (value != 0 and abs(value) < _MIN_PORTABLE_FRACTION)
+    ):
+        return value
+    raise _NotPlain
+
+
 def _check_string(text: str, path: str) -> None:
     if _LONE_SURROGATE.search(text):
         # Not encodable as UTF-8: pyld fails while hashing, browsers substitute U+FFFD.
@@ -265,32 +334,47 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
 
     It also tracks the JSON path of the element being expanded, so errors can name it. Paths are
     keyed by ``id()`` of the containers in pyld's private copy of the document, which stays alive
-    for the whole expansion.
+    for the whole expansion; each container records its parent and key, and the path text is only
+    built for an error (always in the state the check saw: same element, same stack).
     """
 
-    def __init__(self, root: str) -> None:
+    def __init__(
+        self,
+        root: str,
+        resolver: ContextResolver,
+        overriding_resolver: ContextResolver,
+        memo: _ContextMemo | None = None,
+    ) -> None:
         super().__init__()
+        self._resolver = resolver
+        self._overriding_resolver = overriding_resolver
         self._root = root
-        self._paths: dict[int, tuple[str, Any]] = {}
+        # id(container) -> (container, parent container or None for the root, key or index)
+        self._paths: dict[int, tuple[Any, Any, str | int | None]] = {}
         self._stack: list[Any] = []
+        self._memo = memo
 
     # path bookkeeping
 
-    def _register(self, value: Any, path: str) -> None:
+    def _register(self, value: Any, parent: Any = None, step: str | int | None = None) -> None:
+        self._paths[id(value)] = (value, parent, step)
         if isinstance(value, dict):
-            self._paths[id(value)] = (path, value)
             for key, item in value.items():
-                if key != "@context":
-                    self._register(item, _child(path, key))
-        elif isinstance(value, list):
-            self._paths[id(value)] = (path, value)
+                if key != "@context" and isinstance(item, (dict, list)):
+                    self._register(item, value, key)
+        else:
             for i, item in enumerate(value):
-                self._register(item, f"{path}[{i}]")
+                if isinstance(item, (dict, list)):
+                    self._register(item, value, i)
 
     def _path_of(self, element: Any, active_property: str | None = None) -> str:
         known = self._paths.get(id(element))
-        if known is not None and known[1] is element:
-            return known[0]
+        if known is not None and known[0] is element:
+            _, parent, step = known
+            if parent is None:
+                return self._root
+            parent_path = self._path_of(parent)
+            return f"{parent_path}[{step}]" if isinstance(step, int) else _child(parent_path, step)
         # A scalar: find it in the container being expanded.
         if self._stack:
             parent = self._stack[-1]
@@ -320,8 +404,8 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         inside_index=False,
         type_scoped_ctx=None,
     ):
-        if not self._paths:
-            self._register(element, self._root)
+        if not self._paths and isinstance(element, (dict, list)):
+            self._register(element)
         container = isinstance(element, (dict, list))
         if container:
             self._stack.append(element)
@@ -340,7 +424,10 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                 self._stack.pop()
         if element is None:
             return result
-        path = self._path_of(element, active_property)
+
+        def path() -> str:
+            return self._path_of(element, active_property)
+
         if result is None:
             # JSON-LD 1.1 Expansion §13.2 / 19 drop these silently; safe mode refuses.
             what = (
@@ -349,7 +436,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                 else "an object JSON-LD drops (empty, only @id/@value/@list/@language, or "
                 "@value null)"
             )
-            raise _unsafe(path, f"{what} would not be signed", "dropped value", _HINT_DROPPED)
+            raise _unsafe(path(), f"{what} would not be signed", "dropped value", _HINT_DROPPED)
         if isinstance(result, dict):
             self._check_expanded_value(result, path, element)
             if (
@@ -368,18 +455,20 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                 # jsonld.js also drops these inside @graph containers (e.g. "proof"); pyld keeps
                 # them, so the two would canonicalize differently.
                 raise _unsafe(
-                    path,
+                    path(),
                     "an object with no properties inside a graph container would be dropped",
                     "object with only @id",
                     _HINT_DROPPED,
                 )
         return result
 
-    def _check_expanded_value(self, result: dict[str, Any], path: str, element: Any) -> None:
+    def _check_expanded_value(
+        self, result: dict[str, Any], path: Callable[[], str], element: Any
+    ) -> None:
         if "@value" in result:
             if "@direction" in result:
                 raise _unsafe(
-                    path,
+                    path(),
                     _NO_DIRECTION,
                     "rdfDirection not set",
                     "remove @direction (and any @direction in the context)",
@@ -387,7 +476,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
             language = result.get("@language")
             if language is not None and not (isinstance(language, str) and _BCP47.match(language)):
                 raise _unsafe(
-                    path,
+                    path(),
                     f"{language!r} is not a well-formed language tag",
                     "invalid @language value",
                     "use a BCP 47 language tag such as 'en' or 'en-GB'",
@@ -396,21 +485,21 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
             # A string coerced to an IRI by the context ("@type": "@id" or "@vocab").
             self._check_iri(result["@id"], element, path, "relative object reference")
 
-    def _check_iri(self, expanded: Any, original: Any, path: str, event: str) -> None:
+    def _check_iri(self, expanded: Any, original: Any, path: Callable[[], str], event: str) -> None:
         if expanded is None:
             raise _unsafe(
-                path,
+                path(),
                 f"{original!r} looks like a JSON-LD keyword and cannot be an IRI",
                 "reserved @id value",
                 _HINT_IRI,
             )
         if not _is_absolute(expanded):
-            raise _unsafe(path, f"{original!r} is a relative IRI", event, _HINT_IRI)
+            raise _unsafe(path(), f"{original!r} is a relative IRI", event, _HINT_IRI)
         if _IRI_FORBIDDEN.search(expanded):
             # Not a jsonld.js event: rdf-canonize 5 would escape these as \uXXXX and older
             # stacks would not, so the signature would depend on the verifier.
             raise CanonicalizationError(
-                f"{path}: {original!r} contains characters that are not allowed in an IRI",
+                f"{path()}: {original!r} contains characters that are not allowed in an IRI",
                 hint=_HINT_IRI,
             )
 
@@ -426,60 +515,62 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         type_key=None,
         type_scoped_ctx=None,
     ):
-        path = self._path_of(element)
         base = options.get("base")
         for key, value in element.items():
             if key == "@context":
                 continue
-            key_path = _child(path, key)
+
+            def key_path(key: str = key) -> str:
+                return _child(self._path_of(element), key)
+
             # Same expansion pyld performs next, with the same active context.
             expanded = self._expand_iri(active_ctx, key, vocab=True)
             if expanded is None or not (_is_absolute(expanded) or jsonld._is_keyword(expanded)):
                 raise _unsafe(
-                    key_path,
+                    key_path(),
                     f"property {key!r} is not defined by any @context and would be dropped",
                     "invalid property",
                     _HINT_TERM,
                 )
             if expanded.startswith("_:"):
                 raise _unsafe(
-                    key_path,
+                    key_path(),
                     f"property {key!r} maps to a blank node and would be dropped",
                     "blank node predicate",
                     _HINT_TERM,
                 )
             if _IRI_FORBIDDEN.search(expanded):
                 raise CanonicalizationError(
-                    f"{key_path}: property {key!r} expands to {expanded!r}, which is not a "
+                    f"{key_path()}: property {key!r} expands to {expanded!r}, which is not a "
                     "valid IRI",
                     hint=_HINT_TERM,
                 )
             if expanded == "@id":
                 for i, item in enumerate(value if isinstance(value, list) else [value]):
-                    item_path = key_path if not isinstance(value, list) else f"{key_path}[{i}]"
+                    item_path = _item_path(key_path, value, i)
                     if item is None:
-                        raise _unsafe(item_path, "@id is null", "null @id value", _HINT_IRI)
+                        raise _unsafe(item_path(), "@id is null", "null @id value", _HINT_IRI)
                     if isinstance(item, str):
                         iri = self._expand_iri(active_ctx, item, base=base)
                         self._check_iri(iri, item, item_path, "relative @id reference")
             elif expanded == "@type":
                 scope = type_scoped_ctx if type_scoped_ctx is not None else active_ctx
                 for i, item in enumerate(_as_list(value)):
-                    item_path = key_path if not isinstance(value, list) else f"{key_path}[{i}]"
+                    item_path = _item_path(key_path, value, i)
                     if isinstance(item, str):
                         iri = self._expand_iri(scope, item, vocab=True, base=base)
                         if iri != "@json":
                             self._check_iri(iri, item, item_path, "relative @type reference")
             elif expanded == "@language" and isinstance(value, str) and not _BCP47.match(value):
                 raise _unsafe(
-                    key_path,
+                    key_path(),
                     f"{value!r} is not a well-formed language tag",
                     "invalid @language value",
                     "use a BCP 47 language tag such as 'en' or 'en-GB'",
                 )
             elif expanded == "@direction":
                 raise _unsafe(
-                    key_path,
+                    key_path(),
                     _NO_DIRECTION,
                     "rdfDirection not set",
                     "remove @direction",
@@ -520,7 +611,27 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         return super()._expand_language_map(active_ctx, language_map, direction)
 
     def _process_context(self, active_ctx, local_ctx, options, **kwargs):
-        result = super()._process_context(active_ctx, local_ctx, options, **kwargs)
+        memo = self._memo
+        key = None
+        if memo is not None and kwargs.get("cycles") is None:
+            key = memo.key(active_ctx, local_ctx, options, kwargs)
+            if key is not None:
+                hit = memo.processed.get(key)
+                if hit is not None and hit[0] is active_ctx:
+                    return hit[1]
+        # pyld caches one processed form per (context, active context), whatever
+        # override_protected says; contexts processed with it (property-scoped ones, which may
+        # redefine protected terms) therefore get a resolver, and so a cache, of their own.
+        resolver = self._overriding_resolver if kwargs.get("override_protected") else self._resolver
+        if options.get("contextResolver") is not resolver:
+            options = {**options, "contextResolver": resolver}
+        try:
+            result = super()._process_context(active_ctx, local_ctx, options, **kwargs)
+        except _ImportRefused as error:
+            where = self._path_of(self._stack[-1]) if self._stack else self._root
+            raise CanonicalizationError(
+                f"{_child(where, '@context')}: {error.message}", hint=error.hint
+            ) from None
         vocab = result.get("@vocab")
         if vocab is not None and not _is_absolute(vocab):
             # JSON-LD 1.1 allows a relative @vocab (resolved against the base, which we leave
@@ -531,7 +642,33 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                 "relative @vocab reference",
                 _HINT_IRI,
             )
+        if key is not None:
+            memo.remember(key, active_ctx, result)
         return result
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        # Outside context processing (no local_ctx/defined), expanding a term (vocab=True) is a
+        # pure function of an immutable active context: look it up per memoized context. Terms
+        # are few; other IRIs are mostly document ids, not worth keeping.
+        if vocab and local_ctx is None and defined is None and self._memo is not None:
+            known = self._memo.contexts.get(id(active_ctx))
+            if known is not None and known[0] is active_ctx and type(value) is str:
+                terms = known[1]
+                key = (value, base)
+                try:
+                    return terms[key]
+                except KeyError:
+                    pass
+                except TypeError:  # an unhashable base: not ours to cache
+                    return super()._expand_iri(active_ctx, value, base=base, vocab=vocab)
+                iri = super()._expand_iri(active_ctx, value, base=base, vocab=vocab)
+                if len(terms) >= _MEMO_MAX_TERMS:
+                    terms.clear()
+                terms[key] = iri
+                return iri
+        return super()._expand_iri(
+            active_ctx, value, base=base, vocab=vocab, local_ctx=local_ctx, defined=defined
+        )
 
     # RDF conversion hooks: the last line of defence. Everything pyld would skip here as "not
     # valid RDF" is refused instead (JSON-LD 1.1 API §8.1 / jsonld.js toRdf events).
@@ -581,6 +718,13 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                 value,
             )
         return result
+
+
+def _item_path(key_path: Callable[[], str], value: Any, i: int) -> Callable[[], str]:
+    """The path of the i-th item of value (value itself when it is not a list), built lazily."""
+    if not isinstance(value, list):
+        return key_path
+    return lambda: f"{key_path()}[{i}]"
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -729,16 +873,16 @@ class _Rdfc10(URDNA2015):
         nquads = []
         # step 3: serialize each quad mentioning the node, the reference node as _:a and any
         # other blank node as _:z.
+        # (pyld's modify_first_degree_component deep-copies each component to change its value;
+        # components hold only strings, so a shallow copy is the same and much cheaper.)
         for quad in info["quads"]:
-            copy = {
-                key: (
-                    component
-                    if key == "predicate"
-                    else self.modify_first_degree_component(id_, component, key)
-                )
-                for key, component in quad.items()
-            }
-            nquads.append(serialize_quad(copy))
+            relabelled = {}
+            for key, component in quad.items():
+                if key != "predicate" and component["type"] == "blank node":
+                    label = "_:a" if component["value"] == id_ else "_:z"
+                    component = {**component, "value": label}
+                relabelled[key] = component
+            nquads.append(serialize_quad(relabelled))
         # steps 4-5: sort, join and hash.
         nquads.sort(key=_utf16_order)
         info["hash"] = self.hash_nquads(nquads)
@@ -759,15 +903,163 @@ class _Rdfc10(URDNA2015):
         return super().hash_n_degree_quads(id_, issuer)
 
 
+# --- context resolution --------------------------------------------------------------------------
+
+
+class _ImportRefused(CanonicalizationError):
+    """A context uses @import (raised before pyld acts on it; _SafeProcessor adds the path)."""
+
+
+class _SafeContextResolver(ContextResolver):
+    """pyld's ContextResolver, refusing any context that uses @import.
+
+    pyld 3.3 implements @import by merging the importing context *into the cached document of
+    the imported one* (``import_ctx.update(ctx)``) and storing that merge as the imported
+    context's "processed" form. The loader's cache is shared by every document it serves, so one
+    document could define terms for the next (an undefined, unsigned property then canonicalized
+    as if defined, defeating safe mode) or make it crash. Refusing here, before pyld processes
+    the context, leaves the shared cache untouched. No shipped context uses @import, and neither
+    do Open Badges or VC 2.0 credentials.
+    """
+
+    def resolve(self, active_ctx, context, base, cycles=None):
+        resolved = super().resolve(active_ctx, context, base, cycles)
+        for item in resolved:
+            if _uses_import(item.document):
+                raise _ImportRefused(
+                    "the context uses @import, which credstack refuses (pyld would merge it "
+                    "into the shared copy of the imported context)",
+                    hint="list the imported context URL in @context before the local definitions "
+                    "instead of using @import",
+                )
+        return resolved
+
+
+def _uses_import(document: Any) -> bool:
+    # pyld processes {"@context": {...}} as its inner object (_process_context dereferences it),
+    # so look through such wrappers too.
+    while isinstance(document, dict):
+        if "@import" in document:
+            return True
+        document = document.get("@context")
+    return False
+
+
+# --- memoized context processing ---------------------------------------------------------------
+#
+# pyld caches a processed context per (context document, active context _uuid), but every
+# type-scoped context with "@propagate": false (all of OB 3.0's: Achievement, Profile,
+# IdentityObject, ...) is applied to a fresh clone with a fresh _uuid, so pyld reprocesses the
+# scoped context (term definitions, nested scoped contexts, cache keys in JCS) for every node of
+# every document. _ContextMemo remembers the result of _process_context instead, keyed by
+#
+# * the identity of the active context, accepted only when it is pyld's frozendict (processed
+#   contexts are frozen; their term definitions are never changed afterwards: pyld clones the
+#   mappings before defining terms) and kept alive by the entry, so the id cannot be reused;
+# * the exact value of the local context: the string itself (a context URL), or marshal (format
+#   2) of the JSON value, which is injective and type-exact (True/1/1.0, list/tuple differ) and
+#   refuses anything but plain JSON types, in which case nothing is memoized;
+# * the processing flags (override_protected, propagate, validate_scoped) and options.
+#
+# Only successful, frozen results are kept; errors are recomputed (and raised) every time. The
+# memo belongs to one loader, like pyld's resolved-context cache: it only ever holds what that
+# loader served. Foreign loaders (no resolved_context_cache) get a memo per call.
+# Because results are the very same objects on every hit, the active contexts along a document
+# are stable, which makes the per-context cache of expanded IRIs effective as well.
+
+_FROZEN = type(jsonld.freeze({}))
+# Past this many entries the memo starts again (a document with ever-new inline contexts must
+# not grow it without bound). Our credentials need a few dozen.
+_MEMO_MAX_ENTRIES = 4096
+# Expanded terms kept per active context (property and type names; OB credentials use ~100).
+_MEMO_MAX_TERMS = 4096
+#: False: no memo, every context is processed by pyld (with pyld's own caches), as before.
+_MEMOIZE = _FROZEN is not dict
+# Entries of the resolved-context cache for overriding contexts (pyld's default size, like the
+# loaders' own caches).
+_RESOLVED_CACHE_SIZE = 100
+
+
+class _ContextMemo:
+    __slots__ = ("contexts", "processed")
+
+    def __init__(self) -> None:
+        # key -> (active context, processed context)
+        self.processed: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        # id(context) -> (context, {(term, base): its expansion with vocab=True})
+        self.contexts: dict[int, tuple[Any, dict[tuple[Any, Any], Any]]] = {}
+
+    def key(
+        self, active_ctx: Any, local_ctx: Any, options: dict[str, Any], flags: dict[str, Any]
+    ) -> tuple[Any, ...] | None:
+        if type(active_ctx) is not _FROZEN:
+            return None
+        if type(local_ctx) is str:
+            local_key: Any = local_ctx
+        else:
+            try:
+                local_key = marshal.dumps(local_ctx, 2)
+            except ValueError:  # not plain JSON data
+                return None
+        base = options.get("base")
+        mode = options.get("processingMode")
+        if not (base is None or type(base) is str) or not (mode is None or type(mode) is str):
+            return None
+        return (
+            id(active_ctx),
+            local_key,
+            bool(flags.get("override_protected", False)),
+            bool(flags.get("propagate", True)),
+            bool(flags.get("validate_scoped", True)),
+            base,
+            mode,
+        )
+
+    def remember(self, key: tuple[Any, ...], active_ctx: Any, result: Any) -> None:
+        if type(result) is not _FROZEN:
+            return
+        if len(self.processed) >= _MEMO_MAX_ENTRIES:
+            self.processed.clear()
+            self.contexts.clear()
+        self.processed[key] = (active_ctx, result)
+        for context in (active_ctx, result):
+            if id(context) not in self.contexts:
+                self.contexts[id(context)] = (context, {})
+
+
+class _LoaderState:
+    """What canonize keeps for one loader: pyld's resolved-context caches and the memo."""
+
+    __slots__ = ("memo", "resolved", "resolved_overriding")
+
+    def __init__(self, resolved: Any, resolved_overriding: Any) -> None:
+        # The loader's own cache (pyld's ContextResolver uses .get and []=), and one for contexts
+        # processed with override_protected (see _SafeProcessor._process_context).
+        self.resolved = resolved
+        self.resolved_overriding = resolved_overriding
+        self.memo = _ContextMemo()
+
+
+# Loader -> its state. Weak, so that a discarded loader takes its state along.
+_STATES: weakref.WeakKeyDictionary[Any, _LoaderState] = weakref.WeakKeyDictionary()
+
+
+def _state_for(loader: Loader) -> _LoaderState:
+    resolved = getattr(loader, "resolved_context_cache", None)
+    if resolved is None:
+        # A foreign loader: private caches per call, so nothing it served leaks to other loaders
+        # (or to a later call, should it serve something else).
+        return _LoaderState({}, {})
+    try:
+        state = _STATES.get(loader)
+        if state is None or state.resolved is not resolved:
+            state = _STATES[loader] = _LoaderState(resolved, LRUCache(_RESOLVED_CACHE_SIZE))
+    except TypeError:  # neither hashable nor weakly referenceable: the rest per call
+        return _LoaderState(resolved, {})
+    return state
+
+
 # --- plumbing -----------------------------------------------------------------------------------
-
-
-def _resolved_cache_for(loader: Loader) -> Any:
-    cache = getattr(loader, "resolved_context_cache", None)
-    if cache is None:
-        # A foreign loader: a private cache per call, so nothing it served leaks to other loaders.
-        return {}
-    return cache
 
 
 def _check_pyld_version() -> None:
