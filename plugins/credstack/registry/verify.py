@@ -224,11 +224,13 @@ class Verifier:
         ).hexdigest()
 
     # -- the checks ---------------------------------------------------------------------
-    def verify(self, doc: Any, target: str = "", *, components: bool = True) -> VerificationReport:
+    def verify(
+        self, doc: Any, target: str = "", *, components: bool = True, _key: str | None = None
+    ) -> VerificationReport:
         """Verify one credential document; never raises for a bad credential."""
         report = VerificationReport(target=target, credential_id=_id_of(doc))
         try:
-            self._run(doc, report, components)
+            self._run(doc, report, components, _key)
         except CredstackError as e:  # pragma: no cover - defensive: checks catch their own
             report.checks.append(Check("format", FAIL, f"unexpected error: {e}"))
             report.status, report.verdict = "error", f"Could not verify: {e}"
@@ -241,18 +243,26 @@ class Verifier:
 
         Same reports as calling :meth:`verify` on each, in the same order.
         """
-        self.prime([doc for doc, _ in items], workers=workers)
-        return [self.verify(doc, target) for doc, target in items]
+        keys = self.prime([doc for doc, _ in items], workers=workers)
+        return [
+            self.verify(doc, target, _key=key)
+            for (doc, target), key in zip(items, keys, strict=True)
+        ]
 
-    def prime(self, docs: Iterable[Any], *, workers: int | None = None) -> None:
-        """Compute (in parallel) and remember the time-independent checks of ``docs``."""
+    def prime(self, docs: Iterable[Any], *, workers: int | None = None) -> list[str]:
+        """Compute (in parallel) and remember the time-independent checks of ``docs``.
+
+        Returns each document's cache key, in order.
+        """
         todo: dict[str, Any] = {}
+        keys = []
         for doc in docs:
             key = self._intrinsic_key(doc)
+            keys.append(key)
             if key not in self._intrinsic and (self.cache is None or self.cache.get(key) is None):
                 todo.setdefault(key, doc)
         if not todo:
-            return
+            return keys
         results = parallel_map(
             _intrinsic_in_worker,
             list(todo.values()),
@@ -262,6 +272,7 @@ class Verifier:
         )
         for key, result in zip(todo, results, strict=True):
             self._remember(key, result)
+        return keys
 
     def _intrinsic_key(self, doc: Any) -> str:
         body = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -272,8 +283,8 @@ class Verifier:
         if self.cache is not None:
             self.cache.put(key, result)
 
-    def _intrinsic_of(self, doc: Any) -> dict:
-        key = self._intrinsic_key(doc)
+    def _intrinsic_of(self, doc: Any, key: str | None = None) -> dict:
+        key = key or self._intrinsic_key(doc)
         result = self._intrinsic.get(key)
         if result is None and self.cache is not None:
             result = self.cache.get(key)
@@ -282,9 +293,9 @@ class Verifier:
             self._remember(key, result)
         return result
 
-    def _run(self, doc: Any, report: VerificationReport, components: bool) -> None:
+    def _run(self, doc: Any, report: VerificationReport, components: bool, key: str | None) -> None:
         checks = report.checks
-        intrinsic = self._intrinsic_of(doc)
+        intrinsic = self._intrinsic_of(doc, key)
         checks.extend(Check(cid, outcome, message) for cid, outcome, message in intrinsic["checks"])
         if not intrinsic["format_ok"]:
             return self._finish(report, None, "format")
@@ -732,12 +743,19 @@ def registry_verifier(
         if isinstance(doc, dict) and isinstance(doc.get("id"), str):
             lists[doc["id"]] = doc
 
+    loaded: dict[str, dict | None] = {}
+
     def credentials(url: str) -> dict | None:
+        """A component credential of this registry, read on demand (one file, not all)."""
         if registry is None:
             return None
         cid = registry.urls.cid_from_url(url)
-        view = registry.credentials.get(cid) if cid else None
-        return view.raw if view is not None else None
+        if not cid or "/" in cid or cid.startswith("."):
+            return None
+        if cid not in loaded:
+            path = registry.credential_path(cid)
+            loaded[cid] = registry.read_json(path) if path.is_file() else None
+        return loaded[cid]
 
     def details(url: str, purpose: str) -> tuple[datetime | None, str | None]:
         cid = registry.urls.cid_from_url(url) if registry is not None else None
