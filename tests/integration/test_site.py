@@ -151,7 +151,12 @@ def test_every_credential_has_its_page_json_and_images(built):
         assert (folder / "credential.json").read_bytes() == issued.read_bytes(), cid
         assert Image.open(folder / "badge.png").size == (600, 600)
         assert (folder / "badge.svg").read_text("utf-8").lstrip().startswith("<?xml")
-        assert Image.open(folder / "preview.png").size == (1200, 627)
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "badge.png",
+            "badge.svg",
+            "credential.json",
+            "index.html",
+        ]
 
 
 def test_baked_credentials_are_the_issued_ones_and_verify(built):
@@ -363,14 +368,25 @@ def test_credential_pages_stay_out_of_nav_search_and_sitemap(built):
 
 
 def test_open_graph_preview(built):
-    cid = next(c for c in built.registry.credentials if state(built, c) == "active")
-    html = built.page(cid)
-    url = built.registry.urls.credential(cid)
-    assert f'<meta property="og:url" content="{url}">' in html
-    assert f'<meta property="og:image" content="{url}preview.png">' in html
-    assert '<meta property="og:image:width" content="1200">' in html
-    assert '<meta property="og:image:height" content="627">' in html
-    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    """Link previews are drawn per achievement (and per state, so that a revoked credential's
+    shared link says so), not per credential: the page's title names the recipient."""
+    registry = built.registry
+    for wanted in ("active", "revoked"):
+        cid = next(c for c in registry.credentials if state(built, c) == wanted)
+        html = built.page(cid)
+        url = registry.urls.credential(cid)
+        aid = registry.credentials[cid].achievement_id
+        name = "preview.png" if wanted == "active" else f"preview-{wanted}.png"
+        image = f"{registry.urls.achievement(aid)}{name}"
+        assert f'<meta property="og:url" content="{url}">' in html
+        assert f'<meta property="og:image" content="{image}">' in html
+        assert f'<meta name="twitter:image" content="{image}">' in html
+        assert '<meta property="og:image:width" content="1200">' in html
+        assert '<meta property="og:image:height" content="627">' in html
+        assert '<meta name="twitter:card" content="summary_large_image">' in html
+        path = built.site / image.removeprefix(registry.urls.site)
+        assert Image.open(path).size == (1200, 627)
+    assert not list(built.site.glob("credentials/*/preview.png"))
 
 
 def test_machine_endpoints_are_published(built):

@@ -1,31 +1,40 @@
 """Every image the site publishes, made once and cached by content hash.
 
 Per achievement: its artwork (``achievements/<id>/badge.png``), generated from the program
-unless a raster image is given. Per credential: ``badge.png`` and ``badge.svg`` (QR code of the
-credential's page, the signed credential baked in) and ``preview.png`` for link previews.
+unless a raster image is given, and its link previews (``achievements/<id>/preview.png``, and
+``preview-revoked.png`` and the like for credentials that are no longer in force), which the
+credential pages point their Open Graph image at. Per credential: ``badge.png`` and
+``badge.svg`` (QR code of the credential's page, the signed credential baked in).
 
 Each image's cache key covers everything drawn into it (texts, colours, URL, artwork, the
-credential's bytes, the renderer and library versions), so an unchanged credential costs a hash
-and a file lookup. Images missing from the cache are drawn in one batch, on every core when the
-batch is large (a first build of thousands of credentials).
+credential's bytes, the renderer and library versions), so an unchanged credential costs a key
+and a look-up in one directory listing. Missing badges are drawn by forked processes
+(:mod:`credstack.site.background`) that start before the credentials are verified and run while
+the pages are rendered; the plugin waits for them before it links the images into the site.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 import PIL
 
 from credstack.model.baking import bake_png, bake_svg
-from credstack.model.program import Achievement
-from credstack.registry.parallel import parallel_map
+from credstack.model.credential import CredentialView
+from credstack.model.program import Achievement, Program
+from credstack.registry.parallel import worker_count
 from credstack.site import images
+from credstack.site.background import Background
 from credstack.site.cache import BuildCache, content_key
-from credstack.site.data import CredentialInfo, SiteData
 
 KIND = "img"
+#: Fewer missing credentials than this are drawn in this process (a worker costs a fork).
+PARALLEL_AT = 48
 NOTICES = {
     "expired": "Expired",
     "revoked": "Revoked",
@@ -40,57 +49,73 @@ def versions() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class ImageJob:
-    """One image to draw; artwork travels by achievement id (sent to workers once)."""
+class BadgeJob:
+    """The missing images of one credential (a path is None when its image is cached)."""
 
-    kind: str  # badge-png | badge-svg | preview
     text: images.BadgeText
     url: str
-    art: str  # key into the artwork table
-    credential: str = ""  # the credential file's text, baked in as is
-    notice: str | None = None
+    art: str  # key into the artwork table (sent to the workers once)
+    credential: bytes  # the credential file as issued, baked in as is
+    png: str | None
+    svg: str | None
 
 
+# Set before the workers fork (and in this process for the serial path).
 _ARTWORK: dict[str, bytes] = {}
+_FAST = True
 
 
-def _init_worker(artwork: dict[str, bytes]) -> None:
-    global _ARTWORK
-    _ARTWORK = artwork
-
-
-def draw(job: ImageJob) -> bytes:
-    """The bytes of one image."""
+def draw_badges(job: BadgeJob) -> None:
+    """Draw one credential's missing badges straight into their cache files (runs in worker
+    processes, so that thousands of images never pass through the parent's memory)."""
     art = _ARTWORK[job.art]
-    if job.kind == "badge-png":
-        return bake_png(images.credential_badge_png(job.text, job.url, art), job.credential)
-    if job.kind == "badge-svg":
-        return bake_svg(images.credential_badge_svg(job.text, job.url), job.credential).encode()
-    return images.preview_png(job.text, art, job.notice)
+    matrix = images.qr_matrix(job.url, fast=_FAST)  # one QR code for both images
+    text = job.credential.decode("utf-8")
+    if job.png is not None:
+        png = images.credential_badge_png(job.text, job.url, art, matrix=matrix, fast=_FAST)
+        BuildCache.write(Path(job.png), bake_png(png, text))
+    if job.svg is not None:
+        svg = images.credential_badge_svg(job.text, job.url, matrix=matrix)
+        BuildCache.write(Path(job.svg), bake_svg(svg, text).encode("utf-8"))
 
 
-def draw_into(item: tuple[str, ImageJob]) -> None:
-    """Draw one image straight into its cache file (module level: runs in worker processes,
-    so that thousands of images never pass through the parent's memory)."""
-    path, job = item
-    BuildCache.write(Path(path), draw(job))
+def achievement_name(view: CredentialView, achievement: Achievement | None) -> str:
+    """The achievement's name as the pages show it (the credential's own when the program no
+    longer has the achievement)."""
+    if achievement is not None:
+        return achievement.name
+    return str(view.raw.get("credentialSubject", {}).get("achievement", {}).get("name"))
+
+
+def preview_slug(achievement: Achievement | None, name: str, state: str) -> tuple[str, str]:
+    """(folder key, file name) of the link preview for credentials of an achievement in a
+    state: ``("<achievement id>", "preview-revoked.png")``; for an achievement the program no
+    longer has, a key made from its level and name."""
+    filename = "preview.png" if state not in NOTICES else f"preview-{state}.png"
+    if achievement is not None:
+        return achievement.id, filename
+    return "", f"{hashlib.sha256(name.encode()).hexdigest()[:16]}-{filename}"
 
 
 class Badges:
     """Plans, draws (missing ones only) and locates every image of a build."""
 
-    def __init__(self, data: SiteData, cache: BuildCache, docs_dir: Path):
-        self.data = data
+    def __init__(self, program: Program, cache: BuildCache, docs_dir: Path, *, fast: bool = True):
+        self.program = program
         self.cache = cache
         self.docs_dir = docs_dir
+        self.fast = fast
         self.versions = versions()
         self.artwork: dict[str, bytes] = {}
         self.artwork_paths: dict[str, Path] = {}
         self.credential_paths: dict[str, dict[str, Path]] = {}
+        self.preview_paths: dict[tuple[str, str], Path] = {}
+        self._art_digest: dict[str, str] = {}
+        self._drawing: Background | None = None
 
     # -- achievements --------------------------------------------------------------------
     def _artwork(self, a: Achievement) -> Path:
-        issuer = self.data.program.issuer.name
+        issuer = self.program.issuer.name
         if a.image and "://" not in a.image and not a.image.lower().endswith(".svg"):
             raw = (self.docs_dir / a.image).read_bytes()
             key = content_key("given-artwork", self.versions, raw)
@@ -102,66 +127,123 @@ class Badges:
             KIND, key, "png", lambda: images.achievement_artwork(a.name, a.level, a.color, issuer)
         )
 
-    # -- credentials ---------------------------------------------------------------------
-    def _jobs(self, info: CredentialInfo, name: str, issued: str) -> list[tuple[str, ImageJob]]:
-        program = self.data.program
-        a = info.achievement
-        level = a.level if a else "foundation"
-        text = images.BadgeText(
-            achievement=name,
-            level=level,
-            recipient=info.view.name,
-            issued=issued,
-            issuer=program.issuer.name,
-            color=a.color if a else None,
-        )
-        art = a.id if a is not None and a.id in self.artwork else f"generated:{level}:{name}"
+    def _art_key(self, achievement: Achievement | None, name: str) -> tuple[str, str, str | None]:
+        """(artwork table key, level, colour) of a credential's achievement."""
+        if achievement is not None and achievement.id in self.artwork:
+            return achievement.id, achievement.level, achievement.color
+        level = achievement.level if achievement else "foundation"
+        art = f"generated:{level}:{name}"
         if art not in self.artwork:
-            self.artwork[art] = images.achievement_artwork(name, level, None, text.issuer)
-        url = self.data.registry.urls.credential(info.cid)
-        credential = info.source.read_text("utf-8")
-        return [
-            ("badge.png", ImageJob("badge-png", text, url, art, credential)),
-            ("badge.svg", ImageJob("badge-svg", text, url, art, credential)),
-            ("preview.png", ImageJob("preview", text, url, art, notice=NOTICES.get(info.state))),
-        ]
+            self.artwork[art] = images.achievement_artwork(
+                name, level, None, self.program.issuer.name
+            )
+        return art, level, None
 
-    def _key(self, job: ImageJob) -> str:
-        return content_key(
-            job.kind,
+    def _digest(self, art: str) -> str:
+        if art not in self._art_digest:
+            self._art_digest[art] = hashlib.sha256(self.artwork[art]).hexdigest()
+        return self._art_digest[art]
+
+    # -- credentials ---------------------------------------------------------------------
+    def _key(self, kind: str, text: images.BadgeText, url: str, art: str, sha256: str) -> str:
+        """The cache key of one credential image: everything drawn into it."""
+        parts = [
+            kind,
             self.versions,
-            asdict(job.text),
-            job.url,
-            content_key(self.artwork[job.art]),
-            content_key(job.credential.encode("utf-8")),
-            job.notice,
-        )
+            text.achievement,
+            text.level,
+            text.recipient,
+            text.issued,
+            text.issuer,
+            text.color,
+            url,
+            self._digest(art),
+            sha256,
+        ]
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
-    def build(self, names: dict[str, str], dates: dict[str, str]) -> None:
-        """Make sure every image exists in the cache; ``names``/``dates`` by cid are the
-        achievement names and issue dates as the pages show them."""
-        for a in self.data.program.achievements.values():
+    def start(
+        self,
+        credentials: Iterable[tuple[str, CredentialView, Achievement | None, str, bytes, str, str]],
+        *,
+        workers: int | None = None,
+    ) -> None:
+        """Look up every credential's badges and start drawing the missing ones.
+
+        ``credentials``: (cid, view, achievement or None, issue date as shown, the file's
+        bytes, their SHA-256, the URL of its page) of each credential.
+        """
+        for a in self.program.achievements.values():
             path = self._artwork(a)
             self.artwork_paths[a.id] = path
             self.artwork[a.id] = path.read_bytes()
-        todo: list[tuple[Path, ImageJob]] = []
-        for cid, info in self.data.credentials.items():
-            paths = self.credential_paths.setdefault(cid, {})
-            for filename, job in self._jobs(info, names[cid], dates[cid]):
-                ext = filename.rsplit(".", 1)[1]
-                path = self.cache.path(KIND, self._key(job), ext)
+        issuer = self.program.issuer.name
+        todo: list[BadgeJob] = []
+        hits = 0
+        for cid, view, achievement, issued, raw, sha256, url in credentials:
+            name = achievement_name(view, achievement)
+            art, level, color = self._art_key(achievement, name)
+            text = images.BadgeText(name, level, view.name, issued, issuer, color)
+            made = {}
+            for filename, kind, ext in (
+                ("badge.png", "badge-png", "png"),
+                ("badge.svg", "badge-svg", "svg"),
+            ):
+                path = self.cache.path(KIND, self._key(kind, text, url, art, sha256), ext)
                 self.cache.used.add(path)
-                paths[filename] = path
-                if path.is_file():
-                    self.cache.hits += 1
-                else:
-                    todo.append((path, job))
-        if not todo:
-            return
-        parallel_map(
-            draw_into,
-            [(str(path), job) for path, job in todo],
-            initializer=_init_worker,
-            initargs=(self.artwork,),
-        )
-        self.cache.misses += len(todo)
+                made[filename] = path
+            self.credential_paths[cid] = made
+            png, svg = made["badge.png"], made["badge.svg"]
+            missing_png = not self.cache.has(png)
+            missing_svg = not self.cache.has(svg)
+            hits += (not missing_png) + (not missing_svg)
+            if missing_png or missing_svg:
+                todo.append(
+                    BadgeJob(
+                        text,
+                        url,
+                        art,
+                        raw,
+                        str(png) if missing_png else None,
+                        str(svg) if missing_svg else None,
+                    )
+                )
+        self.cache.hits += hits
+        self.cache.misses += sum((j.png is not None) + (j.svg is not None) for j in todo)
+        global _ARTWORK, _FAST
+        _ARTWORK, _FAST = self.artwork, self.fast
+        n = worker_count(workers) if len(todo) >= PARALLEL_AT else 1
+        # At a lower priority: the verification and the pages come first (they are on the
+        # build's critical path; the badges are needed only at its very end).
+        self._drawing = Background(draw_badges, todo, n, nice=5).start()
+
+    def wait(self) -> None:
+        """Wait until every credential's badges are in the cache."""
+        if self._drawing is not None:
+            drawing, self._drawing = self._drawing, None
+            drawing.wait()
+
+    def cancel(self) -> None:
+        """Stop drawing (the build failed)."""
+        if self._drawing is not None:
+            drawing, self._drawing = self._drawing, None
+            drawing.cancel()
+
+    # -- link previews -------------------------------------------------------------------
+    def preview(self, achievement: Achievement | None, name: str, state: str) -> Path:
+        """The cached link preview for credentials of ``achievement`` in ``state``."""
+        slot = preview_slug(achievement, name, state)
+        if slot not in self.preview_paths:
+            art, level, color = self._art_key(achievement, name)
+            notice = NOTICES.get(state)
+            issuer = self.program.issuer.name
+            key = content_key(
+                "preview", self.versions, name, level, color, issuer, self._digest(art), notice
+            )
+            self.preview_paths[slot] = self.cache.file(
+                KIND,
+                key,
+                "png",
+                lambda: images.preview_png(name, level, color, issuer, self.artwork[art], notice),
+            )
+        return self.preview_paths[slot]

@@ -12,13 +12,28 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: Only files named like entries are ever deleted by :meth:`BuildCache.prune`.
+#: Only files named like entries (or like their temporary files, left by an interrupted
+#: build) are ever deleted by :meth:`BuildCache.prune`.
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.[a-z]{2,4}$")
+_TEMPORARY = re.compile(r"^\.[0-9a-f]{64}\.[a-z]{2,4}\.[^./]+\.tmp$")
+
+
+def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Put ``source`` at ``target``: a hard link where the file system allows it (thousands of
+    images cost no copying), else a copy."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.lexists(target):
+        os.unlink(target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def content_key(*parts: Any) -> str:
@@ -47,9 +62,32 @@ class BuildCache:
         self.used: set[Path] = set()
         self.hits = 0
         self.misses = 0
+        self._listings: dict[str, set[str]] = {}
 
     def path(self, kind: str, key: str, ext: str) -> Path:
         return self.root / kind / f"{key}.{ext}"
+
+    def listing(self, kind: str) -> set[str]:
+        """The names of the entries of ``kind`` (listed once a build: one directory read
+        instead of a file lookup per entry)."""
+        if kind not in self._listings:
+            folder = self.root / kind
+            self._listings[kind] = set(os.listdir(folder)) if folder.is_dir() else set()
+        return self._listings[kind]
+
+    def has(self, path: Path) -> bool:
+        """Whether the entry at ``path`` (from :meth:`path`) exists."""
+        return path.name in self.listing(path.parent.name)
+
+    def store(self, kind: str, data: bytes, ext: str, digest: str | None = None) -> Path:
+        """``data`` as an entry named by its SHA-256 (``digest``, when known), written only
+        when it is not there yet; returns its path. Not counted as hits or misses."""
+        path = self.path(kind, digest or hashlib.sha256(data).hexdigest(), ext)
+        self.used.add(path)
+        if not self.has(path):
+            self.write(path, data)
+            self.listing(kind).add(path.name)
+        return path
 
     def file(self, kind: str, key: str, ext: str, make: Callable[[], bytes]) -> Path:
         """The path of the entry, computing it with ``make()`` when it is missing."""
@@ -104,7 +142,9 @@ class BuildCache:
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():
-                if _ENTRY.match(path.name) and path.is_file() and path not in self.used:
+                if _TEMPORARY.match(path.name) or (
+                    _ENTRY.match(path.name) and path not in self.used and path.is_file()
+                ):
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed

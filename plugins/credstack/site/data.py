@@ -92,6 +92,7 @@ class SiteData:
     holders: dict[str, int]  # achievement id -> people holding it in force
     holdings: dict[str, frozenset[str]]  # recipient -> achievement ids held in force
     verified_now: int = 0
+    raw: dict[str, bytes] = field(default_factory=dict)  # cid -> the credential file's bytes
 
     @property
     def program(self) -> Program:
@@ -199,22 +200,39 @@ def _state(report: VerificationReport, view: CredentialView, at: datetime) -> st
     return report.status
 
 
-def load_site_data(registry: Registry, *, at: datetime, cache: BuildCache) -> SiteData:
-    """Read, verify and digest every issued credential as of ``at``.
-
-    Raises RegistryError when ``issued/`` cannot be read or a credential does not verify
-    (tampered file, unknown key, untrusted status list): the site never shows such a credential.
-    """
-    views = registry.credentials  # RegistryError for unreadable or malformed files
+def read_credentials(registry: Registry) -> dict[str, bytes]:
+    """The bytes of every issued credential file, by credential id (read once per build)."""
     raw: dict[str, bytes] = {}
-    for cid in views:
+    for cid in registry.credentials:  # RegistryError for unreadable or malformed files
         path = registry.credential_path(cid)
         try:
             raw[cid] = path.read_bytes()
         except OSError as e:  # pragma: no cover - just read by the registry
             raise RegistryError(f"cannot read {path}: {e.strerror}") from e
+    return raw
+
+
+def load_site_data(
+    registry: Registry,
+    *,
+    at: datetime,
+    cache: BuildCache,
+    raw: dict[str, bytes] | None = None,
+    digests: dict[str, str] | None = None,
+) -> SiteData:
+    """Read, verify and digest every issued credential as of ``at``.
+
+    ``raw`` and ``digests`` (SHA-256 hex) of the credential files, when the caller has them.
+    Raises RegistryError when ``issued/`` cannot be read or a credential does not verify
+    (tampered file, unknown key, untrusted status list): the site never shows such a credential.
+    """
+    views = registry.credentials  # RegistryError for unreadable or malformed files
+    if raw is None:
+        raw = read_credentials(registry)
+    if digests is None:
+        digests = {cid: hashlib.sha256(data).hexdigest() for cid, data in raw.items()}
     _ = registry.status_lists, registry.log  # surface their errors now
-    verifier = BuildVerifier(registry, at=at, cache=cache, raw=raw)
+    verifier = BuildVerifier(registry, at=at, cache=cache, raw=raw, digests=digests)
     events: dict[tuple[str, str], StatusEvent] = {}
     for event in registry.log:
         if event.replacement:
@@ -235,7 +253,7 @@ def load_site_data(registry: Registry, *, at: datetime, cache: BuildCache) -> Si
         infos[cid] = CredentialInfo(
             view=view,
             source=registry.credential_path(cid),
-            sha256=hashlib.sha256(raw[cid]).hexdigest(),
+            sha256=digests[cid],
             achievement=registry.program.achievements.get(view.achievement_id),
             report=report,
             state=state,
@@ -276,6 +294,7 @@ def load_site_data(registry: Registry, *, at: datetime, cache: BuildCache) -> Si
         holders=holders,
         holdings={r: frozenset(h) for r, h in holdings.items()},
         verified_now=verifier.verified,
+        raw=raw,
     )
 
 

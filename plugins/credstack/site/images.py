@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from xml.sax.saxutils import escape as xml_escape
 
-import qrcode
-import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
 
+from credstack.site import qr
+
 #: Bump when the drawing changes: it is part of every cache key.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 BADGE_SIZE = 600
 PREVIEW_SIZE = (1200, 627)
 LEVEL_COLORS = {"foundation": "#0f766e", "practitioner": "#4338ca", "certification": "#a16207"}
@@ -155,6 +155,22 @@ def fit(
     text: str, max_width: float, max_lines: int, sizes: Sequence[int], weight: str = "regular"
 ) -> tuple[int, list[str]]:
     """The largest size in ``sizes`` at which ``text`` fits, and its lines (ellipsis at the end)."""
+    size, lines = _fit(text, max_width, max_lines, tuple(sizes), weight)
+    return size, list(lines)
+
+
+@lru_cache(maxsize=4096)
+def _fit(
+    text: str, max_width: float, max_lines: int, sizes: tuple[int, ...], weight: str
+) -> tuple[int, tuple[str, ...]]:
+    """:func:`fit`, remembered (recipients hold several credentials; dates repeat)."""
+    size, lines = _fit_now(text, max_width, max_lines, sizes, weight)
+    return size, tuple(lines)
+
+
+def _fit_now(
+    text: str, max_width: float, max_lines: int, sizes: Sequence[int], weight: str
+) -> tuple[int, list[str]]:
     for size in sizes:
         lines = wrap(text, size, max_width, max_lines, weight)
         if not any(line.endswith("…") for line in lines):
@@ -180,12 +196,10 @@ def _scaled(artwork: bytes, size: int) -> Image.Image:
 # -- QR codes --------------------------------------------------------------------------------
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
-    """The QR code modules for ``data`` (error correction M, no quiet zone)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    return code.get_matrix()
+def qr_matrix(data: str, *, fast: bool = True) -> list[list[bool]]:
+    """The QR code modules for ``data`` (error correction M, no quiet zone), as the ``qrcode``
+    library makes them (``fast``: the same modules, computed by :mod:`credstack.site.qr`)."""
+    return qr.matrix(data) if fast else qr.reference_matrix(data)
 
 
 def _paste_qr(image: Image.Image, matrix: list[list[bool]], x: int, y: int, module: int) -> None:
@@ -341,36 +355,42 @@ class _Layout:
         return self.qr_top + self.qr_size + 18
 
 
-def _badge_layout(text: BadgeText, url: str) -> _Layout:
-    matrix = qr_matrix(url)
+def _badge_layout(text: BadgeText, url: str, matrix: list[list[bool]] | None = None) -> _Layout:
+    matrix = qr_matrix(url) if matrix is None else matrix
     module = max(3, min(8, 270 // len(matrix)))
     return _Layout(
         color=badge_color(text.level, text.color),
         matrix=matrix,
         module=module,
         qr_size=module * len(matrix),
-        title=fit(text.achievement, 376, 2, (36, 33, 30, 27, 24), "bold"),
+        title=_title_fit(text.achievement),
         name=fit(text.recipient, 548, 1, (36, 33, 30, 27, 24, 21), "bold"),
         meta=fit(f"Issued {text.issued} by {text.issuer}", 548, 1, (20, 18, 16)),
     )
 
 
-def credential_badge_png(text: BadgeText, url: str, artwork: bytes) -> bytes:
+def credential_badge_png(
+    text: BadgeText,
+    url: str,
+    artwork: bytes,
+    *,
+    matrix: list[list[bool]] | None = None,
+    fast: bool = True,
+) -> bytes:
     """A 600×600 PNG: coloured band (artwork, level, achievement), QR code of ``url``, recipient,
-    issue date and issuer. Not yet baked (see :func:`credstack.model.baking.bake_png`)."""
-    lay = _badge_layout(text, url)
+    issue date and issuer. Not yet baked (see :func:`credstack.model.baking.bake_png`).
+
+    ``matrix``: the QR code of ``url`` when already made. ``fast`` starts from a copy of the
+    band as drawn once per achievement (:func:`_band`) instead of drawing it again: the same
+    drawing operations in the same order on the same pixels, so the same bytes.
+    """
+    lay = _badge_layout(text, url, matrix)
     size = BADGE_SIZE
-    image = Image.new("RGB", (size, size), WHITE)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, size - 1, _BAND - 1), fill=_rgb(lay.color))
-    ink = text_on(lay.color)
-    art = _scaled(artwork, 150)
-    image.paste(art, (22, 20), art)
-    draw.text((194, 34), _spaced(_level(text.level)), font=font(17, "bold"), fill=ink)
-    title_size, title_lines = lay.title
-    for i, line in enumerate(title_lines):
-        y = lay.title_top + i * title_size * 1.16
-        draw.text((194, y), line, font=font(title_size, "bold"), fill=ink)
+    if fast:
+        image = _band(text.achievement, text.level, lay.color, artwork).copy()
+        draw = ImageDraw.Draw(image)
+    else:
+        image, draw = _draw_band(text.achievement, text.level, lay.color, artwork)
     _paste_qr(image, lay.matrix, lay.qr_left, lay.qr_top, lay.module)
     name_size, name_lines = lay.name
     _centered(draw, size / 2, lay.name_top, name_lines[0], name_size, INK, "bold")
@@ -380,13 +400,44 @@ def credential_badge_png(text: BadgeText, url: str, artwork: bytes) -> bytes:
     return _png(image)
 
 
-def credential_badge_svg(text: BadgeText, url: str) -> str:
+def _draw_band(
+    achievement: str, level: str, color: str, artwork: bytes
+) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A white badge with its coloured band: artwork, level and achievement name."""
+    size = BADGE_SIZE
+    image = Image.new("RGB", (size, size), WHITE)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size - 1, _BAND - 1), fill=_rgb(color))
+    ink = text_on(color)
+    art = _scaled(artwork, 150)
+    image.paste(art, (22, 20), art)
+    draw.text((194, 34), _spaced(_level(level)), font=font(17, "bold"), fill=ink)
+    title_size, title_lines = _title_fit(achievement)
+    top = 66 + (2 - len(title_lines)) * title_size * 0.58
+    for i, line in enumerate(title_lines):
+        draw.text((194, top + i * title_size * 1.16), line, font=font(title_size, "bold"), fill=ink)
+    return image, draw
+
+
+@lru_cache(maxsize=32)
+def _band(achievement: str, level: str, color: str, artwork: bytes) -> Image.Image:
+    """:func:`_draw_band`, once per achievement (per process)."""
+    return _draw_band(achievement, level, color, artwork)[0]
+
+
+def _title_fit(achievement: str) -> tuple[int, list[str]]:
+    return fit(achievement, 376, 2, (36, 33, 30, 27, 24), "bold")
+
+
+def credential_badge_svg(
+    text: BadgeText, url: str, *, matrix: list[list[bool]] | None = None
+) -> str:
     """The SVG twin of :func:`credential_badge_png`: QR code as a path, text as ``<text>``.
 
     Self-contained (no external references): the achievement shape is drawn as vectors.
     Not yet baked (see :func:`credstack.model.baking.bake_svg`).
     """
-    lay = _badge_layout(text, url)
+    lay = _badge_layout(text, url, matrix)
     size = BADGE_SIZE
     ink = _hex(text_on(lay.color))
     esc = xml_escape
@@ -461,13 +512,24 @@ def _svg_medallion(level: str, color: str, cx: float, cy: float, r: float) -> st
 # -- link previews ---------------------------------------------------------------------------
 
 
-def preview_png(text: BadgeText, artwork: bytes, notice: str | None = None) -> bytes:
-    """A 1200×627 PNG for Open Graph / Twitter cards: artwork on the left, facts on the right.
+def preview_png(
+    achievement: str,
+    level: str,
+    color: str | None,
+    issuer: str,
+    artwork: bytes,
+    notice: str | None = None,
+) -> bytes:
+    """A 1200×627 PNG for Open Graph / Twitter cards of an achievement's credentials: artwork on
+    the left, issuer, achievement and level on the right.
 
-    ``notice`` (e.g. "Revoked") is shown in a red band so that a shared link does not look valid.
+    One per achievement (and notice), not per credential: the page's title and description
+    already name the recipient, and drawing and compressing 10,000 large images cost more than
+    the rest of the build. ``notice`` (e.g. "Revoked") is shown in a red band so that a shared
+    link to a revoked credential does not look valid.
     """
     width, height = PREVIEW_SIZE
-    color = badge_color(text.level, text.color)
+    color = badge_color(level, color)
     image = Image.new("RGB", (width, height), WHITE)
     draw = ImageDraw.Draw(image)
     panel = 470
@@ -477,17 +539,15 @@ def preview_png(text: BadgeText, artwork: bytes, notice: str | None = None) -> b
     x, right = panel + 60, width - 60
     max_width = right - x
     top = 96 if notice else 70
-    draw.text((x, top), text.issuer, font=font(28), fill=MUTED)
-    title_size, title_lines = fit(text.achievement, max_width, 3, (62, 56, 50, 44), "bold")
+    draw.text((x, top), issuer, font=font(28), fill=MUTED)
+    title_size, title_lines = fit(achievement, max_width, 3, (62, 56, 50, 44), "bold")
     y = top + 56
     for line in title_lines:
         draw.text((x, y), line, font=font(title_size, "bold"), fill=INK)
         y += round(title_size * 1.14)
     y += 30
-    draw.text((x, y), "Awarded to", font=font(28), fill=MUTED)
-    name_size, name_lines = fit(text.recipient, max_width, 1, (48, 42, 36, 30), "bold")
-    draw.text((x, y + 40), name_lines[0], font=font(name_size, "bold"), fill=INK)
-    meta = f"{_level(text.level)} credential · issued {text.issued}"
+    draw.text((x, y), f"{_level(level)} credential", font=font(40, "bold"), fill=INK)
+    meta = "A signed Open Badge: verify it on its page"
     meta_size, meta_lines = fit(meta, max_width, 1, (28, 24, 20))
     draw.text((x, height - 92), meta_lines[0], font=font(meta_size), fill=MUTED)
     draw.rectangle((panel, height - 14, width - 1, height - 1), fill=_darker(color))

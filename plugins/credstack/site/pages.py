@@ -23,6 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
+from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
     CredentialInfo,
     Progress,
@@ -61,7 +62,6 @@ STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended"
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 #: Where the contexts bundle for the in-browser verifier goes (site root).
 CONTEXTS_PATH = "contexts.json"
-PREVIEW_NAME = "preview.png"
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -159,8 +159,10 @@ class SitePaths:
     def credential_svg(self, cid: str) -> str:
         return self.of(self.urls.credential_svg(cid))
 
-    def preview(self, cid: str) -> str:
-        return self.credential(cid) + PREVIEW_NAME
+    def preview(self, key: str, filename: str) -> str:
+        """A link preview image: in the achievement's folder, or (for an achievement the
+        program no longer has) in ``previews/``."""
+        return self.achievement(key) + filename if key else f"previews/{filename}"
 
     def achievement(self, aid: str) -> str:
         return self.of(self.urls.achievement(aid))
@@ -308,7 +310,7 @@ class Renderer:
                     f"{name} · {info.view.name}",
                     f"{info.view.name} holds {name}{state}, a {level}credential from "
                     f"{self.program.issuer.name}, issued {fmt_date(info.view.valid_from)}.",
-                    image=path.preview(cid),
+                    image=path.preview(*preview_slug(info.achievement, name, info.state)),
                     image_size=PREVIEW_SIZE,
                     in_nav=False,
                     in_search=False,
@@ -324,9 +326,7 @@ class Renderer:
 
     @staticmethod
     def achievement_name(info: CredentialInfo) -> str:
-        if info.achievement is not None:
-            return info.achievement.name
-        return str(info.view.raw.get("credentialSubject", {}).get("achievement", {}).get("name"))
+        return achievement_name(info.view, info.achievement)
 
     def markdown(self, text: str) -> Markup:
         if text not in self._markdown:

@@ -2,13 +2,25 @@
 
 - ``on_config`` loads and checks everything: the program (every lint error at once), ``issued/``,
   and every credential, verified as of the build time (reports cached by content hash). Any
-  problem stops the build with a message and a hint, before anything is rendered.
+  problem stops the build with a message and a hint, before anything is rendered. The
+  credentials' badges start drawing in worker processes before the verification (they do not
+  depend on it) and go on while pages are rendered.
 - ``on_files`` adds the generated pages (pathways, catalog, achievements, competencies, one page
   per credential: not in the navigation, the search index or the sitemap), the images (cached
   by content hash in ``.cache/credstack/site/``) and the machine endpoints (DID document, status
   lists, each credential's JSON byte for byte, the issuer profile, the JSON-LD contexts).
 - the page hooks render each generated page from data computed once, add Open Graph tags, and
   put a Content-Security-Policy on every page.
+- ``on_post_build`` builds the credential pages (fast path, below), waits for the badges and
+  puts every credential's files in place.
+
+The fast path (``fast: true``, the default), for registries of thousands of credentials: the
+credential pages are built by the plugin after MkDocs' own pages, exactly as MkDocs builds a
+page (every plugin's hooks) except that the theme template is rendered once and filled in
+(:mod:`credstack.site.fastpages`), on every core; the ``credentials/`` folder is kept from one
+build to the next and only brought up to date (:mod:`credstack.site.tree`); badges come from a
+per-achievement band and a faster QR encoder (:mod:`credstack.site.qr`). ``fast: false``
+renders and draws everything the plain way: the same site, byte for byte (a test builds both).
 
 In ``mkdocs.yml``, a nav entry ``pathways/index.md``, ``achievements/index.md`` (the catalog) or
 ``competencies/index.md`` (the competency map) becomes a section of all pages of that kind. A
@@ -21,24 +33,31 @@ Configuration (``mkdocs.yml``)::
       - credstack:
           registry: .                        # holds program/ and issued/ (default: here)
           cache_dir: .cache/credstack/site   # relative to the registry; `cache: false` for none
+          fast: true                         # `false`: the plain (slower) way, same output
+
+``mkdocs build --verbose`` shows how long each phase took. ``CREDSTACK_WORKERS`` sets how
+many worker processes to use (default: one per core).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import gc
+import hashlib
 import html
 import json
-import os
 import re
 import time
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import get_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -52,11 +71,14 @@ from credstack.model.credential import issuer_profile
 from credstack.model.program import LEVELS
 from credstack.model.urls import normalize_site_url
 from credstack.registry.files import dump_json
+from credstack.registry.parallel import worker_count
 from credstack.registry.registry import STATUS_DIR, Registry
-from credstack.site import csp
-from credstack.site.badges import Badges
-from credstack.site.cache import BuildCache
-from credstack.site.data import SiteData, load_site_data
+from credstack.site import csp, tree
+from credstack.site.background import Background
+from credstack.site.badges import Badges, preview_slug
+from credstack.site.cache import BuildCache, link_or_copy
+from credstack.site.data import SiteData, load_site_data, read_credentials
+from credstack.site.fastpages import FastPages
 from credstack.site.pages import (
     CONTEXTS_PATH,
     PageSpec,
@@ -98,7 +120,37 @@ STYLESHEET = ASSETS_URL + "credstack.css"
 GLANCE_MARKER = "<!-- credstack:pathways -->"
 #: Index pages that the navigation expands into sections of generated pages.
 SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
-CACHE_KINDS = ("img", "verify")
+CACHE_KINDS = ("img", "verify", "page", "json")
+#: Credential pages built in this process before the rest are shared out among workers...
+FIRST_PAGES = 8
+#: ...when there are at least this many more.
+PARALLEL_PAGES_AT = 200
+#: Plugins whose page hooks keep no state between pages (so pages can be built in workers).
+STATELESS_PAGE_HOOKS = (
+    "credstack.site.plugin",
+    "material.plugins.search.plugin",
+    "mkdocs.contrib.search",
+)
+PAGE_EVENTS = (
+    "pre_page",
+    "page_read_source",
+    "page_markdown",
+    "page_content",
+    "page_context",
+    "post_page",
+)
+
+
+def _page_hooks_known(config: MkDocsConfig) -> bool:
+    """Whether every plugin's page hooks are among :data:`STATELESS_PAGE_HOOKS` (for the
+    search plugins: credential pages are not indexed, so nothing is collected from them)."""
+    for event in PAGE_EVENTS:
+        for method in config.plugins.events.get(event, []):
+            owner = getattr(method, "__self__", method)
+            module = getattr(type(owner), "__module__", "") or ""
+            if not module.startswith(STATELESS_PAGE_HOOKS):
+                return False
+    return True
 
 
 class CachedFile(File):
@@ -106,14 +158,7 @@ class CachedFile(File):
     allows it (thousands of images cost no copying), else copied."""
 
     def copy_file(self, dirty: bool = False) -> None:
-        target = self.abs_dest_path
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
-                os.unlink(target)
-            os.link(self.abs_src_path, target)
-        except OSError:
-            super().copy_file(dirty)
+        link_or_copy(self.abs_src_path, self.abs_dest_path)
 
 
 def _render_without_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
@@ -129,6 +174,10 @@ class CredstackConfig(base.Config):
     registry = c.Type(str, default=".")
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/credstack/site")
+    #: Credential pages from a skeleton of the theme template, badges from a per-achievement
+    #: band and a faster QR encoder; ``false`` draws and renders everything the plain way
+    #: (same bytes, several times slower: the tests compare the two).
+    fast = c.Type(bool, default=True)
 
 
 def _plugin_error(error: CredstackError) -> PluginError:
@@ -161,16 +210,34 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         self.cache: BuildCache | None = None
         self.root = Path(".")
         self.light_nav: Navigation | None = None
+        self.badges: Badges | None = None
+        self.fast_pages: FastPages | None = None
+        self._pages_files: dict[str, File] = {}  # credential pages built by the plugin
+        self._doc_files: list[File] = []
+        self._filled = 0
+        self._files: Files | None = None
+        self._nav: Navigation | None = None
         self.serving = False
         self._started = 0.0
+        self._phases: list[tuple[str, float]] = []
+
+    def _phase(self, name: str) -> None:
+        """Mark the end of a phase of the build (shown with ``mkdocs build --verbose``)."""
+        self._phases.append((name, time.perf_counter()))
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` rewrites site_url to its own address; the pages keep the real one.
         self.serving = command == "serve"
+        if not self.serving:
+            # A build leaves millions of objects (10,000 credentials, their pages and reports);
+            # the collector's last pass over them at exit takes seconds and frees nothing the
+            # operating system would not. Frozen objects are skipped by that pass.
+            atexit.register(gc.freeze)
 
     # -- load and check ------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._started = time.perf_counter()
+        self._phases = [("start", self._started)]
         config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.root = (config_dir / self.config.registry).resolve()
         if not config.use_directory_urls:
@@ -195,10 +262,27 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                     f"{registry.program.site_url} ({self.root / 'mkdocs.yml'})\n"
                     "  hint: build with the registry's own mkdocs.yml"
                 )
-            self.data = load_site_data(registry, at=get_build_datetime(), cache=self.cache)
+            raw = read_credentials(registry)
+            digests = {cid: hashlib.sha256(data).hexdigest() for cid, data in raw.items()}
+            # The badges do not depend on the verification: drawing starts now, in other
+            # processes, and goes on while the credentials are verified and pages rendered.
+            self.badges = Badges(
+                registry.program, self.cache, Path(config.docs_dir), fast=self.config.fast
+            )
+            self._phase("load the registry")
+            self.badges.start(self._badge_inputs(registry, raw, digests))
+            self._phase("plan the badges, start drawing")
+            self.data = load_site_data(
+                registry, at=get_build_datetime(), cache=self.cache, raw=raw, digests=digests
+            )
+            self._phase("verify the credentials")
             self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
         except CredstackError as e:
+            self._stop_drawing()
             raise _plugin_error(e) from e
+        except BaseException:
+            self._stop_drawing()
+            raise
         self.specs = self.renderer.specs
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
@@ -220,6 +304,27 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             return ""
         icons = Path(material.__file__).parent / "templates" / ".icons"
         return read_icon(icons / "fontawesome" / "brands" / "linkedin.svg")
+
+    @staticmethod
+    def _badge_inputs(registry: Registry, raw: dict[str, bytes], digests: dict[str, str]):
+        program = registry.program
+        for cid, view in registry.credentials.items():
+            yield (
+                cid,
+                view,
+                program.achievements.get(view.achievement_id),
+                fmt_date(view.valid_from),
+                raw[cid],
+                digests[cid],
+                registry.urls.credential(cid),
+            )
+
+    def _stop_drawing(self) -> None:
+        if self.badges is not None:
+            self.badges.cancel()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_drawing()
 
     # -- navigation --------------------------------------------------------------------------
     def _section(self, index: str) -> list[Any]:
@@ -266,7 +371,15 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         return out
 
     # -- files ---------------------------------------------------------------------------
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs empties the site folder: the fast path reuses the last credentials/.
+        if self.config.fast:
+            tree.keep(Path(config.site_dir))
+        else:
+            tree.discard(Path(config.site_dir))
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._pages_files = {}
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(
@@ -274,7 +387,11 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                     "  hint: rename or remove that file; credstack writes this page"
                 )
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+            file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
+            if self.config.fast and spec.kind == "credential":
+                self._pages_files[spec.src_uri] = file  # built by the plugin, after MkDocs
+            else:
+                files.append(file)
         try:
             for src_uri, add in self._assets(config):
                 existing = files.get_file_from_path(src_uri)
@@ -283,11 +400,16 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 files.append(add(src_uri))
         except CredstackError as e:
             raise _plugin_error(e) from e
+        for src_uri, _ in self._badge_targets():  # ours win, as above
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+        self._phase("list pages and files")
         return files
 
     def _assets(self, config: MkDocsConfig):
         """(site path, File factory) of every generated image, endpoint and asset."""
-        data, cache, renderer = self.data, self.cache, self.renderer
+        data, renderer = self.data, self.renderer
         program, path = data.program, renderer.path
 
         def copy(source: Path):
@@ -328,20 +450,32 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
                 yield ASSETS_URL + source.relative_to(ASSETS).as_posix(), copy(source)
-        # Images, drawn once and cached; the signed JSON as issued, byte for byte.
-        badges = Badges(data, cache, Path(config.docs_dir))
-        badges.build(
-            names={cid: renderer.achievement_name(i) for cid, i in data.credentials.items()},
-            dates={cid: fmt_date(i.view.valid_from) for cid, i in data.credentials.items()},
-        )
+        # Images, drawn once and cached; the signed JSON as issued, byte for byte. The
+        # credentials' badges are linked in after the build (they are still being drawn).
+        badges = self.badges
         for aid, art in badges.artwork_paths.items():
             yield path.artwork(aid), cached(art)
-        for cid, info in data.credentials.items():
-            made = badges.credential_paths[cid]
-            yield path.credential_json(cid), copy(info.source)  # copied: issued/ stays apart
-            yield path.credential_png(cid), cached(made["badge.png"])
-            yield path.credential_svg(cid), cached(made["badge.svg"])
-            yield path.preview(cid), cached(made["preview.png"])
+        previews = {}
+        for info in data.credentials.values():
+            name = renderer.achievement_name(info)
+            slot = preview_slug(info.achievement, name, info.state)
+            if slot not in previews:
+                previews[slot] = badges.preview(info.achievement, name, info.state)
+                yield path.preview(*slot), cached(previews[slot])
+        if not self.config.fast:  # else in the credentials/ folder the plugin keeps
+            for cid, info in data.credentials.items():
+                yield path.credential_json(cid), copy(info.source)  # copied: issued/ apart
+
+    def _badge_targets(self):
+        """(site path, cached file) of every credential's badges (and, on the fast path,
+        its signed JSON)."""
+        path = self.renderer.path
+        for cid, made in self.badges.credential_paths.items():
+            if cid in self.data.credentials:
+                yield path.credential_png(cid), made["badge.png"]
+                yield path.credential_svg(cid), made["badge.svg"]
+                if self.config.fast:
+                    yield path.credential_json(cid), None
 
     def _precache(self, path, status_folder: Path) -> list[str]:
         """What the service worker saves at install: enough to verify offline."""
@@ -375,6 +509,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             else:
                 items.append(item)
         self.light_nav = Navigation(items, nav.pages)
+        self._nav, self._files = nav, files
         return nav
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -404,6 +539,13 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         if spec.hide:
             page.meta["hide"] = list(spec.hide)
         return ""
+
+    @event_priority(-100)  # last: the environment as every plugin left it
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self._phase("read pages (MkDocs), render bodies")
+        self.fast_pages = FastPages(env, log=log.info) if self.config.fast else None
+        self._files = files
+        return env
 
     def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files):
         spec = self.specs.get(page.file.src_uri)
@@ -444,6 +586,65 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             output = output.replace("</head>", scripts + "</head>", 1)
         return self._policy(output, fetch_other_issuers=is_verify_page)
 
+    def _build_credential_pages(self, config: MkDocsConfig) -> dict[str, Path]:
+        """Build the credential pages as MkDocs builds a page (every plugin's hooks), with the
+        theme template rendered from a skeleton (:mod:`credstack.site.fastpages`); each page
+        goes to the cache. Returns their cache files by credential id.
+
+        The first pages are built here (they make and check the skeleton); the rest on every
+        core when no other plugin's page hooks could keep state between pages."""
+        inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+        self._doc_files = [
+            *self._files.documentation_pages(inclusion=inclusion),
+            *self._pages_files.values(),
+        ]
+        uris = list(self._pages_files)
+        first = [self._build_page(config, uri) for uri in uris[:FIRST_PAGES]]
+        rest = uris[FIRST_PAGES:]
+        parallel = len(rest) >= PARALLEL_PAGES_AT and _page_hooks_known(config)
+        workers = worker_count() if parallel else 1
+        built = Background(lambda uri: self._build_page(config, uri), rest, workers)
+        out: dict[str, Path] = {}
+        for cid, name, filled in first + built.start().wait():
+            path = self.cache.root / "page" / name
+            self.cache.used.add(path)
+            self.cache.listing("page").add(name)
+            out[cid] = path
+            self._filled += filled
+        return out
+
+    def _build_page(self, config: MkDocsConfig, src_uri: str) -> tuple[str, str, bool]:
+        """Build one credential page into the cache: (credential id, cache file name, whether
+        it came from a skeleton)."""
+        file, nav, files = self._pages_files[src_uri], self._nav, self._files
+        filled = self.fast_pages.filled
+        page = Page(None, file, config)
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
+            page.render(config, files)
+            page.content = config.plugins.on_page_content(
+                page.content, page=page, config=config, files=files
+            )
+            page.active = True
+            context = get_context(nav, self._doc_files, config, page)
+            template = page.meta.get("template", "main.html")
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output = self.fast_pages.render(context, template)
+            output = config.plugins.on_post_page(output, page=page, config=config)
+        except Exception as e:
+            log.error(f"Error building page '{src_uri}': {e}")
+            raise
+        finally:
+            page.active = False
+            config._current_page = None
+        path = self.cache.store("page", output.encode("utf-8", errors="xmlcharrefreplace"), "html")
+        return self.specs[src_uri].key, path.name, self.fast_pages.filled > filled
+
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
             return self._sitemap_without_credentials(output)
@@ -472,14 +673,51 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
 
         return re.sub(r"\s*<url>.*?</url>", keep, output, flags=re.S)
 
+    @event_priority(100)  # first: the site is complete for every other plugin
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._phase("copy files, render pages (MkDocs)")
+        self._filled = 0
+        try:
+            pages = self._build_credential_pages(config) if self.config.fast else {}
+        except CredstackError as e:
+            raise _plugin_error(e) from e
+        self._phase("render credential pages")
+        try:
+            self.badges.wait()
+        except CredstackError as e:
+            raise _plugin_error(e) from e
+        self._phase("wait for the badges")
+        site = Path(config.site_dir)
+        if self.config.fast:
+            wanted = {}
+            for cid, info in self.data.credentials.items():
+                made = self.badges.credential_paths[cid]
+                wanted[cid] = {
+                    "index.html": pages[cid],
+                    "credential.json": self.cache.store(
+                        "json", self.data.raw[cid], "json", digest=info.sha256
+                    ),
+                    "badge.png": made["badge.png"],
+                    "badge.svg": made["badge.svg"],
+                }
+            tree.finish(site, wanted, workers=worker_count())
+        else:
+            for target, source in self._badge_targets():
+                link_or_copy(source, site / target)
+        self._phase("put the credentials' files in place")
         if self.cache is not None and self.config.cache:
             self.cache.prune(CACHE_KINDS)
         if self.cache is not None:
+            fast = ""
+            if self.config.fast:
+                fast = f"; {self._filled} pages from a skeleton of the theme template"
             log.info(
                 f"built in {time.perf_counter() - self._started:.1f} s "
-                f"(cache: {self.cache.hits} reused, {self.cache.misses} made)"
+                f"(cache: {self.cache.hits} reused, {self.cache.misses} made{fast})"
             )
+        self._phase("prune the cache")
+        for (_, before), (name, after) in zip(self._phases, self._phases[1:], strict=False):
+            log.debug(f"{after - before:7.2f} s  {name}")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         for folder in ("program", "issued"):

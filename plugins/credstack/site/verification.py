@@ -27,7 +27,7 @@ from credstack.site.cache import BuildCache, content_key
 
 KIND = "verify"
 #: Bump when the cached shape changes.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
@@ -85,14 +85,26 @@ class BuildVerifier:
     """Verify the registry's credentials as of ``at``, reusing cached reports."""
 
     def __init__(
-        self, registry: Registry, *, at: datetime, cache: BuildCache, raw: dict[str, bytes]
+        self,
+        registry: Registry,
+        *,
+        at: datetime,
+        cache: BuildCache,
+        raw: dict[str, bytes],
+        digests: dict[str, str] | None = None,
     ):
         self.registry = registry
         self.at = at
         self.cache = cache
         self.raw = raw  # cid -> the credential file's bytes
+        self.digests = digests or {}  # cid -> SHA-256 hex of those bytes
         self._verifier = None
         self._did = registry.did_document()
+        # Documents many credentials share (the DID document, each status list) are hashed
+        # and searched for dates once per build; a key names them by their hash.
+        self._did_digest = content_key(self._did)
+        self._did_instants = instants(self._did)
+        self._lists: dict[str, tuple[str | None, list[datetime]]] = {}
         self._events: dict[str, list[dict]] = {}
         for event in registry.log:
             self._events.setdefault(event.credential, []).append(event.to_json())
@@ -104,33 +116,47 @@ class BuildVerifier:
             self._verifier = registry_verifier(self.registry, at=self.at)
         return self._verifier
 
-    def _inputs(self, cid: str) -> list[Any]:
-        """What the report of ``cid`` depends on, besides the DID document and the time."""
+    def _list(self, url: str) -> tuple[str | None, list[datetime]]:
+        """(hash, dates) of the status list at ``url`` (None when the registry has none)."""
+        if url not in self._lists:
+            doc = self.registry.status_lists.get(url)
+            self._lists[url] = (None, []) if doc is None else (content_key(doc), instants(doc))
+        return self._lists[url]
+
+    def _digest(self, cid: str) -> str:
+        if cid not in self.digests:
+            self.digests[cid] = hashlib.sha256(self.raw[cid]).hexdigest()
+        return self.digests[cid]
+
+    def _inputs(self, cid: str) -> tuple[list[Any], list[datetime]]:
+        """What the report of ``cid`` depends on, besides the DID document and the time, and
+        the dates found in it."""
         view = self.registry.credentials[cid]
-        lists = self.registry.status_lists
-        return [
-            hashlib.sha256(self.raw[cid]).hexdigest(),
-            [lists.get(s.list_url) for s in view.statuses],
-            self._events.get(cid, []),
-        ]
+        lists = [self._list(s.list_url) for s in view.statuses]
+        moments = instants(view.raw)
+        for _, dates in lists:
+            moments += dates
+        return [self._digest(cid), [h for h, _ in lists], self._events.get(cid, [])], moments
 
     def key(self, cid: str) -> str:
         view = self.registry.credentials[cid]
-        parts = [self._inputs(cid)]
-        docs: list[Any] = [view.raw, parts[0][1], self._did]
+        inputs, moments = self._inputs(cid)
+        parts = [inputs]
+        moments += self._did_instants
         if view.achievement_type == "Certification":
             for evidence in view.evidence:
                 other = self.registry.urls.cid_from_url(evidence.url)
                 if other in self.registry.credentials:
-                    parts.append(self._inputs(other))
-                    docs += [self.registry.credentials[other].raw, parts[-1][1]]
+                    other_inputs, other_moments = self._inputs(other)
+                    parts.append(other_inputs)
+                    moments += other_moments
         return content_key(
             "credstack-verification",
             CACHE_VERSION,
             __version__,
-            self._did,
+            self._did_digest,
             parts,
-            time_bucket(instants(*docs), self.at),
+            time_bucket(moments, self.at),
         )
 
     def reports(self, cids: Iterable[str]) -> dict[str, VerificationReport]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from credstack.site.cache import BuildCache, content_key
 
 
@@ -36,3 +38,22 @@ def test_disabled_cache_still_works():
     cache = BuildCache(None)
     path = cache.file("img", content_key("k"), "png", lambda: b"x")
     assert path.read_bytes() == b"x"
+
+
+def test_store_names_entries_by_their_hash_and_writes_them_once(tmp_path):
+    cache = BuildCache(tmp_path)
+    path = cache.store("page", b"<html>", "html")
+    assert path.name == hashlib.sha256(b"<html>").hexdigest() + ".html"
+    mtime = path.stat().st_mtime_ns
+    again = BuildCache(tmp_path)
+    assert again.store("page", b"<html>", "html") == path and path.stat().st_mtime_ns == mtime
+    assert again.has(path) and path in again.used
+
+
+def test_prune_removes_temporary_files_of_an_interrupted_build(tmp_path):
+    cache = BuildCache(tmp_path)
+    entry = cache.store("img", b"x", "png")
+    left = tmp_path / "img" / f".{entry.name}.abc123.tmp"
+    left.write_bytes(b"half")
+    assert BuildCache(tmp_path).prune(("img",)) == 2
+    assert not left.exists() and not entry.exists()

@@ -43,16 +43,32 @@ def test_same_input_gives_the_same_bytes(artwork):
         TEXT, URL, artwork
     )
     assert images.credential_badge_svg(TEXT, URL) == images.credential_badge_svg(TEXT, URL)
-    assert images.preview_png(TEXT, artwork, "Revoked") == images.preview_png(
-        TEXT, artwork, "Revoked"
+    preview = (TEXT.achievement, TEXT.level, None, TEXT.issuer, artwork, "Revoked")
+    assert images.preview_png(*preview) == images.preview_png(*preview)
+
+
+def test_fast_badges_are_the_plain_ones_byte_for_byte(artwork):
+    """The band drawn once per achievement and the faster QR encoder change no pixel."""
+    hostile = images.BadgeText(
+        "A & <B>", "certification", "Ünïcødé — Name", "1 May 2026", "I", "#f5d90a"
     )
+    other_url = URL.replace("k3j5x9q2mf", "zzzzzzzzzz")
+    for text, url in ((TEXT, URL), (hostile, other_url), (TEXT, other_url)):
+        plain = images.credential_badge_png(text, url, artwork, fast=False)
+        assert images.credential_badge_png(text, url, artwork) == plain
+        matrix = images.qr_matrix(url)
+        assert matrix == images.qr_matrix(url, fast=False)
+        assert images.credential_badge_png(text, url, artwork, matrix=matrix) == plain
+        svg = images.credential_badge_svg(text, url)
+        assert images.credential_badge_svg(text, url, matrix=matrix) == svg
 
 
 def test_sizes(artwork):
     assert Image.open(io.BytesIO(artwork)).size == (600, 600)
     badge = images.credential_badge_png(TEXT, URL, artwork)
     assert Image.open(io.BytesIO(badge)).size == (600, 600)
-    assert Image.open(io.BytesIO(images.preview_png(TEXT, artwork))).size == (1200, 627)
+    preview = images.preview_png(TEXT.achievement, TEXT.level, None, TEXT.issuer, artwork)
+    assert Image.open(io.BytesIO(preview)).size == (1200, 627)
 
 
 def test_badge_qr_code_decodes_to_the_page_url(artwork):

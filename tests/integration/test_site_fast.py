@@ -1,0 +1,182 @@
+"""The fast path builds the same site as the plain path, byte for byte.
+
+Fast (the default): credential pages from a skeleton of the theme template, built on worker
+processes; badges drawn by workers from a per-achievement band with the faster QR encoder;
+everything cached by content hash; the ``credentials/`` folder carried over between builds.
+Plain: ``fast: false, cache: false`` and one process: MkDocs renders every page through the
+theme, every image is drawn from scratch with ``qrcode`` alone.
+
+The registry is the demo's issued credentials (revoked, suspended, expired, renewed and
+corrected ones) plus a credential with a hostile name. The parallel thresholds are lowered so
+that this small registry takes every parallel branch. Then the registry changes (one more
+award, one revocation) and the fast path rebuilds into the same folder with its cache: again
+the same site as a plain build from nothing. And a changed byte in a credential is never
+covered by a cached verification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from credstack.model.credential import Evidence
+from credstack.registry.award import AwardInput
+from credstack.registry.lifecycle import change_status
+from credstack.registry.registry import Registry
+from support import at, award, loaded_test_key, scratch_registry
+
+#: Runs MkDocs with the plugin's parallel thresholds lowered (argv: mkdocs arguments).
+LOW_THRESHOLDS = """
+import sys
+import credstack.site.badges, credstack.site.plugin, credstack.site.tree
+credstack.site.badges.PARALLEL_AT = 1
+credstack.site.plugin.PARALLEL_PAGES_AT = 1
+credstack.site.plugin.FIRST_PAGES = 2
+credstack.site.tree.PARALLEL_AT = 1
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", *sys.argv[1:]]
+cli()
+"""
+
+
+def build(root: Path, site: Path, epoch: int, *, plain: bool) -> str:
+    config = root / "mkdocs.yml"
+    if plain:
+        text = config.read_text("utf-8")
+        text = re.sub(
+            r"(?m)^  - credstack$", "  - credstack:\n      fast: false\n      cache: false", text
+        )
+        config = root / "mkdocs-plain.yml"
+        config.write_text(text, "utf-8")
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "NO_MKDOCS_2_WARNING": "1",
+        "CREDSTACK_WORKERS": "1" if plain else "2",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LOW_THRESHOLDS,
+            "build",
+            "--strict",
+            "-f",
+            str(config),
+            "-d",
+            str(site),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNING" not in output
+    return output
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
+def assert_same_site(fast: Path, plain: Path) -> None:
+    a, b = tree(fast), tree(plain)
+    assert sorted(set(a) ^ set(b)) == []
+    assert [k for k in a if a[k] != b[k]] == []
+    assert not any(name.startswith(".") for name in os.listdir(fast))
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory) -> Path:
+    root = scratch_registry(tmp_path_factory.mktemp("fast"), with_issued=True)
+    award(
+        root,
+        AwardInput(
+            achievement="facilitation-fundamentals",
+            name='<img src=x onerror=alert(1)> & "Łódź"',
+            email="hostile@example.org",
+            issued_at=at("2026-01-15"),
+            result="pass",
+            evidence=(Evidence("javascript:alert(1)", "javascript:alert(1)"),),
+        ),
+    )
+    return root
+
+
+def test_fast_and_plain_paths_build_the_same_site(registry, tmp_path):
+    epoch = int(time.time())
+    fast = build(registry, tmp_path / "fast", epoch, plain=False)
+    build(registry, tmp_path / "plain", epoch, plain=True)
+    assert_same_site(tmp_path / "fast", tmp_path / "plain")
+    count = len(Registry(registry).credentials)
+    assert f"{count - 2} pages from a skeleton" in fast  # all but the first (made and checked)
+
+    # The registry changes; the fast path rebuilds into the same folder with its cache.
+    plan = award(
+        registry,
+        AwardInput(
+            achievement="session-design",
+            name="Late Candidate",
+            email="late@example.org",
+            issued_at=at("2026-02-01"),
+        ),
+    )
+    reg = Registry(registry)
+    victim = sorted(c for c in reg.credentials if reg.current_status(c).revoked is None)[0]
+    change_status(
+        reg,
+        victim,
+        "revoked",
+        key=loaded_test_key(registry),
+        when=at("2026-02-02"),
+        reason="test",
+    )
+    (tmp_path / "fast" / "credentials" / victim / "stray.txt").write_text("left over")
+    again = build(registry, tmp_path / "fast", epoch, plain=False)
+    assert "verified now" in again
+    build(registry, tmp_path / "plain2", epoch, plain=True)
+    assert_same_site(tmp_path / "fast", tmp_path / "plain2")
+    assert (tmp_path / "fast" / "credentials" / plan.awarded[0].cid / "index.html").is_file()
+    page = (tmp_path / "fast" / "credentials" / victim / "index.html").read_text("utf-8")
+    assert "Revoked" in page
+
+
+def test_a_changed_byte_is_never_covered_by_the_cache(registry, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(registry, root, ignore=shutil.ignore_patterns("site", "fast", "plain*"))
+    epoch = int(time.time())
+    build(root, tmp_path / "site", epoch, plain=False)  # fills the cache
+    target = sorted((root / "issued" / "credentials").glob("*.json"))[-1]
+    doc = json.loads(target.read_text("utf-8"))
+    doc["name"] = doc.get("name", "") + " "  # one more byte, same JSON shape
+    target.write_text(json.dumps(doc, indent=2), "utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"issued/credentials/{target.name}" in result.stderr
+    assert "do not verify" in result.stderr
