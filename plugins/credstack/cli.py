@@ -39,7 +39,6 @@ from credstack.registry.verify import (
     VerificationReport,
     collect_targets,
     read_target,
-    read_target_json,
     registry_verifier,
 )
 
@@ -362,8 +361,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     registry = (
         Registry(root) if (root / "mkdocs.yml").exists() and (root / "program").is_dir() else None
     )
-    did_docs = [read_target_json(Path(p)) for p in args.did_document]
-    lists = [read_target_json(Path(p)) for p in args.status_list]
+    did_docs = [read_target(Path(p)) for p in args.did_document]
+    lists = [read_target(Path(p)) for p in args.status_list]
     now = _now()
     at = _when(args.at, what="--at") or now
     cache = None

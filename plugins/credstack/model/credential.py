@@ -338,13 +338,13 @@ class CredentialView:
             issuer_id = issuer["id"] if isinstance(issuer, dict) else issuer
             evidence = tuple(
                 Evidence(e["id"], e.get("name", e["id"]), e.get("description"))
-                for e in _as_list(doc.get("evidence"))
+                for e in as_list(doc.get("evidence"))
                 if isinstance(e, dict) and "id" in e
             )
-            results = [r for r in _as_list(subject.get("result")) if isinstance(r, dict)]
+            results = [r for r in as_list(subject.get("result")) if isinstance(r, dict)]
             statuses = tuple(
                 StatusRef(s["statusPurpose"], s["statusListCredential"], int(s["statusListIndex"]))
-                for s in _as_list(doc.get("credentialStatus"))
+                for s in as_list(doc.get("credentialStatus"))
                 if isinstance(s, dict) and s.get("type") == "BitstringStatusListEntry"
             )
             purposes = {s.purpose for s in statuses}
@@ -352,7 +352,7 @@ class CredentialView:
                 companion = companion_list_url(ref.list_url, "suspension")
                 if ref.purpose == "revocation" and companion and "suspension" not in purposes:
                     statuses += (StatusRef("suspension", companion, ref.index, implied=True),)
-            proofs = [p for p in _as_list(doc.get("proof")) if isinstance(p, dict)]
+            proofs = [p for p in as_list(doc.get("proof")) if isinstance(p, dict)]
             proof = proofs[0] if len(proofs) == 1 else {}
             doc_id = doc["id"]
             name = by_type.get("name", {}).get("identityHash") or achievement.get("name", "")
@@ -383,7 +383,8 @@ class CredentialView:
             ) from e
 
 
-def _as_list(value: Any) -> list:
+def as_list(value: Any) -> list:
+    """A JSON value that may be single or an array, as a list (None -> [])."""
     if value is None:
         return []
     return value if isinstance(value, list) else [value]

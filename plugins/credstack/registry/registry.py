@@ -22,7 +22,7 @@ from credstack.errors import CredentialError, RegistryError
 from credstack.model.credential import CredentialView
 from credstack.model.did import did_document
 from credstack.model.program import Program
-from credstack.model.status import MIN_BITS, PURPOSES, Bitstring, format_datetime, parse_datetime
+from credstack.model.status import MIN_BITS, PURPOSES, format_datetime, parse_datetime
 from credstack.model.urls import SiteUrls
 from credstack.registry.program import load_program
 
@@ -199,14 +199,6 @@ class Registry:
             if event.replacement == cid:
                 out["replaces"].append(event.credential)
         return out
-
-    def bit(self, view: CredentialView, purpose: str) -> bool | None:
-        """The status bit for ``view`` in our stored list (unverified read), None if absent."""
-        ref = view.status(purpose)
-        doc = self.status_lists.get(ref.list_url) if ref else None
-        if ref is None or doc is None:
-            return None
-        return Bitstring.decode(doc["credentialSubject"]["encodedList"]).get(ref.index)
 
     def next_status_index(self) -> tuple[int, int]:
         """(list number, index) for the next credential; indexes are never reused."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from credstack import __version__
 from credstack.crypto.keys import decode_multikey_public, did_key_document
-from credstack.crypto.proof import ACCEPTED_SUITES, split_proof, verify_proof
+from credstack.crypto.proof import split_proof, verify_proof
 from credstack.errors import (
     CanonicalizationError,
     CredentialError,
@@ -33,7 +33,7 @@ from credstack.errors import (
     StatusError,
 )
 from credstack.model.baking import extract
-from credstack.model.credential import CredentialView
+from credstack.model.credential import CredentialView, as_list
 from credstack.model.schema import schema_errors
 from credstack.model.status import Bitstring, format_datetime, parse_datetime
 from credstack.registry.files import write_atomic
@@ -298,17 +298,17 @@ class Verifier:
         intrinsic = self._intrinsic_of(doc, key)
         checks.extend(Check(cid, outcome, message) for cid, outcome, message in intrinsic["checks"])
         if not intrinsic["format_ok"]:
-            return self._finish(report, None, "format")
+            return self._finish(report)
         view = CredentialView.from_json(doc)
         if not intrinsic["proof_ok"] or not self._check_key_valid(intrinsic, checks):
             for cid in ("status", "validity") + (("components",) if _is_cert(view) else ()):
                 checks.append(Check(cid, SKIP, "not checked: the signature is not valid"))
-            return self._finish(report, view, "signature")
+            return self._finish(report)
         self._check_status(view, checks)
         self._check_validity(view, checks)
         if components and _is_cert(view):
             self._check_components(view, checks)
-        return self._finish(report, view, None)
+        return self._finish(report)
 
     def _check_key_valid(self, intrinsic: dict, checks: list[Check]) -> bool:
         created = parse_datetime(intrinsic["created"])
@@ -376,7 +376,7 @@ class Verifier:
         unsupported = sorted(
             {
                 str(e.get("type")) if isinstance(e, dict) else "?"
-                for e in _as_list(view.raw.get("credentialStatus"))
+                for e in as_list(view.raw.get("credentialStatus"))
                 if not (isinstance(e, dict) and e.get("type") == "BitstringStatusListEntry")
             }
         )
@@ -400,7 +400,6 @@ class Verifier:
                 )
             )
             return
-        messages = []
         for ref in view.statuses:
             if ref.implied and ref.list_url not in self.status_lists:
                 continue  # the issuer publishes no companion suspension list
@@ -415,12 +414,10 @@ class Verifier:
                 date, reason = self.details(view.id, ref.purpose)
                 verb = {"revocation": "revoked", "suspension": "suspended"}.get(ref.purpose)
                 if verb is None:
-                    messages.append(f"status {ref.purpose!r} is set")
-                    continue
+                    continue  # other purposes (e.g. "message") say nothing about validity
                 text = f"{verb} by the issuer" + (f" on {_day(date)}" if date else "")
                 checks.append(Check("status", FAIL, text + (f": {reason}" if reason else "")))
                 return
-            messages.append(ref.purpose)
         checks.append(Check("status", PASS, "not revoked, not suspended (signed status list)"))
 
     def _check_validity(self, view: CredentialView, checks: list[Check]) -> None:
@@ -454,9 +451,7 @@ class Verifier:
             checks.append(Check("components", PASS, f"{found} component credentials verified"))
 
     # -- verdict ------------------------------------------------------------------------
-    def _finish(
-        self, report: VerificationReport, view: CredentialView | None, failed: str | None
-    ) -> None:
+    def _finish(self, report: VerificationReport) -> None:
         """Status and verdict from the checks: invalid > error > revoked > suspended > expired."""
         by_id = {c.id: c for c in report.checks}
         fatal = [
@@ -705,18 +700,11 @@ def _id_of(doc: Any) -> str | None:
     return doc.get("id") if isinstance(doc, dict) and isinstance(doc.get("id"), str) else None
 
 
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _is_cert(view: CredentialView) -> bool:
     return view.achievement_type == "Certification"
 
 
 __all__ = [
-    "ACCEPTED_SUITES",
     "Check",
     "KeyResolver",
     "VerificationReport",
@@ -797,9 +785,3 @@ def collect_targets(target: Path) -> list[Path]:
     if not target.exists():
         raise RegistryError(f"{target} does not exist")
     return [target]
-
-
-def read_target_json(path: Path) -> dict:
-    """A JSON document given on the command line (DID document, status list)."""
-    doc = read_target(path)
-    return doc
