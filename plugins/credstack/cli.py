@@ -19,7 +19,7 @@ from pathlib import Path
 
 from credstack import __version__
 from credstack.errors import ConfigError, CredstackError
-from credstack.model.status import format_datetime, parse_datetime
+from credstack.model.status import format_datetime, parse_date_or_datetime
 from credstack.registry.award import (
     CSV_COLUMNS,
     AwardInput,
@@ -214,11 +214,8 @@ def _when(text: str | None, *, what: str = "date") -> datetime | None:
     """Parse a CLI date ('2026-11-28' or an ISO date-time); raises ConfigError."""
     if text is None:
         return None
-    value = text.strip()
     try:
-        if "T" not in value:
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
-        return parse_datetime(value)
+        return parse_date_or_datetime(text)
     except ValueError as e:
         raise ConfigError(
             f"{what} {text!r} is not a date", hint="use YYYY-MM-DD or 2026-11-28T10:00:00Z"

@@ -139,3 +139,11 @@ def parse_datetime(text: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no timezone")
     return value
+
+
+def parse_date_or_datetime(text: str) -> datetime:
+    """'2026-11-28' (midnight UTC) or a date-time with a timezone; raises ValueError."""
+    value = text.strip()
+    if "T" not in value:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return parse_datetime(value)

@@ -32,7 +32,7 @@ from credstack.model.schema import schema_errors
 from credstack.model.status import (
     Bitstring,
     list_credential,
-    parse_datetime,
+    parse_date_or_datetime,
 )
 from credstack.registry.files import Transaction
 from credstack.registry.keys import LoadedKey
@@ -396,11 +396,7 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
             issued_at = default_issued_at
             if row.get("issued_at"):
                 try:
-                    issued_at = parse_datetime(
-                        row["issued_at"]
-                        if "T" in row["issued_at"]
-                        else row["issued_at"] + "T00:00:00Z"
-                    )
+                    issued_at = parse_date_or_datetime(row["issued_at"])
                 except ValueError as e:
                     raise AwardError(f"issued_at {row['issued_at']!r} is not a date") from e
             dup = (email, row["achievement"])
