@@ -69,8 +69,18 @@ def salts():
     return lambda: f"{next(_SALTS):032x}"
 
 
-def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, salt=None):
-    """Award through the real code path with the test key; returns the AwardPlan."""
+def award(
+    root: Path,
+    *inputs: AwardInput,
+    signed_at: datetime | None = None,
+    salt=None,
+    allow_backdated: bool = True,
+):
+    """Award through the real code path with the test key; returns the AwardPlan.
+
+    Back-dated awards are allowed here (tests sign old awards at fixed dates); the rule itself
+    is tested in tests/unit/registry/test_award_dates.py.
+    """
     registry = Registry(root)
     key = find_signing_key(
         registry.program,
@@ -78,7 +88,14 @@ def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, sa
         env={"CREDSTACK_SIGNING_KEY": fixed_signing_key().to_multibase_secret()},
     )
     when = signed_at or max(i.issued_at for i in inputs)
-    plan = plan_awards(registry, inputs, key, signed_at=when, salt_factory=salt or salts())
+    plan = plan_awards(
+        registry,
+        inputs,
+        key,
+        signed_at=when,
+        salt_factory=salt or salts(),
+        allow_backdated=allow_backdated,
+    )
     write_plan(plan)
     return plan
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 import yaml
 
 from credstack.crypto.proof import create_proof
-from credstack.errors import AwardError, StatusError
-from credstack.model.credential import CredentialView
+from credstack.errors import AwardError, CredstackError, StatusError
+from credstack.model.credential import CredentialView, clean_text
 from credstack.model.status import Bitstring
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
@@ -24,7 +24,11 @@ from credstack.registry.registry import STATUS_LOG, CurrentStatus, Registry, Sta
 LOG_HEADER = (
     "# Status log of this registry, written by credstack (revoke, suspend, reinstate, renew,\n"
     "# reissue). Each event is also reflected in the signed status lists under issued/status/.\n"
+    "# 'reason' is the public statement, shown on the credential's page; private reasons are\n"
+    "# never written here (credstack keeps them outside the repository).\n"
 )
+#: The longest public statement of a status change.
+MAX_STATEMENT = 300
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,16 @@ def change_statuses(
         if event not in _BITS:
             raise StatusError(f"unknown status change {event!r}")
         if event in ("revoked", "suspended") and reason is None:
-            raise StatusError(f"a {event[:-1]} needs a reason", hint="pass --reason TEXT")
+            raise StatusError(
+                f"a {event[:-1]} needs a public statement",
+                hint="pass --statement TEXT (shown on the credential's page); a reason that "
+                "must stay private goes in --private-reason",
+            )
+        if reason is not None:
+            try:
+                reason = clean_text(reason, "the public statement", max_length=MAX_STATEMENT)
+            except CredstackError as e:
+                raise StatusError(e.message, hint=e.hint) from e
         if current.revoked is not None:
             raise StatusError(
                 f"{view.cid} was revoked on {current.revoked.date:%Y-%m-%d}; revocation is final",
@@ -154,7 +167,7 @@ def change_statuses(
         )
         done.append(StatusChange(view, record))
     own = tx is None
-    tx = tx or Transaction()
+    tx = tx or Transaction(registry.root)
     bits = [(c.view.cid, *_BITS[c.event.event]) for c in done]
     stage_status(registry, tx, bits, key, when)
     tx.write(registry.root / STATUS_LOG, log_text([*registry.log, *(c.event for c in done)]))
@@ -222,6 +235,7 @@ def renew(
     now: datetime,
     issued_at: datetime,
     result: str | None = None,
+    allow_backdated: bool = False,
 ) -> AwardPlan:
     """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
 
@@ -234,7 +248,7 @@ def renew(
     inp = _successor_input(
         view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
     )
-    plan = plan_awards(registry, [inp], key, signed_at=now)
+    plan = plan_awards(registry, [inp], key, signed_at=now, allow_backdated=allow_backdated)
     new = plan.awarded[0].cid
     events = [
         *registry.log,
@@ -268,8 +282,8 @@ def reissue(
         where=f"reissue {cid}",
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
-    # and the stacking rules are checked as of the original award date.
-    plan = plan_awards(registry, [inp], key, signed_at=now)
+    # and the stacking rules are checked as of the original award date (which may be long ago).
+    plan = plan_awards(registry, [inp], key, signed_at=now, allow_backdated=True)
     new = plan.awarded[0].cid
 
     def extra(tx: Transaction) -> None:
