@@ -65,6 +65,16 @@ TEMP_RE = re.compile(r"^\..+\.credstack-[0-9a-f]{12}\.tmp$")
 OLD_TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 #: Folders never searched for left-over temporary files.
 _PRUNE = {"site", "node_modules", "__pycache__"}
+#: Fault injection for the crash tests (tests/killtest.py): ``CREDSTACK_CRASH_AT=rename:2`` makes
+#: a transaction SIGKILL its own process at that point ("temp:N" after the Nth temporary file,
+#: "journal" after the commit point, "rename:N" after the Nth rename, "done" before the journal
+#: is deleted). Unset in normal use: a dictionary lookup per step.
+CRASH_AT = "CREDSTACK_CRASH_AT"
+
+
+def _crash_point(name: str) -> None:
+    if os.environ.get(CRASH_AT) == name:
+        os.kill(os.getpid(), 9)  # SIGKILL: no cleanup, exactly like a power cut for this process
 
 
 def dump_json(doc: Any) -> str:
@@ -446,6 +456,7 @@ class Transaction:
                     temps.append((_write_temp(path, data, mode), path, digest(data)))
                 except OSError as e:
                     raise _write_error(path, e) from e
+                _crash_point(f"temp:{len(temps)}")
             self._compare_and_swap(session, rels)
             journal = state_dir(root) / JOURNAL
             entries = [
@@ -463,11 +474,13 @@ class Transaction:
                 tmp.unlink(missing_ok=True)
             raise
         _fsync_dir(journal.parent)
+        _crash_point("journal")
         folders = set()
         try:
-            for tmp, path, _ in temps:
+            for i, (tmp, path, _) in enumerate(temps, 1):
                 os.replace(tmp, path)
                 folders.add(path.parent)
+                _crash_point(f"rename:{i}")
         except OSError as e:
             raise RegistryError(
                 f"the write was interrupted: cannot replace {path}: {e.strerror}",
@@ -476,6 +489,7 @@ class Transaction:
             ) from e
         for folder in folders:
             _fsync_dir(folder)
+        _crash_point("done")
         journal.unlink()
         # What this session wrote is the new basis for a later transaction in the same command.
         for path, (data, _) in self._staged.items():
