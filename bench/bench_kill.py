@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from killtest import campaign, crash_sweep, summary  # noqa: E402
+from killtest import campaign, crash_sweep, summary
 
 
 def main() -> int:
