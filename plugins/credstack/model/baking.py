@@ -14,8 +14,14 @@ import zlib
 from typing import Any
 
 from credstack.errors import CredentialError
+from credstack.model import jsondoc
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: A baked credential is never larger than this, compressed or not (a zlib stream of a few MB
+#: can expand to gigabytes: it is read only up to this size).
+MAX_BAKED = jsondoc.MAX_BYTES
+#: Badge images carry a few dozen chunks; a file with more is refused before it is walked.
+MAX_CHUNKS = 10_000
 PNG_KEYWORD = b"openbadgecredential"
 SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.S)
@@ -32,6 +38,8 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
         raise CredentialError("not a PNG image")
     chunks, pos = [], len(PNG_SIGNATURE)
     while pos + 8 <= len(data):
+        if len(chunks) >= MAX_CHUNKS:
+            raise CredentialError(f"the PNG image has more than {MAX_CHUNKS:,} chunks")
         (length,) = struct.unpack(">I", data[pos : pos + 4])
         kind = data[pos + 4 : pos + 8]
         payload = data[pos + 8 : pos + 8 + length]
@@ -55,10 +63,12 @@ def extract_from_png(data: bytes) -> dict[str, Any]:
             keyword, _, rest = payload.partition(b"\x00")
             if keyword != PNG_KEYWORD:
                 continue
+            if len(rest) < 2:
+                raise CredentialError("the PNG image's openbadgecredential chunk is truncated")
             compressed, _method = rest[0], rest[1]
             _lang, _, rest = rest[2:].partition(b"\x00")
             _tkey, _, text = rest.partition(b"\x00")
-            found.append(zlib.decompress(text) if compressed else text)
+            found.append(_inflate(text) if compressed else text)
         elif kind == b"tEXt":
             keyword, _, text = payload.partition(b"\x00")
             if keyword == PNG_KEYWORD:
@@ -68,6 +78,22 @@ def extract_from_png(data: bytes) -> dict[str, Any]:
     if len(found) > 1:
         raise CredentialError("the PNG image carries more than one baked credential")
     return _parse(found[0], "PNG")
+
+
+def _inflate(data: bytes) -> bytes:
+    """zlib-decompress at most MAX_BAKED bytes; CredentialError beyond that or when damaged."""
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, MAX_BAKED + 1)
+    except zlib.error as e:
+        raise CredentialError(f"the PNG image's compressed credential is damaged ({e})") from None
+    if len(out) > MAX_BAKED or inflater.unconsumed_tail:
+        raise CredentialError(
+            f"the PNG image's compressed credential expands to more than "
+            f"{MAX_BAKED // 2**20} MB: refused unread",
+            hint="a baked credential is a few kilobytes; this image is damaged or hostile",
+        )
+    return out
 
 
 def extract_from_svg(data: bytes) -> dict[str, Any]:
@@ -82,17 +108,24 @@ def extract_from_svg(data: bytes) -> dict[str, Any]:
 
 
 def _parse(raw: bytes, where: str) -> dict[str, Any]:
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CredentialError(f"the credential baked into the {where} is not valid JSON") from e
+    what = "the file" if where == "file" else f"the credential baked into the {where}"
+    doc = jsondoc.loads(raw, what)
     if not isinstance(doc, dict):
         raise CredentialError(f"the credential baked into the {where} is not a JSON object")
     return doc
 
 
 def extract(data: bytes) -> dict[str, Any]:
-    """The credential in a JSON file, a baked PNG or a baked SVG (sniffed from the bytes)."""
+    """The credential in a JSON file, a baked PNG or a baked SVG (sniffed from the bytes).
+
+    Raises CredentialError for anything else, including JSON with repeated keys, nested too
+    deeply or too large (:mod:`credstack.model.jsondoc`) and compressed PNG text that expands
+    beyond :data:`MAX_BAKED`.
+    """
+    if len(data) > 4 * MAX_BAKED:
+        raise CredentialError(
+            f"the file is {len(data) / 2**20:.0f} MB: too large for a credential or badge"
+        )
     if data.startswith(PNG_SIGNATURE):
         return extract_from_png(data)
     head = data.lstrip()[:512]
