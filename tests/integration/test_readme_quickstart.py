@@ -1,0 +1,77 @@
+"""The README's quick start for an issuer runs as written against a registry made by `init`."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+import subprocess
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+from credstack.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = "git+https://github.com/credstack/credstack@" + "0123456789abcdef" * 2 + "01234567"
+
+
+def quick_start() -> list[str]:
+    """The commands of the README's "Quick start for an issuer" block, one per entry."""
+    text = (REPO / "README.md").read_text()
+    block = text.split("## Quick start for an issuer", 1)[1].split("```sh", 1)[1]
+    block = block.split("```", 1)[0]
+    commands, current = [], ""
+    for raw in block.splitlines():
+        line = raw.split("  #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if not line.strip():
+            continue
+        current += line.rstrip("\\").strip() + " "
+        if not line.endswith("\\"):
+            commands.append(current.strip())
+            current = ""
+    return commands
+
+
+def test_the_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("CREDSTACK_SOURCE", SOURCE)
+    monkeypatch.delenv("CREDSTACK_SIGNING_KEY", raising=False)
+    for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
+        monkeypatch.setenv(f"{var}_NAME", "Test Issuer")
+        monkeypatch.setenv(f"{var}_EMAIL", "issuer@acme.example")
+    cwd = tmp_path
+    ran = []
+    for command in quick_start():
+        if command.startswith(". "):
+            continue  # activating the virtualenv
+        for part in command.split(" && "):
+            words = shlex.split(part)
+            if words[0] == "cd":
+                cwd = cwd / words[1]
+                continue
+            if words[0] == "git":
+                run = subprocess.run(words, cwd=cwd, capture_output=True, text=True, check=False)
+                assert run.returncode == 0, f"{part}: {run.stderr}"
+                continue
+            assert words[0] == "credstack", part
+            if "--csv" in words and words[1] == "award":
+                (cwd / "cohort.csv").write_text(
+                    "name,email,achievement,result\nGrace Hopper,grace@example.org,"
+                    "data-foundations,pass\n"
+                )
+            if words[1] in ("revoke", "suspend") and words[2] == "ID":
+                words[2] = sorted(p.stem for p in (cwd / "issued" / "credentials").glob("*"))[0]
+            out = io.StringIO()
+            old = Path.cwd()
+            os.chdir(cwd)
+            try:
+                with redirect_stdout(out), redirect_stderr(out):
+                    code = main(words[1:])
+            finally:
+                os.chdir(old)
+            assert code == 0, f"{part}:\n{out.getvalue()}"
+            ran.append(words[1])
+    assert ran[:1] == ["init"] and "award" in ran and ran[-1] == "check", ran
+    assert re.search(r"\bcheck\b", " ".join(ran))
