@@ -423,6 +423,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     )
     did_docs = [read_target(Path(p)) for p in args.did_document]
     lists = [read_target(Path(p)) for p in args.status_list]
+    if registry is None and not did_docs and not args.offline:
+        did_docs, lists = _fetch_issuer_documents(args, lists)
     now = _now()
     at = _when(args.at, what="--at") or now
     cache = None
@@ -464,6 +466,34 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
             )
     return 0 if reports and all(r.ok for r in reports) else 1
+
+
+def _fetch_issuer_documents(
+    args: argparse.Namespace, lists: list[dict]
+) -> tuple[list[dict], list[dict]]:
+    """Outside a registry: the issuers' DID documents and status lists, fetched over HTTPS."""
+    from credstack.registry.fetch import issuer_documents
+
+    docs = []
+    for target in args.targets:
+        for path in collect_targets(Path(target)):
+            try:
+                docs.append(read_target(path))
+            except CredstackError:
+                continue  # reported by the verification below
+    fetched = issuer_documents(docs)
+    for url in fetched.fetched:
+        print(f"fetched {url}", file=sys.stderr)
+    for url, reason in fetched.problems:
+        print(f"could not fetch {url}: {reason}", file=sys.stderr)
+    if fetched.problems:
+        print(
+            "  hint: to verify offline, download the issuer's did.json and status lists and "
+            "pass --did-document FILE --status-list FILE",
+            file=sys.stderr,
+        )
+    # The issuer's live lists win over files given on the command line (an older copy).
+    return fetched.did_documents, [*lists, *fetched.status_lists]
 
 
 def _cmd_status(event: str) -> Handler:
@@ -615,6 +645,12 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--did-document", action="append", default=[], metavar="FILE")
     p.add_argument("--status-list", action="append", default=[], metavar="FILE")
     p.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="outside a registry, do not fetch the issuer's DID document and status lists "
+        "(give them with --did-document and --status-list)",
+    )
     p.set_defaults(handler=_cmd_verify)
 
     for name, event, needs_reason in (
