@@ -197,7 +197,9 @@ def test_rejects_forged_cache_entries_committed_to_the_registry(root):
     # Forge: copy a clean entry's value over every entry, keeping the keys (an attacker knows
     # how keys are computed), with a MAC made with a key of their own.
     clean = next(
-        v for v in data["entries"].values() if all(c["code"] in ("ok", "unconfirmed") for c in v[1]["checks"])
+        v
+        for v in data["entries"].values()
+        if all(c["code"] in ("ok", "unconfirmed") for c in v[1]["checks"])
     )
     data["entries"] = {k: ["0" * 64, clean[1]] for k in data["entries"]}
     cache_file.write_text(json.dumps(data))

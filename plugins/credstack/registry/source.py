@@ -184,9 +184,7 @@ class GitSource:
     def extract(self, paths: Iterable[str], target: Path) -> None:
         """Write the files under ``paths`` (files or folders) of this commit into ``target``."""
         wanted = [
-            p
-            for p in self.tree
-            if any(p == q or p.startswith(q.rstrip("/") + "/") for q in paths)
+            p for p in self.tree if any(p == q or p.startswith(q.rstrip("/") + "/") for q in paths)
         ]
         for rel, data in self.read(wanted).items():
             out = target / rel

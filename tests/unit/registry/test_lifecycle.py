@@ -8,9 +8,9 @@ import pytest
 
 from credstack.errors import RegistryError, StatusError
 from credstack.model.status import Bitstring
+from credstack.model.wording import message, verdict
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
 from credstack.registry.registry import Registry
-from credstack.model.wording import message, verdict
 from credstack.registry.verify import registry_verifier
 from support import at as date
 from support import (
@@ -182,6 +182,8 @@ def test_certification_with_revoked_component_warns_naming_it(root):
     report = status_of(root, cert.cid, at=LATER + timedelta(days=1))
     check = report.check("components")
     assert check.code == "not-in-force"
-    assert check.params["items"] == [{"name": check.params["items"][0]["name"], "status": "revoked"}]
+    assert check.params["items"] == [
+        {"name": check.params["items"][0]["name"], "status": "revoked"}
+    ]
     assert "revoked" in message(check)
     assert report.status == "verified", "the certification itself is not silently revoked"

@@ -8,9 +8,9 @@ import pytest
 
 from credstack.crypto.keys import SigningKey, encode_multikey_public
 from credstack.crypto.proof import create_proof
+from credstack.model.wording import message, report_json, verdict
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
-from credstack.model.wording import message, report_json, verdict
 from credstack.registry.verify import KeyResolver, Verifier, registry_verifier
 from support import at as date
 from support import award, award_with_prerequisites, earn_certification, expiring_micro, result_for

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from credstack.model.wording import report_json
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
-from credstack.model.wording import report_json
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verify import registry_verifier
 from support import at as date

@@ -70,5 +70,3 @@ def test_site_paths_follow_site_urls():
     assert path.artwork("a") == "achievements/a/badge.png"
     assert path.did_document() == "did.json"
     assert SitePaths(SiteUrls("https://example.org/")).did_document() == ".well-known/did.json"
-
-
