@@ -15,7 +15,7 @@ The folder becomes a git repository (branch ``main``) with the files as its firs
 that ``credstack check --base main`` and the first pull request have something to compare with.
 The site URL and the organisation's name are required (the CLI asks for them on a terminal);
 the issuer's URL defaults to the site URL, and ``requirements.txt`` names credstack's source
-(:mod:`credstack.registry.source`).
+(:mod:`credstack.registry.requirement`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from credstack.registry.files import Transaction
 from credstack.registry.lifecycle import log_text
 from credstack.registry.placeholders import PLACEHOLDER_SITE_HOSTS
 from credstack.registry.registry import STATUS_LOG
-from credstack.registry.source import VENDOR, Requirement
+from credstack.registry.requirement import VENDOR, Requirement
 
 #: Used only to render the templates for documentation and tests; ``scaffold`` needs real values.
 PLACEHOLDER_SITE_URL = "https://example.github.io/credentials/"

@@ -1,141 +1,203 @@
-"""Where a new registry's workflows install credstack from (``requirements.txt``).
+"""Where a registry's files come from: the work tree, or a commit read through git.
 
-The award workflow runs ``pip install -r requirements.txt`` next to the signing key, so whatever
-that line names runs with the key in reach. It must name a source that exists, and one that
-cannot change under the registry: a git URL pinned to a full commit id (content-addressed: a
-force-push cannot change what it names), or a wheel file committed into the registry (reviewed
-like any other file). A bare ``credstack==0.1.0`` asks a package index for a name that nobody
-may have published yet: whoever registers it first would run code beside the key.
-
-:func:`requirement_for` takes ``--credstack-source`` (or ``CREDSTACK_SOURCE``), else what the
-running credstack was installed from (PEP 610 ``direct_url.json``: the git URL and commit of a
-``pip install git+https://…@…``, or the wheel file), else the git checkout it runs from (its
-``origin`` remote and ``HEAD`` commit).
+The registry snapshot (:class:`credstack.registry.registry.Registry`) reads ``issued/`` through
+a :class:`Source`, so the merge gate can read the pull request's work tree and the target
+branch with the same code. A git source never checks anything out: it lists a commit's tree
+and reads the blobs it needs with one ``git cat-file --batch`` process.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import hashlib
+import os
 import subprocess
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Protocol
 
-from credstack.errors import ConfigError
-
-COMMIT = re.compile(r"^[0-9a-f]{40}$")
-VENDOR = "vendor"
-_HINT = (
-    "pass --credstack-source with a git URL pinned to a commit, e.g. "
-    "'git+https://github.com/<owner>/credstack@<40-hex commit>', or the path of a credstack "
-    "wheel (.whl) to commit into the registry (or set CREDSTACK_SOURCE)"
-)
+from credstack.errors import CheckError
 
 
-@dataclass(frozen=True)
-class Requirement:
-    """The requirements.txt line, and a wheel to copy into ``vendor/`` when it names one."""
+class Source(Protocol):
+    """Read-only access to a registry's files by POSIX path relative to its root."""
 
-    line: str
-    wheel: Path | None = None
-    origin: str = ""  # how it was found, for the user
+    def files(self, folder: str) -> list[str]:
+        """Every regular file under ``folder`` (sorted)."""
 
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of each of ``paths`` that exists."""
 
-def _git_line(url: str, commit: str) -> str:
-    return f"credstack @ git+{url}@{commit}"
-
-
-def _check_git(spec: str) -> str:
-    """``credstack @ git+URL@COMMIT`` from ``git+URL@COMMIT``; ConfigError unless pinned."""
-    url, sep, ref = spec.removeprefix("git+").rpartition("@")
-    parts = urlsplit(url)
-    if not sep or not COMMIT.match(ref):
-        raise ConfigError(
-            f"{spec!r} is not pinned to a commit",
-            hint="end the git URL with @ and the full 40-character commit id: a branch or tag "
-            "can be moved to other code; " + _HINT,
-        )
-    if parts.scheme not in ("https", "ssh", "file") or not (parts.netloc or parts.path):
-        raise ConfigError(f"{spec!r} is not a git URL (https://, ssh:// or file://)", hint=_HINT)
-    return _git_line(url, ref)
+    def links(self, folder: str) -> list[str]:
+        """Symbolic links under ``folder`` (a registry holds none)."""
 
 
-def requirement_from_source(source: str) -> Requirement:
-    """The requirement for an explicit ``--credstack-source``; raises ConfigError."""
-    text = source.strip()
-    if text.startswith("credstack") and "@" in text and "git+" in text:
-        return Requirement(_check_git(text.split("@", 1)[1].strip()), origin="as given")
-    if text.startswith("git+"):
-        return Requirement(_check_git(text), origin="as given")
-    if text.endswith(".whl"):
-        wheel = Path(text).expanduser()
-        if not wheel.is_file():
-            raise ConfigError(f"the wheel {wheel} does not exist", hint=_HINT)
-        if not wheel.name.startswith("credstack-"):
-            raise ConfigError(f"{wheel.name} is not a credstack wheel", hint=_HINT)
-        return Requirement(f"./{VENDOR}/{wheel.name}", wheel=wheel, origin=f"wheel {wheel}")
-    raise ConfigError(f"--credstack-source {source!r} is neither a git URL nor a wheel", hint=_HINT)
+class FileSource:
+    """Files in a directory on disk."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def _walk(self, folder: str) -> tuple[list[str], list[str]]:
+        base = self.root / folder
+        files: list[str] = []
+        links: list[str] = []
+        if not base.is_dir() or base.is_symlink():
+            return files, ([folder] if base.is_symlink() else [])
+        for dirpath, dirnames, filenames in os.walk(base):
+            here = Path(dirpath)
+            for name in list(dirnames):
+                if (here / name).is_symlink():
+                    links.append((here / name).relative_to(self.root).as_posix())
+                    dirnames.remove(name)
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = here / name
+                rel = path.relative_to(self.root).as_posix()
+                (links if path.is_symlink() else files).append(rel)
+        return files, links
+
+    def files(self, folder: str) -> list[str]:
+        return self._walk(folder)[0]
+
+    def links(self, folder: str) -> list[str]:
+        return self._walk(folder)[1]
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for rel in paths:
+            path = self.root / rel
+            if path.is_symlink():
+                continue
+            try:
+                out[rel] = path.read_bytes()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                continue
+        return out
 
 
-def _installed() -> Requirement | None:
-    try:
-        raw = metadata.distribution("credstack").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return None
-    if not raw:
-        return None  # installed from an index: no URL recorded
-    try:
-        info = json.loads(raw)
-    except ValueError:  # pragma: no cover - a broken installation
-        return None
-    url = info.get("url", "")
-    vcs = info.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and COMMIT.match(vcs.get("commit_id", "")):
-        return Requirement(_git_line(url, vcs["commit_id"]), origin="the installed credstack")
-    parts = urlsplit(url)
-    if parts.scheme == "file" and url.endswith(".whl"):
-        wheel = Path(unquote(parts.path))
-        if wheel.is_file():
-            return Requirement(f"./{VENDOR}/{wheel.name}", wheel=wheel, origin=f"wheel {wheel}")
-    if parts.scheme == "file" and (info.get("dir_info") is not None):
-        return _checkout(Path(unquote(parts.path)))
-    return None
-
-
-def _git(folder: Path, *args: str) -> str | None:
+def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run git in ``root``; return stdout; raise CheckError with git's last line on failure."""
     try:
         run = subprocess.run(
-            ["git", "-C", str(folder), *args], capture_output=True, text=True, check=False
+            ["git", *args], cwd=root, input=stdin, capture_output=True, check=False
         )
-    except OSError:
-        return None
-    return run.stdout.strip() if run.returncode == 0 else None
+    except OSError as e:
+        raise CheckError(f"cannot run git: {e.strerror}", hint="install git") from e
+    if run.returncode != 0:
+        message = run.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise CheckError(f"git {args[0]} failed: {message[-1] if message else run.returncode}")
+    return run.stdout
 
 
-def _checkout(folder: Path) -> Requirement | None:
-    """origin + HEAD of the checkout credstack runs from, when origin is a public URL."""
-    remote = _git(folder, "remote", "get-url", "origin")
-    commit = _git(folder, "rev-parse", "HEAD")
-    if not remote or not commit or not COMMIT.match(commit):
-        return None
-    match = re.match(r"^git@([^:]+):(.+)$", remote)  # scp-like ssh address
-    url = f"https://{match.group(1)}/{match.group(2)}" if match else remote
-    if not url.startswith("https://"):
-        return None
-    return Requirement(_git_line(url, commit), origin=f"the checkout {folder} (origin, HEAD)")
+def in_git(root: Path) -> bool:
+    try:
+        return git(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
+    except CheckError:
+        return False
 
 
-def requirement_for(source: str | None) -> Requirement:
-    """The requirements.txt line for a new registry; raises ConfigError when none is known."""
-    if source:
-        return requirement_from_source(source)
-    found = _installed()
-    if found is None:
-        raise ConfigError(
-            "cannot tell where this credstack was installed from, so the new registry's "
-            "workflows would not know where to install it from",
-            hint=_HINT,
+def has_commits(root: Path) -> bool:
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except CheckError:
+        return False
+    return True
+
+
+class GitSource:
+    """The files of one commit, read through git (nothing is checked out).
+
+    ``commit`` is None for the first commit of a repository (the base is then empty).
+    """
+
+    def __init__(self, root: Path, ref: str):
+        self.root = Path(root)
+        self.ref = ref
+        self.commit: str | None = None
+        self.tree: dict[str, tuple[str, str]] = {}  # path -> (mode, blob sha)
+        if not in_git(self.root):
+            raise CheckError(
+                f"--base {ref}: {self.root} is not in a git repository",
+                hint="run the check inside the registry's clone, or leave out --base",
+            )
+        try:
+            commit = git(self.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        except CheckError:
+            if ref == "HEAD" and not has_commits(self.root):
+                return  # the first commit: everything is new
+            raise CheckError(
+                f"--base {ref}: no such commit in this clone",
+                hint="fetch the target branch first (git fetch origin main); in GitHub Actions "
+                "check out with fetch-depth: 0",
+            ) from None
+        self.commit = commit.decode().strip()
+        # Paths relative to the registry root (a registry may live below the repository root).
+        out = git(self.root, "ls-tree", "-r", "-z", self.commit)
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            mode, kind, sha = meta.decode().split()
+            if kind == "blob":
+                self.tree[path.decode("utf-8", "surrogateescape")] = (mode, sha)
+
+    def files(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/") + "/"
+        return sorted(
+            p for p, (mode, _) in self.tree.items() if p.startswith(prefix) and mode != "120000"
         )
-    return found
+
+    def links(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/") + "/"
+        return sorted(
+            p for p, (mode, _) in self.tree.items() if p.startswith(prefix) and mode == "120000"
+        )
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        wanted = [p for p in paths if p in self.tree and self.tree[p][0] != "120000"]
+        if not wanted:
+            return {}
+        out = git(
+            self.root,
+            "cat-file",
+            "--batch",
+            stdin="".join(f"{self.tree[p][1]}\n" for p in wanted).encode(),
+        )
+        result: dict[str, bytes] = {}
+        pos = 0
+        for path in wanted:
+            end = out.index(b"\n", pos)
+            size = int(out[pos:end].split()[2])
+            result[path] = out[end + 1 : end + 1 + size]
+            pos = end + 1 + size + 1
+        return result
+
+    def same(self, path: str, data: bytes) -> bool:
+        """True when ``data`` is this commit's blob for ``path`` (compared by git's hash)."""
+        entry = self.tree.get(path)
+        if entry is None:
+            return False
+        sha = entry[1]
+        algorithm = hashlib.sha1 if len(sha) == 40 else hashlib.sha256
+        return algorithm(b"blob %d\0" % len(data) + data).hexdigest() == sha
+
+    def extract(self, paths: Iterable[str], target: Path) -> None:
+        """Write the files under ``paths`` (files or folders) of this commit into ``target``."""
+        wanted = [
+            p for p in self.tree if any(p == q or p.startswith(q.rstrip("/") + "/") for q in paths)
+        ]
+        for rel, data in self.read(wanted).items():
+            out = target / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+
+
+def git_files(root: Path) -> list[str] | None:
+    """Every file git would commit (tracked and untracked-not-ignored), or None without git."""
+    if not in_git(root):
+        return None
+    out = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return sorted({p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p})
+
+
+__all__ = ["FileSource", "GitSource", "Source", "git", "git_files", "has_commits", "in_git"]
