@@ -89,5 +89,3 @@ def page(context):
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
     return pg
-
-
