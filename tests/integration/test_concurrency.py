@@ -153,3 +153,40 @@ def test_the_lock_and_journal_live_in_the_git_directory_never_in_the_work_tree(t
         ["git", "status", "--porcelain", "--ignored"], cwd=root, capture_output=True, text=True
     ).stdout
     assert "credstack" not in status.replace(".cache/", "")
+
+
+def test_two_branches_awarding_from_the_same_main_merge_without_an_index_collision(
+    template, tmp_path
+):
+    """Before, both branches took "the next index" and merged into duplicates (signed: revoking
+    one revoked the other). Indexes now come from each credential's random id."""
+    from datetime import UTC, datetime
+
+    from credstack.registry.award import AwardInput
+    from support import award
+
+    root = _copy(template, tmp_path)
+    aid = Registry(root).program.by_level("foundation")[0].id
+    when = datetime(2026, 3, 3, tzinfo=UTC)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
+            cwd=root, check=True, capture_output=True,
+        )  # fmt: skip
+
+    for branch in ("cohort-a", "cohort-b"):
+        git("switch", "-q", "-c", branch, "main")
+        for i in range(5):
+            award(root, AwardInput(aid, f"{branch} {i}", f"{branch}-{i}@example.org", when))
+        git("add", "issued")
+        git("commit", "-q", "-m", f"Award {branch}")
+    git("switch", "-q", "main")
+    git("merge", "-q", "--no-edit", "cohort-a")
+    git("merge", "-q", "--no-edit", "cohort-b")
+    registry = Registry(root)
+    slots = [(v.status("revocation").list_url, v.status("revocation").index)
+             for v in registry.credentials.values()]  # fmt: skip
+    assert len(registry.credentials) == 14 and len(set(slots)) == 14
+    gate = cli(root, "check")
+    assert gate.returncode == 0, gate.stdout + gate.stderr
