@@ -367,7 +367,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         enabled=registry is not None and not args.no_cache,
     )
     verifier = registry_verifier(
-        registry, at=at, now=max(at, now), did_documents=did_docs, status_lists=lists, cache=cache
+        registry, at=at, now=now, did_documents=did_docs, status_lists=lists, cache=cache
     )
     items: list[tuple[object, str, str | None]] = []
     unreadable: list[VerificationReport] = []
@@ -410,6 +410,24 @@ def _cmd_status(event: str) -> Handler:
         return 0
 
     return handler
+
+
+def _cmd_status_refresh(args: argparse.Namespace) -> int:
+    from credstack.registry.freshness import refresh_status_lists
+
+    registry = _registry(args)
+    key = _key(args, registry)
+    done = refresh_status_lists(registry, key, now=_now(), within=_duration(args.within))
+    for item in done:
+        was = f" (was valid until {item.until})" if item.until else ""
+        print(f"re-signed {item.path.relative_to(registry.root)}{was}")
+    days = registry.program.issuer.status_valid_days
+    print(
+        f"{len(done)} status list(s) re-signed, valid for {days} days; commit issued/status/"
+        if done
+        else "no status list is due"
+    )
+    return 0
 
 
 def _cmd_renew(args: argparse.Namespace) -> int:
@@ -485,6 +503,16 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--at", help="retirement date (default now)")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_cmd_keys_retire)
+
+    status = sub.add_parser("status", help="status lists: keep them fresh")
+    status_sub = status.add_subparsers(dest="status_command", metavar="SUBCOMMAND", required=True)
+    p = status_sub.add_parser(
+        "refresh",
+        help="re-sign the status lists that expire soon (same bits, a new validity window)",
+    )
+    p.add_argument("--within", default="14d", help="re-sign lists ending within this (default 14d)")
+    p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+    p.set_defaults(handler=_cmd_status_refresh)
 
     p = sub.add_parser("award", help="award a credential (or a cohort with --csv)")
     p.add_argument("achievement", nargs="?", metavar="ACHIEVEMENT")

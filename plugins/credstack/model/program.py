@@ -91,6 +91,11 @@ class IssuerKey:
         return self.retired_at is None or when < self.retired_at
 
 
+#: Days a signed status list stays valid (its validUntil): it must be re-signed before then
+#: (`credstack status refresh`, run by a scheduled workflow), or verifiers call it stale.
+STATUS_VALID_DAYS = 35
+
+
 @dataclass(frozen=True)
 class Issuer:
     name: str
@@ -100,6 +105,8 @@ class Issuer:
     logo: str | None = None
     keys: tuple[IssuerKey, ...] = ()
     source: Source = Source("program/issuer.yml")
+    #: How long a signed status list is valid (issuer.yml ``status_valid_days``).
+    status_valid_days: int = STATUS_VALID_DAYS
 
     def key(self, key_id: str) -> IssuerKey | None:
         return next((k for k in self.keys if k.id == key_id), None)

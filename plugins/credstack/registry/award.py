@@ -35,6 +35,7 @@ from credstack.model.status import (
     parse_date_or_datetime,
 )
 from credstack.registry.files import Transaction
+from credstack.registry.freshness import validity_window
 from credstack.registry.keys import LoadedKey
 from credstack.registry.parallel import parallel_map
 from credstack.registry.registry import LIST_SIZE, Registry
@@ -339,6 +340,7 @@ def missing_status_lists(
                 purpose=purpose,
                 bitstring=Bitstring.empty(LIST_SIZE),
                 valid_from=signed_at,
+                valid_until=validity_window(registry.program, signed_at)[1],
             )
             out[path] = create_proof(
                 unsigned,

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 import yaml
 
-from credstack.crypto.proof import create_proof
 from credstack.errors import AwardError, StatusError
 from credstack.model.credential import CredentialView
 from credstack.model.status import Bitstring
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
+from credstack.registry.freshness import resign
 from credstack.registry.keys import LoadedKey
 from credstack.registry.registry import STATUS_LOG, CurrentStatus, Registry, StatusEvent
 
@@ -44,13 +44,10 @@ def log_text(events: list[StatusEvent]) -> str:
 def resign_list(
     registry: Registry, doc: dict, key: LoadedKey, when: datetime, bits: Bitstring
 ) -> dict:
-    """A copy of status list ``doc`` with ``bits`` and a fresh proof."""
+    """A copy of status list ``doc`` with ``bits``, a fresh validity window and proof."""
     unsigned = copy.deepcopy(doc)
-    unsigned.pop("proof", None)
     unsigned["credentialSubject"]["encodedList"] = bits.encode()
-    return create_proof(
-        unsigned, key.signing_key, verification_method=key.verification_method, created=when
-    )
+    return resign(registry.program, unsigned, key, when)
 
 
 def stage_status(

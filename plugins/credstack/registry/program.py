@@ -28,6 +28,7 @@ from credstack.model.program import (
     ASSESSMENT_METHODS,
     COMPETENCY_KINDS,
     LEVELS,
+    STATUS_VALID_DAYS,
     Achievement,
     Assessment,
     Competency,
@@ -75,7 +76,7 @@ ZERO_DECIMAL_CURRENCIES: frozenset[str] = frozenset(
 )
 
 ISSUER_KEYS = ("name", "url", "email", "description")
-ISSUER_OPTIONAL = ("logo",)
+ISSUER_OPTIONAL = ("logo", "status_valid_days")
 KEY_KEYS = ("id", "publicKeyMultibase", "created")
 COMPETENCY_KEYS = ("id", "name", "description", "domain", "kind")
 ACHIEVEMENT_KEYS = ("name", "level", "description", "criteria", "competencies", "hours", "price")
@@ -639,6 +640,18 @@ class _Loader:
             )
         description = doc.text(m, "description", "")
         logo = doc.image(m, "logo", "", self.docs_dir, self.root)
+        valid_days = m.get("status_valid_days", STATUS_VALID_DAYS)
+        if (
+            isinstance(valid_days, bool)
+            or not isinstance(valid_days, int)
+            or not (1 <= valid_days <= 3660)
+        ):
+            doc.error(
+                m.line_of("status_valid_days"),
+                "status_valid_days",
+                f"not a number of days between 1 and 3660: {_kind(valid_days)}",
+                "how long a signed status list is valid before it must be re-signed, e.g. 35",
+            )
         if doc.failed or keys is None:
             return None
         return Issuer(
@@ -649,6 +662,7 @@ class _Loader:
             logo=logo,
             keys=keys,
             source=Source(ISSUER_FILE, m.line),
+            status_valid_days=valid_days,
         )
 
     def keys(self) -> tuple[IssuerKey, ...] | None:
