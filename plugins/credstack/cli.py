@@ -86,7 +86,13 @@ def _add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "map",
         help="show competencies x achievements and the pathway tree",
-        description="Print which achievement verifies which competency, and each pathway.",
+        description="Print which achievement verifies which competency, and each pathway with "
+        "its prices (the same figures as the site's calculator).",
+    )
+    p.add_argument(
+        "--held",
+        metavar="IDS",
+        help="price what is left for someone holding these achievements (comma-separated)",
     )
     p.set_defaults(handler=_cmd_map)
     _add_registry_commands(sub)
@@ -126,10 +132,19 @@ def _cmd_map(args: argparse.Namespace) -> int:
     """Print the competency × achievement matrix and each certification's pathway tree."""
     import textwrap
 
-    from credstack.model.lint import cheapest_route, prerequisite_closure, verified_by
+    from credstack.model.lint import prerequisite_closure, verified_by
+    from credstack.model.pricing import quote
     from credstack.registry.program import load_program
 
     program = load_program(_root(args))
+    held = {h.strip() for h in (args.held or "").split(",") if h.strip()}
+    unknown = sorted(held - set(program.achievements))
+    if unknown:
+        raise ConfigError(
+            f"--held names unknown achievement(s): {', '.join(unknown)}",
+            hint="give achievement ids separated by commas: "
+            + ", ".join(a for a in program.achievements),
+        )
     achievements = program.achievements
     try:
         "●·├└│×".encode(sys.stdout.encoding or "ascii")
@@ -180,14 +195,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print()
         print(describe(cert.id) + valid)
         print(f"{last}pathway {pathway.id}  {pathway.name}")
-        route = cheapest_route(program, pathway)
-        separately = (
-            f" (separately from {route[0] + cert.price.amount:,.2f} {cert.price.currency})"
-            if route
-            else ""
-        )
-        print(f"   bundle {pathway.bundle_price}{separately}")
+        print(f"   bundle {pathway.bundle_price}")
         print(f"   credit {pathway.credit_percent:g} % of each micro-credential's price")
+        for line in _quote_lines(quote(program, pathway, held), held=bool(held)):
+            print(f"   {line}")
         for group in pathway.requires:
             needed = "all" if group.at_least is None else f"at least {group.at_least}"
             print(f"   {tee}{needed} of")
@@ -201,6 +212,25 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print()
         print("On no pathway: " + ", ".join(f"{label[a]} {a}" for a in others))
     return 0
+
+
+def _quote_lines(q, *, held: bool) -> list[str]:
+    """`credstack map`'s price lines for one pathway (from model.pricing.quote)."""
+    if q is None:
+        return ["step by step: cannot be priced (see `credstack lint`)"]
+    who = "for the holdings given" if held else "from nothing"
+    if q.certified:
+        return [f"{who}: the certification is held; nothing left to pay"]
+    steps = ", ".join(q.route.to_take) or "no micro-credential"
+    lines = [
+        f"step by step {who}: {q.total}",
+        f"  {q.micro_price} for {steps}",
+        f"  + {q.certification_fee} for the certification ({q.credit} credit)",
+        f"  {q.route.hours:g} h of learning ahead",
+    ]
+    if q.bundle_is_cheaper:
+        lines.append(f"  the bundle ({q.bundle}) costs less")
+    return lines
 
 
 # -- registry commands: keys, award, verify, lifecycle ------------------------------------

@@ -363,7 +363,21 @@ def test_bundle_dearer_than_its_parts(scratch_root):
         "warning",
     )
     # cheapest route: both foundations + the two cheapest practitioners that need no extra
-    assert "1,340.00 EUR" in p.message and "= 3,090.00 EUR" in p.message
+    # foundation (1,340.00), then the certification less 20 % of those four prices (268.00)
+    assert "1,340.00 EUR for" in p.message and "credit of 268.00 EUR = 2,822.00 EUR" in p.message
+
+
+def test_bundle_dearer_than_step_by_step_with_the_credit(scratch_root):
+    # 2,800 is below the parts without credit (3,090) but above the step-by-step price (2,822)
+    edit(scratch_root, PATHWAY, "amount: 2790.00", "amount: 2823.00")
+    find(
+        problems_of(scratch_root),
+        "pricing",
+        PATHWAY,
+        line_of(scratch_root, PATHWAY, "bundle_price:"),
+        "costs more than its parts bought step by step",
+        "warning",
+    )
 
 
 def test_micro_credential_priced_out_of_proportion(scratch_root):
