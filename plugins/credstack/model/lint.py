@@ -13,6 +13,8 @@ program as a whole and names each finding after what it asserts:
 - ``fit``: skills are not verified by knowledge exams alone.
 - ``hours``: learning hours fit the level (``LEVEL_HOURS``).
 - ``pricing``: bundles are a good deal and micro-credentials are priced in proportion.
+- ``renewal``: a renewal rule belongs to a credential that expires, opens within its validity
+  and asks for something (CPD hours, evidence or a reassessment).
 
 Pure: no I/O. The thresholds below are documented in ``site_src/program-format.md``.
 """
@@ -42,6 +44,9 @@ MICRO_PRICE_SHARE: tuple[Decimal, Decimal] = (Decimal("0.10"), Decimal("0.25"))
 inclusive (``pricing``, warning)."""
 
 KNOWLEDGE_EXAM = "knowledge-exam"
+
+DAYS_PER_MONTH_MIN: int = 28
+"""A renewal window may open at most ``validity_months * 28`` days before expiry (``renewal``)."""
 
 
 def lint(program: Program, *, unloaded: Collection[str] = ()) -> list[Problem]:
@@ -160,6 +165,7 @@ class _Lint:
         self.fit()
         self.hours()
         self.pricing()
+        self.renewal()
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -545,6 +551,40 @@ class _Lint:
                         "adjust this price, or the certification's",
                         check="pricing",
                     )
+
+    # -- renewal -----------------------------------------------------------------------------
+
+    def renewal(self) -> None:
+        for a in self.p.achievements.values():
+            rule = a.renewal
+            if rule is None:
+                continue
+            if a.validity_months is None:
+                self.problems.error(
+                    a.where("renewal"),
+                    "renewal",
+                    "a renewal rule, but the credential never expires",
+                    "add validity_months, or remove renewal",
+                    check="renewal",
+                )
+            elif rule.window_days > a.validity_months * DAYS_PER_MONTH_MIN:
+                self.problems.error(
+                    a.where("renewal.window_days"),
+                    "renewal.window_days",
+                    f"the renewal window ({rule.window_days} days) is longer than the "
+                    f"validity ({a.validity_months} months)",
+                    "open the window a few weeks or months before expiry, e.g. window_days: 90",
+                    check="renewal",
+                )
+            if rule.cpd_hours is None and rule.evidence is None and rule.reassessment is None:
+                self.problems.warning(
+                    a.where("renewal"),
+                    "renewal",
+                    "the renewal rule asks for no CPD hours, evidence or reassessment",
+                    "add cpd_hours, evidence or reassessment: renewal should show current "
+                    "competence",
+                    check="renewal",
+                )
 
 
 def _strongly_connected(graph: dict[str, list[str]]) -> list[set[str]]:
