@@ -71,3 +71,8 @@ class CheckError(CredstackError):
 
 class ResolutionError(CredstackError):
     """The issuer's key could not be found: unknown DID, verification method or key format."""
+
+
+class RosterError(CredstackError):
+    """The private roster (names and emails of recipients) is missing, unsafe or unreadable,
+    or a notification could not be prepared or sent."""

@@ -21,8 +21,6 @@ Pure: no I/O. The thresholds below are documented in ``site_src/program-format.m
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections import Counter
 from collections.abc import Collection, Iterable
 from decimal import Decimal

@@ -26,7 +26,8 @@ breaks (``RULES`` lists them all):
     ``.test``, ``.invalid``, ``.localhost`` top-level domains, and ``.local``/``.tld``), or on a
     reviewed line marked ``credstack: allow``. The marker never works inside ``issued/``.
   * ``issued-layout``: ``issued/`` holds ``credentials/<cid>.json``,
-    ``status/<revocation|suspension>-<n>.json`` and ``status-log.yml``, nothing else (no
+    ``status/<revocation|suspension>-<n>.json``, ``status-log.yml``, sealed roster rows
+    ``roster/<cid>.sealed`` and ``profiles.yml`` (earner pages), nothing else (no
     ``.gitkeep``: ``credstack init`` writes the empty status log to keep the folder in git).
 
 Speed: the verification outcome of each credential (format, signature, issuer key, key in force
@@ -141,6 +142,8 @@ PLACEHOLDER_TLDS = ("example", "test", "invalid", "localhost", "local", "tld")
 
 _CREDENTIAL_FILE = re.compile(r"^issued/credentials/([^/]+)\.json$")
 _STATUS_FILE = re.compile(r"^issued/status/(revocation|suspension)-([1-9][0-9]*)\.json$")
+#: Written by credstack too (issue 16): sealed roster rows and the earner pages opted into.
+_HOLDER_FILE = re.compile(r"^issued/(roster/[A-Za-z0-9][A-Za-z0-9-]*\.sealed|profiles\.yml)$")
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _SECRET_MULTIKEY = re.compile(
     rb"(?<![" + _B58.encode() + rb"])z3u2[" + _B58.encode() + rb"]{40,60}"
@@ -592,12 +595,13 @@ class _Check:
                 data = (self.root / rel).read_bytes()
                 self.files[rel] = data
                 self.lists[rel] = _StatusList(rel, match.group(1), int(match.group(2)), data)
-            else:
+            elif not _HOLDER_FILE.match(rel):
                 self.f.error(
                     rel,
                     "issued-layout",
                     "not a file credstack writes (issued/ holds credentials/<id>.json, "
-                    "status/<revocation|suspension>-<n>.json and status-log.yml only)",
+                    "status/<revocation|suspension>-<n>.json, status-log.yml, "
+                    "roster/<id>.sealed and profiles.yml only)",
                     "move it out of issued/ (site pages belong in site_src/)",
                 )
         for cred in self.credentials.values():

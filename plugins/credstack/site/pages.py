@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
+from credstack.model.sharing import linkedin_url
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
@@ -59,7 +59,6 @@ STATE_LABELS = {
 }
 CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
-LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 #: Where the contexts bundle for the in-browser verifier goes (site root).
 CONTEXTS_PATH = "contexts.json"
 
@@ -96,31 +95,6 @@ def credit(pathway: Pathway, achievement: Achievement) -> Price:
     """What a held micro-credential takes off the certification's price on ``pathway``."""
     amount = (achievement.price.amount * pathway.credit_percent / 100).quantize(Decimal("0.01"))
     return Price(amount, achievement.price.currency)
-
-
-def linkedin_url(
-    *,
-    name: str,
-    organization: str,
-    issued: datetime,
-    expires: datetime | None,
-    cert_url: str,
-    cert_id: str,
-) -> str:
-    """LinkedIn's add-to-profile URL for a certification, every field prefilled."""
-    issued = issued.astimezone(UTC)
-    params: list[tuple[str, str]] = [
-        ("startTask", "CERTIFICATION_NAME"),
-        ("name", name),
-        ("organizationName", organization),
-        ("issueYear", str(issued.year)),
-        ("issueMonth", str(issued.month)),
-    ]
-    if expires is not None:
-        expires = expires.astimezone(UTC)
-        params += [("expirationYear", str(expires.year)), ("expirationMonth", str(expires.month))]
-    params += [("certUrl", cert_url), ("certId", cert_id)]
-    return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"
 
 
 def embed_snippet(*, page_url: str, image_url: str, alt: str) -> str:

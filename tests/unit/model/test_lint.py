@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from credstack.model import lint as lint_module
 from credstack.model.lint import (
     MAX_COMPETENCIES,
     guaranteed_competencies,
