@@ -284,7 +284,8 @@ def certificate_css() -> str:
         ".cs-certificate__line--level,.cs-certificate__line--result{color:#5a6270}",
         f".cs-certificate__foot{{position:absolute;left:{u(FRAME_MM + 14)};"
         f"right:{u(FRAME_MM + 14)};bottom:{u(FOOTER_MM)};height:{u(QR_MM)};display:flex;"
-        f"justify-content:space-between;align-items:flex-end;gap:{u(6)};font-size:{u(10 * PT_MM)}}}",
+        f"justify-content:space-between;align-items:flex-end;gap:{u(6)};"
+        f"font-size:{u(10 * PT_MM)}}}",
         ".cs-certificate__facts{display:grid;grid-template-columns:auto 1fr;"
         f"column-gap:{u(6)};row-gap:{u(1)};margin:0 0 {u(3)}}}",
         ".cs-certificate__facts dt{color:#5a6270;margin:0}",
