@@ -70,7 +70,7 @@ def write_cohort(path: Path, rows: list[tuple[str, str, str]]) -> Path:
         writer = csv.writer(fh)
         writer.writerow(["name", "email", "achievement", "public_profile"])
         for row in rows:
-            writer.writerow(row + ("yes" if "grace" in row[1] else "",))
+            writer.writerow((*row, "yes" if "grace" in row[1] else ""))
     return path
 
 
