@@ -38,20 +38,6 @@ from credstack.site.holders import HolderPages
 from credstack.site.images import LEVEL_LABELS, PREVIEW_SIZE
 from credstack.site.safe import http_url, render_markdown
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 STATE_LABELS = {
     "active": "In force",
     "expired": "Expired",
