@@ -7,13 +7,14 @@ and appends an event to ``issued/status-log.yml``, in one transaction.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import yaml
 
 from credstack.errors import AwardError, StatusError
-from credstack.model.credential import CredentialView
+from credstack.model.credential import CredentialView, Evidence
 from credstack.model.status import Bitstring
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
@@ -219,8 +220,12 @@ def renew(
     now: datetime,
     issued_at: datetime,
     result: str | None = None,
+    extra_evidence: tuple[Evidence, ...] = (),
 ) -> AwardPlan:
     """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
+
+    ``extra_evidence`` (e.g. the CPD record, see ``credstack.registry.renewal``) is added to
+    the evidence carried over from ``cid``.
 
     The award rules still apply (prerequisites and, for certifications, the pathway). Raises
     AwardError or StatusError; writes nothing then.
@@ -231,6 +236,8 @@ def renew(
     inp = _successor_input(
         view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
     )
+    if extra_evidence:
+        inp = dataclasses.replace(inp, evidence=inp.evidence + tuple(extra_evidence))
     plan = plan_awards(registry, [inp], key, signed_at=now)
     new = plan.awarded[0].cid
     events = [
