@@ -25,7 +25,7 @@ from credstack.errors import AwardError, CredentialError, ProofError
 from credstack.model import jsondoc
 from credstack.model.baking import PNG_SIGNATURE, bake_png, extract
 from credstack.model.credential import clean_text
-from credstack.model.spreadsheet import safe_cell
+from credstack.model.sharing import spreadsheet_safe as safe_cell
 from credstack.model.status import parse_date_or_datetime, parse_datetime
 from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
 from credstack.registry.registry import Registry

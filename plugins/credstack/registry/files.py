@@ -58,7 +58,13 @@ JOURNAL = "journal.json"
 #: How long a writing command waits for another one before giving up (seconds).
 LOCK_TIMEOUT = float(os.environ.get("CREDSTACK_LOCK_TIMEOUT", "300"))
 #: The files whose bytes a command may replace; everything else it writes must be new.
-REPLACEABLE = ("issued/status", "issued/status-log.yml", "program/keys.yml")
+REPLACEABLE = (
+    "issued/status",
+    "issued/status-log.yml",
+    "issued/profiles.yml",
+    "program/keys.yml",
+    "program/roster-key.yml",
+)
 #: Temporary files credstack writes: ``.<target name>.credstack-<random>.tmp``.
 TEMP_RE = re.compile(r"^\..+\.credstack-[0-9a-f]{12}\.tmp$")
 #: Temporary files of credstack versions before the journal (``tempfile.mkstemp``).
