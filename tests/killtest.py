@@ -29,6 +29,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -45,8 +46,15 @@ COHORT = 12
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
+#: The CLI keeps private files (roster rows, notes) under the user's config and data folders:
+#: give the runs a home of their own.
+_HOME = tempfile.mkdtemp(prefix="credstack-kill-home-")
+
+
 def _env(crash_at: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDSTACK_")}
+    env["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+    env["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
     if crash_at:
         env["CREDSTACK_CRASH_AT"] = crash_at
     env["CREDSTACK_SIGNING_KEY"] = fixed_signing_key().to_multibase_secret()

@@ -42,6 +42,13 @@ from support import (
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    """Private files the CLI keeps outside the registry (roster rows, notes) go to tmp_path."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     return scratch_registry(tmp_path)
