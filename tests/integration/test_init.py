@@ -53,6 +53,7 @@ def git_identity(monkeypatch, tmp_path):
     """The first commit needs an author; CI machines have no global git identity. Private
     files the CLI keeps outside the registry go to tmp_path."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
         monkeypatch.setenv(f"{var}_NAME", "Test Issuer")
         monkeypatch.setenv(f"{var}_EMAIL", "issuer@acme-academy.example")
