@@ -346,3 +346,40 @@ def test_keys_award_check_and_mkdocs_build_end_to_end(tmp_path):
     cid = next((target / "issued" / "credentials").glob("*.json")).stem
     assert (target / "site" / "credentials" / cid / "index.html").is_file()
     assert (target / "site" / "did.json").is_file()
+
+
+def test_init_on_a_terminal_asks_for_the_site_url_name_and_email(tmp_path):
+    """A person typing `credstack init DIR` at a terminal is asked; nothing is required on the
+    command line but the folder (and here the source, as this checkout has no public origin)."""
+    import pty
+
+    target = tmp_path / "r"
+    leader, follower = pty.openpty()
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@t.invalid",
+        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@t.invalid",
+    }  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "credstack.cli", "init", str(target), "--credstack-source", SOURCE],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    os.close(follower)
+    for answer in (SITE, "Acme Academy", EMAIL):
+        os.write(leader, (answer + "\n").encode())
+    out = proc.communicate(timeout=120)[0].decode()
+    os.close(leader)
+    assert proc.returncode == 0, out
+    assert (
+        "Site URL" in out and "Name of the issuing organisation" in out and "Contact email" in out
+    )
+    program = Registry(target).program
+    assert (program.site_url, program.issuer.name, program.issuer.email) == (
+        SITE,
+        "Acme Academy",
+        EMAIL,
+    )
