@@ -202,12 +202,8 @@ def collect_dcc_fixtures(corpus: Corpus) -> None:
                 )
                 continue
             document = _load(raw)
-        elif path.endswith((".png", ".svg")):
-            twin = path.rsplit(".", 1)[0] + ".json"
-            if not tree.get(twin, b"").strip():
-                continue  # the baked twin of the empty JSON: same credential, nothing to compare
-            document = _load(tree[twin])
         else:
+            # The .png/.svg beside each fixture are QR codes of its URL, not baked badges.
             continue
         verdict, why = _dcc_expectation(path, document)
         proofs = ["signature-mismatch"] * len(_proofs(document)) if verdict == "invalid" and (
