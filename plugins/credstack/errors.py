@@ -45,6 +45,17 @@ class CanonicalizationError(CredstackError):
     )
 
 
+class UnknownContextError(CanonicalizationError):
+    """A JSON-LD context credstack does not ship (nothing is ever fetched); ``url`` names it."""
+
+    def __init__(self, url: str, *, hint: str | None = None):
+        super().__init__(
+            f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the network",
+            hint=hint,
+        )
+        self.url = url
+
+
 class ProofError(CredstackError):
     """A Data Integrity proof is missing, malformed or does not verify."""
 
@@ -71,3 +82,7 @@ class CheckError(CredstackError):
 
 class ResolutionError(CredstackError):
     """The issuer's key could not be found: unknown DID, verification method or key format."""
+
+
+class KeyFormatError(ResolutionError):
+    """A key written in the credential itself (did:key, ``<url>#z...``) is not a valid key."""

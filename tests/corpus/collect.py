@@ -147,14 +147,20 @@ def _proofs(document: dict[str, Any]) -> list[dict[str, Any]]:
     return proof if isinstance(proof, list) else [proof]
 
 
-# --- DCC vc-test-fixtures --------------------------------------------------------------------------
+# --- DCC vc-test-fixtures -------------------------------------------------------------------------
 
 # Bits set in the DCC list e5WK8CbZ1GjycuPombrj, from the fixture names that use each index:
 # 6 and 8 appear only in "revokedStatus" names, 7 only in "validStatus" ones.
 _DCC_STATUS_LISTS = {
     "https://digitalcredentials.github.io/vc-test-fixtures/statusLists/didkey-ed25519Signature2020/"
     + name: f"statusLists/didkey-ed25519Signature2020/{name}"
-    for name in ("e5WK8CbZ1GjycuPombrj", "expired", "missingBitStringType", "notYetValid", "tampered")
+    for name in (
+        "e5WK8CbZ1GjycuPombrj",
+        "expired",
+        "missingBitStringType",
+        "notYetValid",
+        "tampered",
+    )
 }
 _DCC_VERIFIER_CORE_LIST = (
     "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/"
@@ -178,8 +184,11 @@ def _dcc_expectation(name: str, document: dict[str, Any]) -> tuple[str, str]:
         return "invalid", why + f": not valid before {start}"
     for marker in ("expiredStatus", "missingTypeStatus", "notYetValidStatus", "tamperedStatus"):
         if marker in stem:
-            return "error", why + f": '{marker}': the status list cannot be trusted, so the " \
-                "revocation status is unknown (never 'verified')"
+            return (
+                "error",
+                why + f": '{marker}': the status list cannot be trusted, so the "
+                "revocation status is unknown (never 'verified')",
+            )
     if re.search(r"revoked(Status|Staus)?-", stem):
         return "revoked", why + ": status bit set in the issuer's list"
     if until and until < AT:
@@ -196,7 +205,9 @@ def collect_dcc_fixtures(corpus: Corpus) -> None:
         if path.endswith(".json"):
             if not raw.strip():
                 corpus.credential(
-                    "dcc-vc-test-fixtures", path, "error",
+                    "dcc-vc-test-fixtures",
+                    path,
+                    "error",
                     "the upstream file is empty (0 bytes): nothing to verify",
                     upstream="empty file in the fixture set",
                 )
@@ -206,26 +217,39 @@ def collect_dcc_fixtures(corpus: Corpus) -> None:
             # The .png/.svg beside each fixture are QR codes of its URL, not baked badges.
             continue
         verdict, why = _dcc_expectation(path, document)
-        proofs = ["signature-mismatch"] * len(_proofs(document)) if verdict == "invalid" and (
-            "tampered" in path
-        ) else None
+        proofs = (
+            ["signature-mismatch"] * len(_proofs(document))
+            if verdict == "invalid" and ("tampered" in path)
+            else None
+        )
         if verdict in ("verified", "expired", "revoked") and "nonOB" not in path:
             proofs = ["ok"] * len(_proofs(document))
         corpus.credential(
-            "dcc-vc-test-fixtures", path, verdict, why,
-            upstream="vc-test-fixtures naming convention", proofs=proofs,
+            "dcc-vc-test-fixtures",
+            path,
+            verdict,
+            why,
+            upstream="vc-test-fixtures naming convention",
+            proofs=proofs,
         )
     for url, path in _DCC_STATUS_LISTS.items():
-        corpus.document(url, "dcc-vc-test-fixtures", path, "status-list",
-                        "served at this URL; its id is a testing.dcconsortium.org URL")
+        corpus.document(
+            url,
+            "dcc-vc-test-fixtures",
+            path,
+            "status-list",
+            "served at this URL; its id is a testing.dcconsortium.org URL",
+        )
     for name in ("legacy", "oidf"):
         corpus.document(
             f"did:web:digitalcredentials.github.io:vc-test-fixtures:dids:{name}",
-            "dcc-vc-test-fixtures", f"dids/{name}/did.json", "did-document",
+            "dcc-vc-test-fixtures",
+            f"dids/{name}/did.json",
+            "did-document",
         )
 
 
-# --- DCC verifier-core (TypeScript fixtures, turned into JSON by vcore.json) -----------------------
+# --- DCC verifier-core (TypeScript fixtures, turned into JSON by vcore.json) ----------------------
 
 _VCORE = {
     # getter: (verdict, why from test/Verify.v*.spec.ts)
@@ -235,9 +259,13 @@ _VCORE = {
     "getVCv2ValidStatus": ("verified", "'when status is valid': getExpectedVerifiedResult"),
     "getVCv2EddsaWithValidStatus": ("verified", "'with eddsa signature ... when status is valid'"),
     "getVCv2DidWebWithValidStatus": (
-        "verified", "'did:web ... when status is valid' (list issuer differs from the issuer)"),
+        "verified",
+        "'did:web ... when status is valid' (list issuer differs from the issuer)",
+    ),
     "getVCv2DidWebMultikeyWithValidStatus": (
-        "verified", "'when status is valid for multikey verification method'"),
+        "verified",
+        "'when status is valid for multikey verification method'",
+    ),
     "getVCv1Expired": ("expired", "'when expired': unverified step expiration"),
     "getVCv2Expired": ("expired", "'when expired': unverified step expiration"),
     "getVCv1ExpiredWithValidStatus": ("expired", "'when expired with valid status'"),
@@ -255,14 +283,20 @@ _VCORE = {
     "getCredentialWithoutContext": ("invalid", "Verify.general.spec.ts: no @context is fatal"),
     "getCredentialWithoutVCContext": ("invalid", "Verify.general.spec.ts: no VC context is fatal"),
     "getVCv2WithBadDidWebUrl": (
-        "error", "'when did:web url is unreachable': DID_WEB_UNRESOLVED (key unknown)"),
+        "error",
+        "'when did:web url is unreachable': DID_WEB_UNRESOLVED (key unknown)",
+    ),
     "getVCv2DoubleSigWithBadStatusUrl": (
-        "error", "'when statuslist url is unreachable': STATUS_LIST_NOT_FOUND; credstack never "
-        "says verified when the status cannot be read"),
+        "error",
+        "'when statuslist url is unreachable': STATUS_LIST_NOT_FOUND; credstack never "
+        "says verified when the status cannot be read",
+    ),
     "getVCv1SimpleIssuerId": ("verified", "vc.ts: a valid credential with a string issuer"),
     "getVCv2SimpleIssuerId": ("verified", "vc.ts: a valid credential with a string issuer"),
     "getSafeModeBreaker": (
-        "invalid", "'for safe mode violation': jsonld.ValidationError 'Relative @type reference'"),
+        "invalid",
+        "'for safe mode violation': jsonld.ValidationError 'Relative @type reference'",
+    ),
 }
 
 
@@ -277,27 +311,47 @@ def collect_verifier_core(corpus: Corpus, vcore_json: Path) -> None:
         elif verdict in ("verified", "expired", "revoked"):
             proofs = ["ok"] * len(_proofs(document))
         corpus.credential(
-            "dcc-verifier-core", "src/test-fixtures/vc.ts", verdict, why,
+            "dcc-verifier-core",
+            "src/test-fixtures/vc.ts",
+            verdict,
+            why,
             upstream=f"src/test-fixtures/vc.ts {getter}() and test/Verify.*.spec.ts",
             proofs=proofs,
             data=(json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode(),
             rel=f"credentials/dcc-verifier-core/{getter}.json",
-            origin={**corpus.source("dcc-verifier-core", "src/test-fixtures/vc.ts"),
-                    "extracted": f"JSON of {getter}() (esbuild-compiled vc.ts, run with node)"},
+            origin={
+                **corpus.source("dcc-verifier-core", "src/test-fixtures/vc.ts"),
+                "extracted": f"JSON of {getter}() (esbuild-compiled vc.ts, run with node)",
+            },
         )
-    corpus.document(_DCC_VERIFIER_CORE_LIST, "dcc-verifier-core",
-                    "src/test-fixtures/status/e5WK8CbZ1GjycuPombrj", "status-list",
-                    "served at this URL; its id is a testing.dcconsortium.org URL")
-    corpus.document("did:web:digitalcredentials.github.io:dcc-did-web", "dcc-did-web",
-                    "did.json", "did-document")
-    corpus.document("did:web:digitalcredentials.github.io:dcc-did-web:multikey", "dcc-did-web",
-                    "multikey/did.json", "did-document")
+    corpus.document(
+        _DCC_VERIFIER_CORE_LIST,
+        "dcc-verifier-core",
+        "src/test-fixtures/status/e5WK8CbZ1GjycuPombrj",
+        "status-list",
+        "served at this URL; its id is a testing.dcconsortium.org URL",
+    )
+    corpus.document(
+        "did:web:digitalcredentials.github.io:dcc-did-web",
+        "dcc-did-web",
+        "did.json",
+        "did-document",
+    )
+    corpus.document(
+        "did:web:digitalcredentials.github.io:dcc-did-web:multikey",
+        "dcc-did-web",
+        "multikey/did.json",
+        "did-document",
+    )
     corpus.document(
         "did:web:digitalcredentials.github.io:dcc-did-web:issuer-registry-client-test",
-        "dcc-did-web", "issuer-registry-client-test/did.json", "did-document")
+        "dcc-did-web",
+        "issuer-registry-client-test/did.json",
+        "did-document",
+    )
 
 
-# --- 1EdTech validator -----------------------------------------------------------------------------
+# --- 1EdTech validator ----------------------------------------------------------------------------
 
 _OB30 = "inspector-vc/src/test/resources/ob30/"
 _CLR = "inspector-clr/src/test/resources/clr20/"
@@ -311,121 +365,221 @@ _1EDTECH: dict[str, tuple[str, str, str]] = {
     _OB30 + "simple.json": ("verified", _KEY_IN_URL, _T + "testSimpleJsonValid: assertValid"),
     _OB30 + "simple.1ob": ("verified", _KEY_IN_URL, _T + "testSimple1ObValid: assertValid"),
     _OB30 + "simple_v1.json": (
-        "verified", "VC 1.1 + Ed25519Signature2020; " + _KEY_IN_URL,
-        _T + "testSimpleV1JsonValid: assertWarning (valid, outdated context)"),
+        "verified",
+        "VC 1.1 + Ed25519Signature2020; " + _KEY_IN_URL,
+        _T + "testSimpleV1JsonValid: assertWarning (valid, outdated context)",
+    ),
     _OB30 + "simple-did-key-method.json": (
-        "verified", "did:key", _T + "testSimpleDidKeyMethodJsonValid: assertValid"),
+        "verified",
+        "did:key",
+        _T + "testSimpleDidKeyMethodJsonValid: assertValid",
+    ),
     _OB30 + "simple-did-web-method.json": (
-        "verified", _KEY_IN_URL + " (despite the file name, the method is an https URL)",
-        _T + "testSimpleDidWebMethodJsonValid: @Disabled upstream"),
+        "verified",
+        _KEY_IN_URL + " (despite the file name, the method is an https URL)",
+        _T + "testSimpleDidWebMethodJsonValid: @Disabled upstream",
+    ),
     _OB30 + "simple-multiple-proofs.json": (
-        "verified", "one eddsa-rdfc-2022 proof that verifies, one proof of an unknown type "
+        "verified",
+        "one eddsa-rdfc-2022 proof that verifies, one proof of an unknown type "
         "('SomeProofType': reported unsupported, never a pass on its own)",
-        _T + "testSimpleMultipleProofsJsonValid: only error is the JSON-LD of SomeProofType"),
-    _OB30 + "simple-json.png": ("verified", "baked PNG, JSON payload",
-                                _T + "testSimplePNGPlainValid: assertValid"),
-    _OB30 + "simple-jwt.png": ("verified", "baked PNG, VC-JWT payload",
-                               _T + "testSimplePNGJWTValid: assertValid"),
-    _OB30 + "simple-jwt_v1.png": ("verified", "baked PNG, VC-JWT payload (VC 1.1)",
-                                  _T + "testSimpleV1PNGJWTValid: assertWarning"),
-    _OB30 + "simple-json.svg": ("verified", "baked SVG, JSON payload",
-                                _T + "testSimpleJsonSVGPlainValid: assertValid"),
-    _OB30 + "simple-jwt.svg": ("verified", "baked SVG, VC-JWT payload",
-                               _T + "testSimpleJsonSVGJWTValid: assertValid"),
-    _OB30 + "simple-jwt_v1.svg": ("verified", "baked SVG, VC-JWT payload (VC 1.1)",
-                                  _T + "testSimpleV1JsonSVGJWTValid: assertWarning"),
+        _T + "testSimpleMultipleProofsJsonValid: only error is the JSON-LD of SomeProofType",
+    ),
+    _OB30 + "simple-json.png": (
+        "verified",
+        "baked PNG, JSON payload",
+        _T + "testSimplePNGPlainValid: assertValid",
+    ),
+    _OB30 + "simple-jwt.png": (
+        "verified",
+        "baked PNG, VC-JWT payload",
+        _T + "testSimplePNGJWTValid: assertValid",
+    ),
+    _OB30 + "simple-jwt_v1.png": (
+        "verified",
+        "baked PNG, VC-JWT payload (VC 1.1)",
+        _T + "testSimpleV1PNGJWTValid: assertWarning",
+    ),
+    _OB30 + "simple-json.svg": (
+        "verified",
+        "baked SVG, JSON payload",
+        _T + "testSimpleJsonSVGPlainValid: assertValid",
+    ),
+    _OB30 + "simple-jwt.svg": (
+        "verified",
+        "baked SVG, VC-JWT payload",
+        _T + "testSimpleJsonSVGJWTValid: assertValid",
+    ),
+    _OB30 + "simple-jwt_v1.svg": (
+        "verified",
+        "baked SVG, VC-JWT payload (VC 1.1)",
+        _T + "testSimpleV1JsonSVGJWTValid: assertWarning",
+    ),
     _OB30 + "simple.jwt": (
-        "error", "RS256 VC-JWT with neither kid nor jwk: the key would come from the issuer's "
+        "error",
+        "RS256 VC-JWT with neither kid nor jwk: the key would come from the issuer's "
         "profile on the network, which an offline check cannot read",
-        "Samples.OB30.JWT.SIMPLE_JWT (no assertion on it in OB30Tests)"),
+        "Samples.OB30.JWT.SIMPLE_JWT (no assertion on it in OB30Tests)",
+    ),
     _OB30 + "velocity.jwt": (
-        "error", "the key is a did:velocity method credstack cannot resolve",
-        _T + "testVelocityJWTValid: assertInvalid (missing OB extensions context)"),
-    _OB30 + "simple-err-type.json": ("invalid", "type lacks OpenBadgeCredential",
-                                     _T + "testSimpleJsonInvalidUnknownType: assertInvalid"),
+        "error",
+        "the key is a did:velocity method credstack cannot resolve",
+        _T + "testVelocityJWTValid: assertInvalid (missing OB extensions context)",
+    ),
+    _OB30 + "simple-err-type.json": (
+        "invalid",
+        "type lacks OpenBadgeCredential",
+        _T + "testSimpleJsonInvalidUnknownType: assertInvalid",
+    ),
     _OB30 + "simple-err-proof-method.json": (
-        "invalid", "the verificationMethod fragment is not a key (garbage inserted)",
-        _T + "testSimpleJsonInvalidProofMethod: assertInvalid"),
+        "invalid",
+        "the verificationMethod fragment is not a key (garbage inserted)",
+        _T + "testSimpleJsonInvalidProofMethod: assertInvalid",
+    ),
     _OB30 + "simple-err-proof-method-no-scheme.json": (
-        "invalid", "the verificationMethod is not an absolute IRI",
-        _T + "testSimpleJsonInvalidProofMethodNoScheme: assertInvalid"),
+        "invalid",
+        "the verificationMethod is not an absolute IRI",
+        _T + "testSimpleJsonInvalidProofMethodNoScheme: assertInvalid",
+    ),
     _OB30 + "simple-err-proof-method-unknown-scheme.json": (
-        "invalid", "the verificationMethod has an unknown scheme",
-        _T + "testSimpleJsonInvalidProofMethodUnknownScheme: assertInvalid"),
+        "invalid",
+        "the verificationMethod has an unknown scheme",
+        _T + "testSimpleJsonInvalidProofMethodUnknownScheme: assertInvalid",
+    ),
     _OB30 + "simple-err-proof-method-unknown-did-method.json": (
-        "error", "did:example is not a DID method credstack resolves: the key is unknown "
+        "error",
+        "did:example is not a DID method credstack resolves: the key is unknown "
         "(upstream says invalid; credstack reports what it cannot check as error)",
-        _T + "testSimpleJsonInvalidProofMethodUnknownDidMethod: assertInvalid"),
+        _T + "testSimpleJsonInvalidProofMethodUnknownDidMethod: assertInvalid",
+    ),
     _OB30 + "simple-err-proof-value.json": (
-        "invalid", "proofValue altered", _T + "testSimpleJsonInvalidProofValue: assertInvalid"),
+        "invalid",
+        "proofValue altered",
+        _T + "testSimpleJsonInvalidProofValue: assertInvalid",
+    ),
     _OB30 + "simple-err-expired.json": (
-        "invalid", "expirationDate set in the past after signing: the signature breaks first",
-        _T + "testSimpleJsonExpired: assertInvalid (ExpirationProbe)"),
+        "invalid",
+        "expirationDate set in the past after signing: the signature breaks first",
+        _T + "testSimpleJsonExpired: assertInvalid (ExpirationProbe)",
+    ),
     _OB30 + "simple-err-context.json": (
-        "invalid", "a required context removed: terms are undefined (safe mode)",
-        _T + "testSimpleJsonContextError: assertInvalid"),
+        "invalid",
+        "a required context removed: terms are undefined (safe mode)",
+        _T + "testSimpleJsonContextError: assertInvalid",
+    ),
     _OB30 + "simple-context-alias.json": (
-        "verified", _KEY_IN_URL, _T + "testSimpleJsonContextAlias: assertValid"),
+        "verified",
+        _KEY_IN_URL,
+        _T + "testSimpleJsonContextAlias: assertValid",
+    ),
     _OB30 + "simple-context-version.json": (
-        "invalid", "context changed to 3.0.2 after signing 3.0.3",
-        _T + "testSimpleJsonContextVersion: ContextPropertyProbe reported"),
-    _OB30 + "simple-err-issuer.json": ("invalid", "issuer removed",
-                                       _T + "testSimpleJsonSchemaError: assertInvalid"),
+        "invalid",
+        "context changed to 3.0.2 after signing 3.0.3",
+        _T + "testSimpleJsonContextVersion: ContextPropertyProbe reported",
+    ),
+    _OB30 + "simple-err-issuer.json": (
+        "invalid",
+        "issuer removed",
+        _T + "testSimpleJsonSchemaError: assertInvalid",
+    ),
     _OB30 + "simple-err-issued.json": (
-        "invalid", "issuanceDate in 2040: edited after signing (and not yet valid)",
-        _T + "testSimpleJsonNotIssued: assertInvalid ('this breaks the proof too')"),
+        "invalid",
+        "issuanceDate in 2040: edited after signing (and not yet valid)",
+        _T + "testSimpleJsonNotIssued: assertInvalid ('this breaks the proof too')",
+    ),
     _OB30 + "complete.json": (
-        "error", "the revocation list (1EdTechRevocationList at 1edtech.edu) is not stored: "
-        "status unknown", _T + "testCompleteJsonInvalidInlineSchemaRef: report false (404 schema)"),
+        "error",
+        "the revocation list (1EdTechRevocationList at 1edtech.edu) is not stored: status unknown",
+        _T + "testCompleteJsonInvalidInlineSchemaRef: report false (404 schema)",
+    ),
     _OB30 + "complete_v1.json": (
-        "error", "the key 'https://1edtech.edu/issuers/565049#key-1' is on the network only",
-        _T + "testCompleteV1JsonInvalidInlineSchemaRef: report false (404 schema)"),
+        "error",
+        "the key 'https://1edtech.edu/issuers/565049#key-1' is on the network only",
+        _T + "testCompleteV1JsonInvalidInlineSchemaRef: report false (404 schema)",
+    ),
     _OB30 + "credential-status-revoked.json": (
-        "error", "the DID document and revocation list are on the network only (dc.1edtech.org):"
-        " key and status unknown offline", _T + "testCredentialStatusRevoked: revoked upstream"),
+        "error",
+        "the DID document and revocation list are on the network only (dc.1edtech.org):"
+        " key and status unknown offline",
+        _T + "testCredentialStatusRevoked: revoked upstream",
+    ),
     _OB30 + "simple-eddsa-2022.json": (
-        "verified", "eddsa-2022, the suite's old name; " + _KEY_IN_URL,
-        _T + "testEddsa2022Warning: assertWarning"),
+        "verified",
+        "eddsa-2022, the suite's old name; " + _KEY_IN_URL,
+        _T + "testEddsa2022Warning: assertWarning",
+    ),
     _OB30 + "bit-string-list/credential-status-revoked.json": (
-        "revoked", "bit 23 set in the stored list (served at a URL other than its id)",
-        _T + "testBitstringStatusListRevoked: assertInvalid, BitstringStatusListProbe fatal"),
+        "revoked",
+        "bit 23 set in the stored list (served at a URL other than its id)",
+        _T + "testBitstringStatusListRevoked: assertInvalid, BitstringStatusListProbe fatal",
+    ),
     _OB30 + "bit-string-list/credential-status-revoked-blank-nodes.json": (
-        "revoked", "bit set in the stored list", _T + "testRevokedWithBlankNodes: revoked"),
+        "revoked",
+        "bit set in the stored list",
+        _T + "testRevokedWithBlankNodes: revoked",
+    ),
     _OB30 + "sd/derivedcredential.json": (
-        "error", "ecdsa-sd-2023 (selective disclosure) is not a suite credstack verifies: "
-        "an unsupported proof is never a pass", _T + "testDerivedCredentialValid: assertValid"),
-    _OB30 + "simple-noproof.json": ("invalid", "no proof",
-                                    "Samples.OB30.JSON.SIMPLE_JSON_NOPROOF"),
+        "error",
+        "ecdsa-sd-2023 (selective disclosure) is not a suite credstack verifies: "
+        "an unsupported proof is never a pass",
+        _T + "testDerivedCredentialValid: assertValid",
+    ),
+    _OB30 + "simple-noproof.json": ("invalid", "no proof", "Samples.OB30.JSON.SIMPLE_JSON_NOPROOF"),
     _OB30 + "endorsement-valid.json": (
-        "verified", "EndorsementCredential; " + _KEY_IN_URL,
-        "Endorsement30Tests.testEndorsementWithoutErrors: assertValid"),
+        "verified",
+        "EndorsementCredential; " + _KEY_IN_URL,
+        "Endorsement30Tests.testEndorsementWithoutErrors: assertValid",
+    ),
     _OB30 + "endorsement-err-schema-status-refresh.json": (
-        "invalid", "schema, status and refresh errors introduced after signing",
-        "Endorsement30Tests.testEndorsementWithErrors: assertInvalid"),
-    _CLR + "simple.json": ("verified", "CLR 2.0.1; " + _KEY_IN_URL,
-                           "CLR20Tests.testSimpleJsonValid: assertValid"),
+        "invalid",
+        "schema, status and refresh errors introduced after signing",
+        "Endorsement30Tests.testEndorsementWithErrors: assertInvalid",
+    ),
+    _CLR + "simple.json": (
+        "verified",
+        "CLR 2.0.1; " + _KEY_IN_URL,
+        "CLR20Tests.testSimpleJsonValid: assertValid",
+    ),
     _CLR + "simple_v1.json": (
-        "error", "the verificationMethod is a urn:uuid with a key fragment: no resolver "
-        "confirms a key for it", "CLR20Tests.testSimpleV1JsonValid: assertWarning"),
-    _CLR + "simple.jwt": ("verified", "CLR as VC-JWT, RS256 with the key in the jwk header",
-                          "CLR20Tests.testSimpleJWTValid: assertValid"),
-    _CLR + "complex.json": ("verified", "CLR with embedded credentials, did:key",
-                            "CLR20Tests.testComplexJsonValid: commented out upstream"),
+        "error",
+        "the verificationMethod is a urn:uuid with a key fragment: no resolver "
+        "confirms a key for it",
+        "CLR20Tests.testSimpleV1JsonValid: assertWarning",
+    ),
+    _CLR + "simple.jwt": (
+        "verified",
+        "CLR as VC-JWT, RS256 with the key in the jwk header",
+        "CLR20Tests.testSimpleJWTValid: assertValid",
+    ),
+    _CLR + "complex.json": (
+        "verified",
+        "CLR with embedded credentials, did:key",
+        "CLR20Tests.testComplexJsonValid: commented out upstream",
+    ),
     _CLR + "simple-noproof.json": ("invalid", "no proof", "Samples.CLR20.JSON.SIMPLE_NOPROOF"),
     _CLR + "simple_old_safesigned.json": (
-        "invalid", "a draft CLR context (dc.imsglobal.org) that is not published: unknown context",
-        "Samples.CLR20 (old draft sample)"),
+        "invalid",
+        "a draft CLR context (dc.imsglobal.org) that is not published: unknown context",
+        "Samples.CLR20 (old draft sample)",
+    ),
 }
 _SIMPLE_ERR_TYPES = [
-    "credential-subject-achievement-result-description-type", "credential-subject-identifier-type",
-    "credential-subject-profile-type", "credential-subject-result-type",
-    "credential-subject-type", "evidence-type", "issuer-otheridentifier-type",
-    "issuer-parentorg-type", "issuer-type",
+    "credential-subject-achievement-result-description-type",
+    "credential-subject-identifier-type",
+    "credential-subject-profile-type",
+    "credential-subject-result-type",
+    "credential-subject-type",
+    "evidence-type",
+    "issuer-otheridentifier-type",
+    "issuer-parentorg-type",
+    "issuer-type",
 ]
 for _name in _SIMPLE_ERR_TYPES:
     _1EDTECH[_OB30 + f"simple-err-{_name}.json"] = (
-        "invalid", f"a {_name.replace('-', ' ')} changed after signing",
-        _T + "testSimpleJsonInvalid...Type: assertInvalid")
+        "invalid",
+        f"a {_name.replace('-', ' ')} changed after signing",
+        _T + "testSimpleJsonInvalid...Type: assertInvalid",
+    )
 
 
 def collect_1edtech(corpus: Corpus) -> None:
@@ -435,16 +589,18 @@ def collect_1edtech(corpus: Corpus) -> None:
             proofs = ["ok"] * len(_proofs(_load(corpus.trees["1edtech-validator"][path])))
         if path.endswith("simple-err-proof-value.json"):
             proofs = ["signature-mismatch"]
-        corpus.credential("1edtech-validator", path, verdict, why, upstream=upstream,
-                          proofs=proofs)
+        corpus.credential("1edtech-validator", path, verdict, why, upstream=upstream, proofs=proofs)
     corpus.document(
         "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/"
         "heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist",
-        "1edtech-validator", _OB30 + "bit-string-list/testlist", "status-list",
-        "served at this URL; its id is https://example.com/credentials/status/3")
+        "1edtech-validator",
+        _OB30 + "bit-string-list/testlist",
+        "status-list",
+        "served at this URL; its id is https://example.com/credentials/status/3",
+    )
 
 
-# --- W3C vectors -----------------------------------------------------------------------------------
+# --- W3C vectors ----------------------------------------------------------------------------------
 
 _W3C_NOT_OB = (
     "a W3C test vector: the proof verifies (expected_proofs), but it is not an "
@@ -480,9 +636,15 @@ def collect_w3c(corpus: Corpus) -> None:
             for proof in _proofs(document):
                 suite = proof.get("cryptosuite") or proof.get("type")
                 codes.append("unsupported-suite" if "jcs" in suite else "ok")
-            corpus.credential(source, path, "invalid", _W3C_NOT_OB,
-                              upstream="official test vector (the spec's own example)",
-                              proofs=codes, kind="vector")
+            corpus.credential(
+                source,
+                path,
+                "invalid",
+                _W3C_NOT_OB,
+                upstream="official test vector (the spec's own example)",
+                proofs=codes,
+                kind="vector",
+            )
 
 
 # --- Production: Digital Promise's StatusList2021 list (history) ----------------------------------
@@ -490,25 +652,37 @@ def collect_w3c(corpus: Corpus) -> None:
 
 def collect_digital_promise(corpus: Corpus) -> None:
     url = "https://digital-promise.github.io/credential-status-list/5R6EGMYJCL"
-    corpus.document(url, "digital-promise-status", "5R6EGMYJCL", "status-list",
-                    "a production StatusList2021Credential (VC 1.1, Ed25519Signature2020)")
-    log = _git(corpus.mirror, "digital-promise-status", "log", "--format=%H", "--",
-               "5R6EGMYJCL").decode().split()
+    corpus.document(
+        url,
+        "digital-promise-status",
+        "5R6EGMYJCL",
+        "status-list",
+        "a production StatusList2021Credential (VC 1.1, Ed25519Signature2020)",
+    )
+    log = (
+        _git(corpus.mirror, "digital-promise-status", "log", "--format=%H", "--", "5R6EGMYJCL")
+        .decode()
+        .split()
+    )
     # Every 16th version, oldest first: the same list as the issuer re-signed it over time.
     for commit in log[::16]:
         raw = _git(corpus.mirror, "digital-promise-status", "show", f"{commit}:5R6EGMYJCL")
         corpus.credential(
-            "digital-promise-status", "5R6EGMYJCL", "verified",
+            "digital-promise-status",
+            "5R6EGMYJCL",
+            "verified",
             "a status list credential as published by a production issuer (did:key, "
             "Ed25519Signature2020); checked as a credential its proof must verify",
-            upstream="published by the issuer", proofs=["ok"], data=raw,
+            upstream="published by the issuer",
+            proofs=["ok"],
+            data=raw,
             rel=f"credentials/digital-promise-status/5R6EGMYJCL@{commit[:12]}.json",
             origin=corpus.source("digital-promise-status", "5R6EGMYJCL", commit),
             kind="status-list",
         )
 
 
-# --- Tampered copies -----------------------------------------------------------------------------
+# --- Tampered copies ------------------------------------------------------------------------------
 
 
 def _tamper(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -528,7 +702,11 @@ def _tamper(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
         subject["name"] += " (tampered)"
         return changed, "credentialSubject.name changed"
     if isinstance(subject, dict) and isinstance(subject.get("encodedList"), str):
-        subject["encodedList"] = subject["encodedList"][:-2] + "AA"
+        text = subject["encodedList"]
+        middle = len(text) // 2
+        subject["encodedList"] = (
+            text[:middle] + ("B" if text[middle] != "B" else "C") + text[middle + 1 :]
+        )
         return changed, "credentialSubject.encodedList changed"
     for key in ("validFrom", "issuanceDate"):
         if isinstance(changed.get(key), str):
@@ -539,8 +717,10 @@ def _tamper(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def collect_tampered(corpus: Corpus) -> None:
     originals = [
-        e for e in list(corpus.entries)
-        if e["file"].endswith(".json") and e.get("expected_proofs")
+        e
+        for e in list(corpus.entries)
+        if e["file"].endswith(".json")
+        and e.get("expected_proofs")
         and all(code == "ok" for code in e["expected_proofs"])
     ]
     for entry in originals:
@@ -548,11 +728,16 @@ def collect_tampered(corpus: Corpus) -> None:
         changed, change = _tamper(document)
         rel = entry["file"].replace("credentials/", "credentials/tampered/", 1)
         corpus.credential(
-            "tampered", entry["file"], "invalid",
+            "tampered",
+            entry["file"],
+            "invalid",
             f"tampered copy of {entry['file']}: {change} after signing",
-            upstream="derived here", proofs=["signature-mismatch"] * len(_proofs(changed)),
-            data=(json.dumps(changed, indent=2, ensure_ascii=False) + "\n").encode(), rel=rel,
-            origin={"derived_from": entry["file"], "change": change}, kind=entry["kind"],
+            upstream="derived here",
+            proofs=["signature-mismatch"] * len(_proofs(changed)),
+            data=(json.dumps(changed, indent=2, ensure_ascii=False) + "\n").encode(),
+            rel=rel,
+            origin={"derived_from": entry["file"], "change": change},
+            kind=entry["kind"],
         )
     # One-byte changes of baked images and JWTs: a flipped character inside the signed payload.
     for entry in [e for e in list(corpus.entries) if e["expected"] == "verified"]:
@@ -564,9 +749,12 @@ def collect_tampered(corpus: Corpus) -> None:
         claims["vc"]["name"] = str(claims["vc"].get("name", "")) + " (tampered)"
         body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
         corpus.credential(
-            "tampered", entry["file"], "invalid",
+            "tampered",
+            entry["file"],
+            "invalid",
             f"tampered copy of {entry['file']}: vc.name changed, signature kept",
-            upstream="derived here", proofs=["signature-mismatch"],
+            upstream="derived here",
+            proofs=["signature-mismatch"],
             data=f"{header}.{body}.{signature}\n".encode(),
             rel=entry["file"].replace("credentials/", "credentials/tampered/", 1),
             origin={"derived_from": entry["file"], "change": "vc.name changed"},
@@ -576,8 +764,12 @@ def collect_tampered(corpus: Corpus) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mirror", type=Path, required=True)
-    parser.add_argument("--vcore-json", type=Path, required=True,
-                        help="JSON of verifier-core's vc.ts getters (see README)")
+    parser.add_argument(
+        "--vcore-json",
+        type=Path,
+        required=True,
+        help="JSON of verifier-core's vc.ts getters (see README)",
+    )
     args = parser.parse_args(argv)
     for sub in ("credentials", "documents"):
         shutil.rmtree(HERE / sub, ignore_errors=True)

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from credstack.errors import CanonicalizationError
+from credstack.errors import CanonicalizationError, UnknownContextError
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0_3_0_3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -141,10 +141,7 @@ def _parsed(url: str) -> dict[str, Any]:
 def load_context(url: str) -> dict[str, Any]:
     """Return a copy of the shipped context for url; raise CanonicalizationError if not shipped."""
     if url not in CONTEXT_FILES:
-        raise CanonicalizationError(
-            f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the network",
-            hint=_supported_hint(),
-        )
+        raise UnknownContextError(url, hint=_supported_hint())
     return copy.deepcopy(_parsed(url))
 
 
@@ -184,11 +181,7 @@ class OfflineDocumentLoader:
         elif url in CONTEXT_FILES:
             document = load_context(url)
         else:
-            raise CanonicalizationError(
-                f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the "
-                "network",
-                hint=_supported_hint(),
-            )
+            raise UnknownContextError(url, hint=_supported_hint())
         return {
             "contextUrl": None,
             "documentUrl": url,

@@ -60,7 +60,7 @@ def test_index_lists_exactly_the_files_in_the_package():
 
 def test_readme_gives_the_provenance_of_every_shipped_context():
     readme = (PACKAGE_DIR / "README.md").read_text(encoding="utf-8")
-    for url, filename in CONTEXT_FILES.items():
+    for filename in CONTEXT_FILES.values():
         digest = CONTEXT_SHA256[filename]
         row = rf"\| `{re.escape(filename)}` \| [^|]*\| [^|]+ \| `{digest[:8]}…{digest[-4:]}` \|"
         assert re.search(row, readme), filename
