@@ -427,7 +427,8 @@ function jwtCredential(payload) {
     const credential = structuredClone(payload.vc);
     // VC Data Model 1.1 §6.3.1: members the JWT carries as claims only.
     for (const [claim, member] of [['iss', 'issuer'], ['jti', 'id'], ['nbf', 'issuanceDate'], ['exp', 'expirationDate']]) {
-      if (claim in payload && !(member in credential)) {
+      const present = member in credential || (member === 'issuanceDate' && 'validFrom' in credential) || (member === 'expirationDate' && 'validUntil' in credential);
+      if (claim in payload && !present) {
         let value = payload[claim];
         if (claim === 'nbf' || claim === 'exp') value = numericDate(value) ? isoSeconds(numericDate(value)) : value;
         credential[member] = value;

@@ -491,7 +491,12 @@ def _jwt_credential(payload: dict[str, Any]) -> dict[str, Any] | None:
         # VC Data Model 1.1 §6.3.1 (JWT decoding): members the JWT carries as claims only.
         fills = {"iss": "issuer", "jti": "id", "nbf": "issuanceDate", "exp": "expirationDate"}
         for claim, member in fills.items():
-            if claim in payload and member not in credential:
+            present = (
+                member in credential
+                or (member == "issuanceDate" and "validFrom" in credential)
+                or (member == "expirationDate" and "validUntil" in credential)
+            )
+            if claim in payload and not present:
                 value = payload[claim]
                 if claim in ("nbf", "exp"):
                     moment = _numeric_date(value)
