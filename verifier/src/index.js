@@ -4,7 +4,7 @@ import { canonize, contextLoader } from './proof.js';
 
 export { verifyCredential, verifyDataIntegrityProof } from './verify.js';
 export { hashEmail, matchRecipient } from './recipient.js';
-export { extractFromPng, extractFromSvg, extractPayload } from './baked.js';
+export { extractFromPng, extractFromSvg } from './baked.js';
 
 /** The lazily loaded suites file, next to this script (see build.mjs). */
 export const SUITES_FILE = 'credstack-suites.js';

@@ -656,3 +656,6 @@ export function createSuites(deps) {
     verifyJwt: (token, resolveKey) => verifyJwtWith(deps, token, resolveKey),
   };
 }
+
+// Baked VC-JWTs and bounded extraction (OB 3.0 §5.3), for other issuers' badges.
+export { extractPayload } from './baked.js';

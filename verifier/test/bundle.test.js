@@ -59,7 +59,7 @@ function browserLike({ crypto = globalThis.crypto } = {}) {
 
 test('loaded as a script, it exposes window.CredstackVerifier with the documented API', () => {
   const { window } = browserLike();
-  for (const name of ['verifyCredential', 'verifyDataIntegrityProof', 'hashEmail', 'matchRecipient', 'extractFromPng', 'extractFromSvg', 'extractPayload', 'loadSuites']) {
+  for (const name of ['verifyCredential', 'verifyDataIntegrityProof', 'hashEmail', 'matchRecipient', 'extractFromPng', 'extractFromSvg', 'loadSuites']) {
     assert.equal(typeof window.CredstackVerifier[name], 'function', name);
   }
   assert.equal(vm.runInContext('typeof process + typeof require', browserLike()), 'undefinedundefined');

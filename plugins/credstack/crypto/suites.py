@@ -49,6 +49,7 @@ from credstack.crypto import canon
 from credstack.crypto.keys import base58btc_decode
 from credstack.crypto.methods import KeyResolver, ResolvedMethod, jwk_method
 from credstack.crypto.proof import parse_datetime, rdfc_hashes
+from credstack.crypto.publickeys import HashName
 from credstack.errors import (
     CanonicalizationError,
     KeyFormatError,
@@ -330,8 +331,8 @@ def _verify_one(
         )
     except CanonicalizationError as error:
         return _with_method(_outcome(suite, proof, index, UNSAFE_JSONLD, error.message), method)
-    hash_name = "SHA-384" if key.algorithm == "P-384" else "SHA-256"
-    if not key.verify(hashes.hash_data, signature, hash_name=hash_name):
+    digest: HashName = "SHA-384" if key.algorithm == "P-384" else "SHA-256"
+    if not key.verify(hashes.hash_data, signature, hash_name=digest):
         return _with_method(
             _outcome(
                 suite,
@@ -431,18 +432,23 @@ def verify_jwt(token: str, resolve_key: KeyResolver) -> tuple[dict[str, Any] | N
     alg = header.get("alg")
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     created = _numeric_date(payload.get("iat")) or _numeric_date(payload.get("nbf"))
-    common = {"kid": kid or ("jwk" if "jwk" in header else None), "created": created}
+    label = kid or ("jwk" if "jwk" in header else None)
+
+    def result(
+        code: str, message: str, *, method: ResolvedMethod | None = None, **params: str
+    ) -> tuple[dict[str, Any], ProofOutcome]:
+        outcome = _jwt_outcome(
+            code, message, kid=label, alg=str(alg), created=created, method=method, **params
+        )
+        return credential, outcome
+
     if not isinstance(alg, str) or alg not in JWT_ALGORITHMS:
-        return credential, _jwt_outcome(
+        return result(
             UNSUPPORTED_SUITE,
             f"the JWS algorithm {alg!r} is not one credstack verifies (RS256, ES256, ES384, EdDSA)",
-            alg=str(alg),
-            **common,
         )
     if "crit" in header:
-        return credential, _jwt_outcome(
-            UNSUPPORTED_SUITE, "the JOSE header has critical extensions (crit)", alg=alg, **common
-        )
+        return result(UNSUPPORTED_SUITE, "the JOSE header has critical extensions (crit)")
     try:
         if kid is not None:
             issuer = payload.get("iss")
@@ -453,33 +459,28 @@ def verify_jwt(token: str, resolve_key: KeyResolver) -> tuple[dict[str, Any] | N
         else:
             raise ResolutionError("the JOSE header has neither kid nor jwk")
     except ResolutionError as error:
-        return credential, _jwt_outcome(KEY_UNRESOLVED, error.message, alg=alg, **common)
+        return result(KEY_UNRESOLVED, error.message)
     wanted, hash_name = JWT_ALGORITHMS[alg]
     if method.key.algorithm != wanted:
-        return credential, _jwt_outcome(
+        return result(
             KEY_TYPE_MISMATCH,
             f"{alg} needs an {wanted} key, not {method.key.algorithm}",
-            alg=alg,
             method=method,
             algorithm=method.key.algorithm,
-            **common,
         )
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
-    if not method.key.verify(signing_input, signature, hash_name=hash_name):  # type: ignore[arg-type]
-        return credential, _jwt_outcome(
+    digest: HashName = "SHA-384" if hash_name == "SHA-384" else "SHA-256"
+    if not method.key.verify(signing_input, signature, hash_name=digest):
+        return result(
             SIGNATURE_MISMATCH,
             "the content has changed since it was signed, or it was signed with another key",
-            alg=alg,
             method=method,
-            **common,
         )
     mismatch = _claims_mismatch(payload, credential)
     if mismatch is not None:
         claim, message = mismatch
-        return credential, _jwt_outcome(
-            CLAIMS_MISMATCH, message, alg=alg, method=method, claim=claim, **common
-        )
-    return credential, _jwt_outcome(OK, "the VC-JWT verifies", alg=alg, method=method, **common)
+        return result(CLAIMS_MISMATCH, message, method=method, claim=claim)
+    return result(OK, "the VC-JWT verifies", method=method)
 
 
 def _jwt_credential(payload: dict[str, Any]) -> dict[str, Any] | None:

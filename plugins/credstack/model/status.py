@@ -11,6 +11,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from credstack.errors import StatusError
 
@@ -213,7 +214,7 @@ class StatusList:
         return self.bits.get(index)
 
 
-def status_entries(credential: dict) -> tuple[list[StatusEntry], list[str]]:
+def status_entries(credential: dict[str, Any]) -> tuple[list[StatusEntry], list[str]]:
     """The readable credentialStatus entries and the types of the others (unsupported).
 
     A single object and an array are both read (VC 2.0 allows an array; OB 3.0's schema one
@@ -237,7 +238,7 @@ def status_entries(credential: dict) -> tuple[list[StatusEntry], list[str]]:
     return entries, unsupported
 
 
-def _list_entry(item: dict) -> StatusEntry:
+def _list_entry(item: dict[str, Any]) -> StatusEntry:
     url, purpose = item.get("statusListCredential"), item.get("statusPurpose")
     if not isinstance(url, str) or not url:
         raise StatusError(f"the {item['type']} has no statusListCredential URL")
@@ -254,7 +255,7 @@ def _list_entry(item: dict) -> StatusEntry:
     return StatusEntry(item["type"], purpose, url, int(text))
 
 
-def decode_encoded_list(encoded: str, *, kind: str, min_bits: int = MIN_BITS) -> Bitstring:
+def decode_encoded_list(encoded: Any, *, kind: str, min_bits: int = MIN_BITS) -> Bitstring:
     """The bitstring of a list's encodedList (kind: the list type); raise StatusError.
 
     Lists shorter than min_bits are refused: Bitstring Status List v1.0 §3.2 step 11
@@ -286,7 +287,7 @@ def decode_encoded_list(encoded: str, *, kind: str, min_bits: int = MIN_BITS) ->
 
 
 def read_status_list(
-    list_credential: dict, *, entry: StatusEntry, min_bits: int = MIN_BITS
+    list_credential: dict[str, Any], *, entry: StatusEntry, min_bits: int = MIN_BITS
 ) -> StatusList:
     """The list a status list credential carries, checked against the entry; raise StatusError.
 
@@ -314,14 +315,14 @@ def read_status_list(
     return StatusList(subject_type, entry.purpose, own_id, bits)
 
 
-def list_location(entry: StatusEntry, list_credential: dict) -> str:
+def list_location(entry: StatusEntry, list_credential: dict[str, Any]) -> str:
     """'same' when the list credential's id is the URL it was fetched from, else
     'served-elsewhere' (see the rule above; not a failure)."""
     own_id = list_credential.get("id") if isinstance(list_credential, dict) else None
     return "same" if own_id in (None, entry.list_url) else "served-elsewhere"
 
 
-def revoked_in_1edtech_list(revocation_list: dict, credential_id: str) -> bool:
+def revoked_in_1edtech_list(revocation_list: dict[str, Any], credential_id: str) -> bool:
     """Whether a 1EdTech Revocation List revokes credential_id; raise StatusError if malformed."""
     if not isinstance(revocation_list, dict):
         raise StatusError("the 1EdTech revocation list is not a JSON object")
@@ -334,7 +335,7 @@ def revoked_in_1edtech_list(revocation_list: dict, credential_id: str) -> bool:
     return False
 
 
-def _as_list(value: object) -> list:
+def _as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
