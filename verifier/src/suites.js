@@ -378,7 +378,7 @@ async function verifyOne(deps, unsecured, proofs, index, resolveKey, expectedPur
     canonicalDocument = await deps.canonize(document, { messageDigestAlgorithm: rdfcHash });
     canonicalConfig = await deps.canonize(config, { messageDigestAlgorithm: rdfcHash });
   } catch (error) {
-    if (error && error.code === 'context') return outcome(suite, proof, index, 'unknown-context', error.message, { url: error.url || '' }, method);
+    if (error && error.code === 'unknown-context') return outcome(suite, proof, index, 'unknown-context', error.message, { url: (error.params && error.params.url) || '' }, method);
     return outcome(suite, proof, index, 'unsafe-jsonld', String(error && error.message), {}, method);
   }
   const hashData = concat(await digest(hash, canonicalConfig), await digest(hash, canonicalDocument));
@@ -635,7 +635,7 @@ export function revokedIn1EdTechList(list, credentialId) {
 /**
  * The suites, bound to the core bundle's primitives:
  *   deps.canonize(document, {messageDigestAlgorithm}) -> canonical N-Quads (safe mode); throws an
- *     error with code 'context' (and url) for an unknown context, anything else for unsafe JSON-LD
+ *     error with code 'unknown-context' (params.url) for an unknown context, anything else for unsafe JSON-LD
  *   deps.verifyEd25519(publicKey, message, signature) -> boolean
  * Returns { verifyProofs(document, resolveKey, {expectedPurpose}) -> outcomes[],
  *           verifyJwt(token, resolveKey) -> {credential, outcome} }.

@@ -58,7 +58,7 @@ STATE_LABELS = {
     "suspended": "Suspended",
     "not-yet-valid": "Not valid yet",
 }
-CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
+CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?", "skip": "–"}
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 #: Where the contexts bundle for the in-browser verifier goes (site root).

@@ -581,6 +581,11 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             description = _plain(page.meta.get("description") or config.site_description or "")
         head = self.renderer.head(spec, title=title, description=description, path=page.url)
         head += f'<meta name="credstack:site-url" content="{html.escape(self.renderer.urls.site)}">'
+        head += (
+            f'<meta name="credstack:issuer" content="{html.escape(self.renderer.urls.issuer_id)}">'
+            f'<meta name="credstack:issuer-name" '
+            f'content="{html.escape(self.renderer.program.issuer.name)}">'
+        )
         output = output.replace("</head>", head + "</head>", 1)
         is_verify_page = page.file.src_uri == VERIFY_PAGE
         if is_verify_page or (spec is not None and spec.kind == "credential"):
