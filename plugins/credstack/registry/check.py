@@ -26,7 +26,8 @@ breaks (``RULES`` lists them all):
     ``.test``, ``.invalid``, ``.localhost`` top-level domains, and ``.local``/``.tld``), or on a
     reviewed line marked ``credstack: allow``. The marker never works inside ``issued/``.
   * ``issued-layout``: ``issued/`` holds ``credentials/<cid>.json``,
-    ``status/<revocation|suspension>-<n>.json`` and ``status-log.yml``, nothing else (no
+    ``status/<revocation|suspension>-<n>.json``, ``status-log.yml`` and the transparency log
+    (``log/log.json``, ``log/entries/<n>.jsonl``), nothing else (no
     ``.gitkeep``: ``credstack init`` writes the empty status log to keep the folder in git).
 
 Speed: the verification outcome of each credential (format, signature, issuer key, key in force
@@ -141,6 +142,8 @@ PLACEHOLDER_TLDS = ("example", "test", "invalid", "localhost", "local", "tld")
 
 _CREDENTIAL_FILE = re.compile(r"^issued/credentials/([^/]+)\.json$")
 _STATUS_FILE = re.compile(r"^issued/status/(revocation|suspension)-([1-9][0-9]*)\.json$")
+#: The transparency log's files (checked by credstack.registry.transparency).
+_LOG_FILE = re.compile(r"^issued/log/(log\.json|entries/[0-9]{6}\.jsonl)$")
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _SECRET_MULTIKEY = re.compile(
     rb"(?<![" + _B58.encode() + rb"])z3u2[" + _B58.encode() + rb"]{40,60}"
@@ -582,7 +585,7 @@ class _Check:
     # -- issued/ ----------------------------------------------------------------------------
     def read_issued(self) -> None:
         for rel in _walk(self.root, "issued"):
-            if rel == STATUS_LOG:
+            if rel == STATUS_LOG or _LOG_FILE.match(rel):
                 continue
             if match := _CREDENTIAL_FILE.match(rel):
                 data = (self.root / rel).read_bytes()
@@ -597,7 +600,8 @@ class _Check:
                     rel,
                     "issued-layout",
                     "not a file credstack writes (issued/ holds credentials/<id>.json, "
-                    "status/<revocation|suspension>-<n>.json and status-log.yml only)",
+                    "status/<revocation|suspension>-<n>.json, status-log.yml and the "
+                    "transparency log's log/log.json and log/entries/<n>.jsonl only)",
                     "move it out of issued/ (site pages belong in site_src/)",
                 )
         for cred in self.credentials.values():

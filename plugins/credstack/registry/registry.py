@@ -24,6 +24,7 @@ from credstack.model.did import did_document
 from credstack.model.program import Program
 from credstack.model.status import MIN_BITS, PURPOSES, format_datetime, parse_datetime
 from credstack.model.urls import SiteUrls
+from credstack.registry import tlog
 from credstack.registry.program import load_program
 
 CREDENTIALS_DIR = "issued/credentials"
@@ -229,7 +230,12 @@ class Registry:
         return dict(out)
 
     def did_document(self) -> dict:
-        return did_document(self.program)
+        # With a transparency log (issued/log/log.json): its checkpoint key and endpoint.
+        config = tlog.read_config(self.root)
+        log = (
+            tlog.log_service(config, self.program.site_url, self.urls.issuer_id) if config else None
+        )
+        return did_document(self.program, log=log)
 
 
 __all__ = ["PURPOSES", "Registry", "StatusEvent"]
