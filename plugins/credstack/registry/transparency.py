@@ -930,6 +930,7 @@ def find_log_key(
                 "no log key given",
                 hint=f"pass --log-key FILE or set {LOG_KEY_ENV} (the secret of "
                 "`credstack log init --print`)",
+                code="no-key",
             )
         secret = read_secret_file(path, root)
     if secret.public_key_multibase != config.public_key_multibase:
