@@ -55,6 +55,8 @@ SERVICE_FRAGMENT = "transparency-log"
 #: Where the log is published, under the site URL (tiles, checkpoint, vkey).
 SITE_PREFIX = "log/"
 KEY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: The log's files under issued/ (the merge gate's layout rule lets these through).
+LOG_FILE = re.compile(r"^issued/log/(log\.json|entries/[0-9]{6}\.jsonl)$")
 
 
 @dataclass(frozen=True)
@@ -123,10 +125,17 @@ def read_config(root: Path) -> LogConfig | None:
     if not path.exists():
         return None
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as e:
+        return config_from_bytes(path.read_bytes())
+    except OSError as e:
         raise LogError(f"{CONFIG_FILE}: cannot be read ({e})", code="malformed-config") from e
-    return LogConfig.from_json(data)
+
+
+def config_from_bytes(data: bytes) -> LogConfig:
+    """Parse ``log.json``'s bytes; raises LogError (``malformed-config``)."""
+    try:
+        return LogConfig.from_json(json.loads(data.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise LogError(f"{CONFIG_FILE}: not JSON ({e})", code="malformed-config") from e
 
 
 def segment_name(number: int) -> str:
@@ -450,10 +459,12 @@ __all__ = [
     "CONFIG_FILE",
     "ENTRIES_DIR",
     "LOG_DIR",
+    "LOG_FILE",
     "LOG_KEY_ENV",
     "SEGMENT_SIZE",
     "LogConfig",
     "backfill_entries",
+    "config_from_bytes",
     "current_lists",
     "init_log",
     "log_origin",

@@ -44,7 +44,6 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
-import hashlib
 import html
 import json
 import re
@@ -73,6 +72,7 @@ from credstack.model.urls import normalize_site_url
 from credstack.registry.files import dump_json
 from credstack.registry.parallel import worker_count
 from credstack.registry.registry import STATUS_DIR, Registry
+from credstack.registry.vcache import VerificationCache
 from credstack.site import csp, tree
 from credstack.site.background import Background
 from credstack.site.badges import Badges, preview_slug
@@ -265,7 +265,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                     "  hint: build with the registry's own mkdocs.yml"
                 )
             raw = read_credentials(registry)
-            digests = {cid: hashlib.sha256(data).hexdigest() for cid, data in raw.items()}
+            digests = {cid: issued.digest for cid, issued in registry.issued.items()}
             # The badges do not depend on the verification: drawing starts now, in other
             # processes, and goes on while the credentials are verified and pages rendered.
             self.badges = Badges(
@@ -275,7 +275,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             self.badges.start(self._badge_inputs(registry, raw, digests))
             self._phase("plan the badges, start drawing")
             self.data = load_site_data(
-                registry, at=get_build_datetime(), cache=self.cache, raw=raw, digests=digests
+                registry,
+                at=get_build_datetime(),
+                verification_cache=VerificationCache.for_registry(
+                    self.root, enabled=bool(self.config.cache)
+                ),
+                raw=raw,
             )
             self._phase("verify the credentials")
             # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
