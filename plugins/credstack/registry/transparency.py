@@ -8,8 +8,7 @@
   one offline (no network) and returns a typed :class:`LogCheck`.
 - :func:`check_log` is the merge gate's part: the above over the pull request's tree, plus the
   head log being an append-only extension of the target branch's (consistency proof, and the
-  first rewritten entry named), plus a prominent finding for every signing key the pull
-  request adds.
+  first rewritten entry named).
 - The log key: :func:`find_log_key`, :func:`store_log_key`.
 """
 
@@ -21,7 +20,6 @@ import hashlib
 import json
 import os
 import stat
-import subprocess
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,11 +27,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from credstack.crypto.keys import SigningKey
 from credstack.crypto.note import NoteVerifier, OpenedNote, open_note
-from credstack.errors import CheckError, CredstackError, LogError, SigningKeyError
+from credstack.errors import CredstackError, LogError, SigningKeyError
 from credstack.model import tlog
 from credstack.model.program import Program
 from credstack.model.status import format_datetime
@@ -46,9 +42,11 @@ from credstack.registry.keys import (
     refuse_unsafe_key_file,
 )
 from credstack.registry.registry import STATUS_LOG, Registry
+from credstack.registry.source import GitSource
 from credstack.registry.tlog import (
     CONFIG_FILE,
     ENTRIES_DIR,
+    LOG_DIR,
     LOG_KEY_ENV,
     SEGMENT_SIZE,
     LogConfig,
@@ -72,7 +70,6 @@ LOG_RULES: dict[str, str] = {
     "log-tiles-match": "the published tiles and entry bundles are exactly the log's",
     "log-consistent": "the log is an append-only extension of the older checkpoint",
     "log-append-only": "the log is an append-only extension of the target branch's log",
-    "new-signing-key": "a pull request that adds a signing key says so prominently",
 }
 
 _RESTORE = "files under issued/log/ are written by credstack only; restore them with git"
@@ -727,64 +724,19 @@ def check_log_proof(
 # -- the merge gate -------------------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        run = subprocess.run(
-            ["git", *args], cwd=root, input=stdin, capture_output=True, check=False
-        )
-    except OSError as e:
-        raise CheckError(f"cannot run git: {e.strerror}", hint="install git") from e
-    if run.returncode != 0:
-        lines = run.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CheckError(f"git {args[0]} failed: {lines[-1] if lines else run.returncode}")
-    return run.stdout
+def check_log(root: Path, *, base: str | GitSource | None = None) -> list[LogFinding]:
+    """The merge gate's log checks for the work tree at ``root``, against ``base``.
 
+    ``base`` is a git ref or the gate's already opened :class:`GitSource`. Checks:
 
-def _base_files(root: Path, ref: str, paths: tuple[str, ...]) -> dict[str, bytes]:
-    """The bytes of every file under ``paths`` at git ref ``ref`` (one cat-file for all)."""
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
-    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", *paths)
-    shas: dict[str, str] = {}
-    for record in listing.split(b"\0"):
-        if record:
-            meta, _, path = record.partition(b"\t")
-            _mode, kind, sha = meta.decode().split()
-            if kind == "blob":
-                shas[path.decode("utf-8", "surrogateescape")] = sha
-    if not shas:
-        return {}
-    out = _git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in shas.values()).encode())
-    files: dict[str, bytes] = {}
-    pos = 0
-    for path in shas:
-        end = out.index(b"\n", pos)
-        size = int(out[pos:end].split()[2])
-        files[path] = out[end + 1 : end + 1 + size]
-        pos = end + 1 + size + 1
-    return files
+    - the registry's log (when it keeps one): :func:`verify_log`, so every credential, status
+      change, status list and key in the pull request has its entry and no entry lacks its
+      change;
+    - with ``base``: the head log extends the base log (RFC 9162 consistency proof from the
+      base's tree size; the first changed entry is named); ``log.json`` is unchanged; a log
+      is never deleted. A base without a log lets a pull request start one.
 
-
-def _keys_in(data: bytes | None) -> dict[str, str]:
-    """key id -> publicKeyMultibase of a keys.yml (empty when unreadable)."""
-    try:
-        raw = yaml.safe_load(data) if data else None
-        items = raw.get("keys") or [] if isinstance(raw, dict) else []
-        return {
-            str(k["id"]): str(k.get("publicKeyMultibase")) for k in items if isinstance(k, dict)
-        }
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError):
-        return {}
-
-
-def check_log(root: Path, *, base: str | None = None) -> list[LogFinding]:
-    """The merge gate's log checks for the work tree at ``root``, against git ref ``base``.
-
-    - the registry's log (when it keeps one): :func:`verify_log`;
-    - with ``base``: the head log extends the base log (consistency proof of the base's tree
-      size; the first changed or missing entry is named); ``log.json`` is unchanged; a log is
-      never deleted;
-    - with ``base``: every signing key the pull request adds, as a ``new-signing-key`` warning.
-
+    (A pull request that adds a signing key is the gate's ``key-added-acknowledged`` rule.)
     Returns the findings; raises CheckError when git cannot answer (unknown ``base``).
     """
     root = Path(root)
@@ -801,26 +753,19 @@ def check_log(root: Path, *, base: str | None = None) -> list[LogFinding]:
             findings.append(LogFinding(CONFIG_FILE, "log-entries-valid", e.message, e.hint))
     if base is None:
         return findings
-    try:
-        old = _base_files(root, base, ("issued/log", KEYS_FILE))
-    except CheckError:
-        if base == "HEAD":  # a repository without commits: everything is new
-            old = {}
-        else:
-            raise CheckError(
-                f"--base {base}: no such commit in this clone",
-                hint="fetch the target branch first (git fetch origin main)",
-            ) from None
-    findings += _new_keys(root, base, old.get(KEYS_FILE))
+    source = base if isinstance(base, GitSource) else GitSource(root, base)
+    old = source.read(source.files(LOG_DIR))
     if CONFIG_FILE not in old:
         return findings  # the target branch keeps no log: this pull request may start one
+    ref = source.ref
+    hint = (
+        f"the log is append-only: restore it with `git checkout {ref} -- {LOG_DIR}` and make "
+        "changes only with credstack commands"
+    )
     if config is None:
         findings.append(
             LogFinding(
-                CONFIG_FILE,
-                "log-append-only",
-                f"the transparency log of {base} was deleted",
-                f"a log is never removed: restore it with `git checkout {base} -- issued/log`",
+                CONFIG_FILE, "log-append-only", f"the transparency log of {ref} was deleted", hint
             )
         )
         return findings
@@ -829,27 +774,22 @@ def check_log(root: Path, *, base: str | None = None) -> list[LogFinding]:
             LogFinding(
                 CONFIG_FILE,
                 "log-append-only",
-                f"the log's origin or key differs from {base}'s",
-                f"restore it with `git checkout {base} -- {CONFIG_FILE}`",
+                f"the log's origin or key differs from {ref}'s",
+                f"restore it with `git checkout {ref} -- {CONFIG_FILE}`",
             )
         )
     base_segments = sorted((p, d) for p, d in old.items() if p.startswith(ENTRIES_DIR + "/"))
-    base_findings: list[LogFinding] = []
-    base_log = _read_log(base_segments, base_findings)
+    base_log = _read_log(base_segments, [])
     head_log = _read_log(_segments_on_disk(root), [])
     if base_log is None or head_log is None:
         return findings  # malformed segments are reported by verify_log
     m, n = base_log.tree.size, head_log.tree.size
-    hint = (
-        f"the log is append-only: restore it with `git checkout {base} -- issued/log` and "
-        "make changes only with credstack commands"
-    )
     if n < m:
         findings.append(
             LogFinding(
                 _where(max(n - 1, 0)),
                 "log-append-only",
-                f"the log was truncated: {base} holds {m} entries, this branch {n}",
+                f"the log was truncated: {ref} holds {m} entries, this branch {n}",
                 hint,
             )
         )
@@ -861,33 +801,12 @@ def check_log(root: Path, *, base: str | None = None) -> list[LogFinding]:
             LogFinding(
                 _where(first),
                 "log-append-only",
-                f"entry {first} differs from {base}'s: the log is not an extension of the target "
+                f"entry {first} differs from {ref}'s: the log is not an extension of the target "
                 f"branch's log (consistency proof from {m} to {n} entries fails)",
                 hint,
             )
         )
     return findings
-
-
-def _new_keys(root: Path, base: str, old_keys: bytes | None) -> list[LogFinding]:
-    path = root / KEYS_FILE
-    head = _keys_in(path.read_bytes() if path.exists() else None)
-    before = _keys_in(old_keys)
-    out = []
-    for key_id, public in head.items():
-        if key_id not in before:
-            out.append(
-                LogFinding(
-                    KEYS_FILE,
-                    "new-signing-key",
-                    f"THIS PULL REQUEST ADDS A SIGNING KEY: {key_id} ({public}). Every credential "
-                    "it signs will verify as this issuer's.",
-                    "merge only if the issuer meant to add this key and its secret is held "
-                    "safely (see `credstack keys list`)",
-                    severity="warning",
-                )
-            )
-    return out
 
 
 # -- the log key -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ GO_SIGNED = (
 
 
 def go_signer() -> NoteSigner:
-    seed = base64.b64decode(GO_SKEY.rsplit("+", 1)[1])[1:]
+    seed = base64.b64decode(GO_SKEY.split("+", 4)[4])[1:]
     return NoteSigner("PeterNeumann", SigningKey.from_seed(seed))
 
 
