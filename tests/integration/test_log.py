@@ -26,8 +26,8 @@ from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.tlog import CONFIG_FILE, ENTRIES_DIR, read_config, read_entries
 from credstack.registry.transparency import LOG_RULES, check_log
-from support import award, fixed_signing_key, result_for, scratch_registry, snapshot
 from support import at as date
+from support import award, fixed_signing_key, result_for, scratch_registry, snapshot
 
 FINDING = re.compile(r"^(error|warning): (\S+): ([a-z-]+): ")
 
@@ -102,7 +102,7 @@ def cids(root: Path) -> list[str]:
     return sorted(Registry(root).credentials)
 
 
-# -- log init, the hooks, verify -------------------------------------------------------------------
+# -- log init, the hooks, verify -----------------------------------------------------------------
 
 
 def test_log_init_backfills_in_historical_order(root, tmp_path):
@@ -205,7 +205,7 @@ def test_checkpoint_is_dated_and_verifies(root, tmp_path):
     assert "signed 2026-01-02T03:04:05Z" in text
 
 
-# -- the attacks -------------------------------------------------------------------------------------
+# -- the attacks ---------------------------------------------------------------------------------
 
 
 def test_attack_an_older_status_list_after_a_revocation(root):
@@ -290,7 +290,7 @@ def test_attack_a_log_truncated_by_a_pull_request(root):
     assert any(f.rule == "log-append-only" and "truncated" in f.message for f in findings)
 
 
-# -- the merge gate ---------------------------------------------------------------------------------
+# -- the merge gate ------------------------------------------------------------------------------
 
 
 def test_gate_accepts_changes_made_with_the_cli(root):

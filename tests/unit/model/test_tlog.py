@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 import random
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -74,12 +74,12 @@ def ref_tile(leaves: list[bytes], level: int, index: int, size: int) -> bytes:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached_mth(leaves: tuple[bytes, ...]) -> bytes:
     return ref_mth(leaves)
 
 
-# -- published vectors --------------------------------------------------------------------------
+# -- published vectors ---------------------------------------------------------------------------
 
 #: The 8 inputs of Certificate Transparency's merkle tree tests (NOTES.md; RFC 6962 test data).
 CT_INPUTS = [
@@ -104,7 +104,7 @@ def test_empty_tree_root_is_sha256_of_nothing():
     assert tlog.MerkleTree().root() == hashlib.sha256(b"").digest()
 
 
-# -- proofs against the reference, 1 to 300 leaves (every size) ------------------------------------
+# -- proofs against the reference, 1 to 300 leaves (every size) ----------------------------------
 
 
 def _leaves(n: int) -> list[bytes]:
@@ -152,7 +152,7 @@ def test_verification_rejects_tampering():
     assert not tlog.verify_consistency(37, 37, old, root, [])
 
 
-# -- tiles: 1 to 70,000 entries ----------------------------------------------------------------------
+# -- tiles: 1 to 70,000 entries ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n", [1, 255, 256, 257, 511, 512, 513, 65535, 65536, 65537, 70000])
@@ -199,7 +199,13 @@ def test_tile_paths():
     assert tlog.Tile(2, 0, 1).path == "tile/2/000.p/1"
     for tile in [tlog.Tile(0, 1234067, 5), tlog.Tile(-1, 3), tlog.Tile(63, 999, 255)]:
         assert tlog.parse_tile_path(tile.path) == tile
-    for bad in ["tile/0/1234", "tile/0/x1/000", "tile/00/000", "tile/0/000.p/256", "tile/0/000.p/0"]:
+    for bad in [
+        "tile/0/1234",
+        "tile/0/x1/000",
+        "tile/00/000",
+        "tile/0/000.p/256",
+        "tile/0/000.p/0",
+    ]:
         with pytest.raises(ValueError):
             tlog.parse_tile_path(bad)
 
@@ -228,7 +234,7 @@ def test_entry_bundles_are_length_prefixed():
         tlog.entry_bundle([b"x" * 70000])
 
 
-# -- checkpoints and entries ------------------------------------------------------------------------
+# -- checkpoints and entries ---------------------------------------------------------------------
 
 
 def test_checkpoint_body_round_trips():
