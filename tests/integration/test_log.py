@@ -176,7 +176,7 @@ def test_registries_without_a_log_write_none(tmp_path, env):
     assert "issued/log/log.json" not in json.dumps(Registry(root).did_document())
 
 
-# -- prove, checkpoint, verify --log-proof ------------------------------------------------------------
+# -- prove, checkpoint, verify --log-proof ---------------------------------------------------
 
 
 def test_prove_then_verify_offline(root, tmp_path):
