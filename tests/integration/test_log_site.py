@@ -16,8 +16,8 @@ from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.tlog import LOG_KEY_ENV, init_log, read_config
 from credstack.site.tlog import build_log_files
-from support import award, result_for, scratch_registry
 from support import at as date
+from support import award, result_for, scratch_registry
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "verifier" / "test" / "fixtures" / "tlog"
@@ -140,3 +140,17 @@ def test_the_node_tests_read_a_log_this_code_writes(tmp_path):
         "verifier/test/fixtures/tlog/ is not what the Python side writes now: regenerate it with "
         "CREDSTACK_UPDATE_FIXTURES=1 pytest tests/integration/test_log_site.py"
     )
+
+
+def test_pages_workflow_publishes_a_fresh_checkpoint_every_day():
+    import yaml
+
+    for path in (
+        REPO / ".github" / "workflows" / "pages.yml",
+        REPO / "plugins/credstack/registry/scaffold/dot-github/workflows/pages.yml",
+    ):
+        doc = yaml.safe_load(path.read_text())
+        on = doc.get("on", doc.get(True))
+        assert on["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"], path  # every day
+        build = next(s for s in doc["jobs"]["build"]["steps"] if "mkdocs build" in s.get("run", ""))
+        assert build["env"][LOG_KEY_ENV] == "${{ secrets.CREDSTACK_LOG_KEY }}"
