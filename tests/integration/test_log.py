@@ -362,3 +362,139 @@ def test_gate_lets_a_pull_request_start_a_log(tmp_path, env):
     git(root, "checkout", "-q", "-b", "pr")
     assert run(root, "log", "init")[0] == 0
     assert check_log(root, base="main") == []
+
+
+# -- every rule has a scenario that finds it; disabled, it is gone --------------------------------
+
+
+def _corrupt_line(root, tmp_path):
+    with segment(root).open("ab") as fh:
+        fh.write(b"not json\n")
+
+
+def _unlogged_credential(root, tmp_path):
+    cid = cids(root)[0]
+    data = (root / f"issued/credentials/{cid}.json").read_text()
+    (root / "issued/credentials/2025-copied0000.json").write_text(
+        data.replace(cid, "2025-copied0000")
+    )
+
+
+def _unlogged_status_change(root, tmp_path):
+    from credstack.registry.files import Transaction
+    from credstack.registry.lifecycle import change_status
+    from support import loaded_test_key
+
+    tx = Transaction()
+    change_status(
+        Registry(root),
+        cids(root)[0],
+        "revoked",
+        key=loaded_test_key(root),
+        when=date("2025-02-01"),
+        reason="x",
+        tx=tx,
+    )
+    for path in [p for p in tx.paths if "issued/log" in p.as_posix()]:
+        del tx._staged[path]
+    tx.commit()
+
+
+def _unlogged_key(root, tmp_path):
+    keys = root / "program" / "keys.yml"
+    other = SigningKey.from_seed(b"\x05" * 32).public_key_multibase
+    keys.write_text(
+        keys.read_text()
+        + f"- id: extra\n  publicKeyMultibase: {other}\n  created: '2024-06-01T00:00:00Z'\n"
+    )
+
+
+def _entry_without_change(root, tmp_path):
+    entry = tlog.credential_entry("https://northwind-lab.github.io/credentials/credentials/x/", b"")
+    state = entries(root)[-1]
+    with segment(root).open("ab") as fh:
+        fh.write(tlog.canonical_json(entry) + b"\n" + tlog.canonical_json(state) + b"\n")
+
+
+def _lying_state(root, tmp_path):
+    assert run(root, "award", foundation(root), "--name", "Di", "--email", "di@example.org")[0] == 0
+    lines = segment(root).read_text().splitlines(keepends=True)
+    first_state = next(i for i, line in enumerate(lines) if '"status-lists"' in line)
+    lines[first_state] = re.sub(r"[0-9a-f]{64}", "1" * 64, lines[first_state], count=1)
+    segment(root).write_text("".join(lines))
+
+
+def _older_list(root, tmp_path):
+    path = root / "issued/status/revocation-1.json"
+    older = path.read_bytes()
+    assert run(root, "revoke", cids(root)[0], "--reason", "fraud")[0] == 0
+    path.write_bytes(older)
+
+
+def _site_with_a_bad_tile(root, tmp_path):
+    site = tmp_path / "site"
+    for rel_path, data in tlog.tile_files(
+        read_entries(root), tlog.tree_of(read_entries(root))
+    ).items():
+        (site / "log" / rel_path).parent.mkdir(parents=True, exist_ok=True)
+        (site / "log" / rel_path).write_bytes(
+            data[:-1] + b"\x00" if "tile/0/" in rel_path else data
+        )
+    return {"site_dir": site}
+
+
+def _forged_checkpoint(root, tmp_path):
+    config = read_config(root)
+    tree = tlog.tree_of(read_entries(root))
+    body = tlog.Checkpoint(config.origin, tree.size, tree.root()).body()
+    other = NoteSigner(config.origin, SigningKey.from_seed(b"\x07" * 32))
+    return {"checkpoint": sign_note(body, other)}
+
+
+def _rebuilt_since(root, tmp_path):
+    assert run(root, "log", "checkpoint", "--out", str(tmp_path / "old"))[0] == 0
+    key_file = next((tmp_path / "config" / "credstack" / "keys").iterdir())
+    (root / f"issued/credentials/{cids(root)[1]}.json").unlink()
+    shutil.rmtree(root / "issued" / "log")
+    assert run(root, "log", "init", "--key", str(key_file))[0] == 0
+    return {"since": (tmp_path / "old").read_text()}
+
+
+def _truncated(root, tmp_path):
+    lines = segment(root).read_text().splitlines(keepends=True)
+    segment(root).write_text("".join(lines[:-1]))
+    return {"base": "main"}
+
+
+SCENARIOS = {
+    "log-entries-valid": _corrupt_line,
+    "log-credential-logged": _unlogged_credential,
+    "log-status-logged": _unlogged_status_change,
+    "log-key-logged": _unlogged_key,
+    "log-entry-has-change": _entry_without_change,
+    "log-state-valid": _lying_state,
+    "log-lists-current": _older_list,
+    "log-tiles-match": _site_with_a_bad_tile,
+    "log-checkpoint-valid": _forged_checkpoint,
+    "log-consistent": _rebuilt_since,
+    "log-append-only": _truncated,
+}
+
+
+def test_every_rule_has_a_scenario():
+    assert set(SCENARIOS) == set(LOG_RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(SCENARIOS))
+def test_each_rule_finds_its_scenario_and_disabled_it_is_silent(root, tmp_path, rule):
+    from credstack.registry.transparency import verify_log
+
+    options = SCENARIOS[rule](root, tmp_path) or {}
+    if "base" in options:
+        found = {f.rule for f in check_log(root, base=options["base"])}
+        silent = {f.rule for f in check_log(root, base=options["base"], disabled=[rule])}
+    else:
+        found = {f.rule for f in verify_log(root, **options).findings}
+        silent = {f.rule for f in verify_log(root, **options, disabled=[rule]).findings}
+    assert rule in found
+    assert rule not in silent

@@ -85,7 +85,7 @@ class NoteVerifier:
     @classmethod
     def from_vkey(cls, vkey: str) -> NoteVerifier:
         """Parse a vkey; raises LogError (``malformed-note``) when it is not an Ed25519 one."""
-        parts = vkey.strip().split("+")
+        parts = vkey.strip().split("+", 2)  # the base64 key may hold '+' itself
         if len(parts) != 3:
             raise LogError(f"not a note verifier key: {vkey!r}", code="malformed-note")
         name, hex_id, encoded = parts

@@ -112,6 +112,12 @@ def test_malformed_notes_are_refused(note):
     assert e.value.code in ("malformed-note", "unknown-key")
 
 
+def test_vkeys_whose_base64_holds_a_plus_sign_are_read():
+    for seed in range(40):
+        verifier = NoteSigner("example.test/log", SigningKey.from_seed(bytes([seed] * 32))).verifier
+        assert NoteVerifier.from_vkey(verifier.vkey) == verifier
+
+
 @pytest.mark.parametrize("vkey", [GO_VKEY.replace("c74f20a3", "c74f20a4"), "a+b", GO_VKEY + "x"])
 def test_bad_vkeys_are_refused(vkey):
     with pytest.raises(LogError):
