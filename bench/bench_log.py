@@ -137,7 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(
             [*mkdocs(), "build", "--strict", "-d", str(site)],
             cwd=root,
-            env={**os.environ, **env, "NO_MKDOCS_2_WARNING": "1"},
+            # Signed as of AT, the time the in-browser checks below run at.
+            env={
+                **os.environ,
+                **env,
+                "NO_MKDOCS_2_WARNING": "1",
+                "SOURCE_DATE_EPOCH": str(int(AT.timestamp())),
+            },
             check=True,
             capture_output=True,
         )
