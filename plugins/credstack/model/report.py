@@ -55,6 +55,7 @@ CODES: Final[dict[str, dict[str, Outcome]]] = {
         "subject": FAIL,  # credentialSubject / achievement / recipient missing
         "status-entry": FAIL,  # a credentialStatus entry that cannot be read
         "unsigned": FAIL,  # no proof at all
+        "not-checked": SKIP,  # verification stopped by a fault of the verifier (status: error)
     },
     "signature": {
         "ok": PASS,

@@ -21,12 +21,29 @@ OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\
 CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
 
-def _date_ok(value: Any) -> bool:
+#: XML Schema dateTimeStamp with a four-digit year from 0001 (what both verifiers can read).
+_DATE_TIME = re.compile(r"^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def is_datetime_stamp(value: Any) -> bool:
+    """Whether ``value`` is a date-time with a time zone that every verifier reads the same."""
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        return False
     try:
         parse_datetime(value)
     except ValueError:
         return False
     return True
+
+
+def _index_ok(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return re.fullmatch(r"[0-9]+", value) is not None
+    if isinstance(value, int):
+        return value >= 0
+    return isinstance(value, float) and value.is_integer() and value >= 0
 
 
 def _is_object(value: Any) -> bool:
@@ -54,9 +71,9 @@ def shape_problems(doc: Any) -> list[tuple[str, str]]:
     issuer = doc.get("issuer")
     if not (_is_object(issuer) and isinstance(issuer.get("id"), str)):
         problems.append(("issuer", "issuer must be a Profile with an id"))
-    if not _date_ok(doc.get("validFrom")):
+    if not is_datetime_stamp(doc.get("validFrom")):
         problems.append(("dates", "validFrom is missing or not a date-time with a time zone"))
-    if "validUntil" in doc and not _date_ok(doc["validUntil"]):
+    if "validUntil" in doc and not is_datetime_stamp(doc["validUntil"]):
         problems.append(("dates", "validUntil is not a date-time with a time zone"))
     subject = doc.get("credentialSubject")
     achievement = subject.get("achievement") if _is_object(subject) else None
@@ -98,4 +115,4 @@ def format_check(doc: Any) -> CheckResult:
     )
 
 
-__all__ = ["format_check", "shape_problems"]
+__all__ = ["format_check", "is_datetime_stamp", "shape_problems"]

@@ -66,7 +66,7 @@ class KeyResolver:
             doc = self.documents.get(base)
             if doc is None:
                 raise ResolutionError(
-                    f"issuer keys could not be fetched: no DID document for {base}",
+                    f"no DID document for {base}",
                     hint="pass the issuer's DID document with --did-document FILE",
                     code="unresolvable",
                 )

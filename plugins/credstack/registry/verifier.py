@@ -218,9 +218,15 @@ def verify_status_list(doc: Any, url: str, issuer: str, keys: KeyResolver) -> St
             raise ValueError("it was signed after its key was retired")
         if key.created is not None and verified.created < key.created:
             raise ValueError("it claims to be signed before its key existed")
-        subject = doc["credentialSubject"]
-        purpose = subject["statusPurpose"]
-        Bitstring.decode(subject["encodedList"])  # well formed
+        subject = doc.get("credentialSubject")
+        if not isinstance(subject, dict) or "BitstringStatusList" not in as_list(
+            subject.get("type")
+        ):
+            raise ValueError("its subject is not a BitstringStatusList")
+        purpose = subject.get("statusPurpose")
+        if not isinstance(purpose, str):
+            raise ValueError("it has no statusPurpose")
+        Bitstring.decode(subject.get("encodedList"))  # well formed, long enough
         for name in ("validFrom", "validUntil"):
             if name in doc:
                 parse_datetime(doc[name])
@@ -229,7 +235,7 @@ def verify_status_list(doc: Any, url: str, issuer: str, keys: KeyResolver) -> St
         return StatusListVerdict("untrusted", detail)
     return StatusListVerdict(
         "ok",
-        purpose=purpose if isinstance(purpose, str) else None,
+        purpose=purpose,
         valid_from=doc.get("validFrom"),
         valid_until=doc.get("validUntil"),
         encoded=subject["encodedList"],
@@ -343,9 +349,10 @@ class Verifier:
             checks.append(self._validity(view))
             checks.append(self._components(view, component))
             report.checks = checks
-        except CredstackError as e:  # pragma: no cover - defensive: checks catch their own
+        except (CredstackError, KeyError, TypeError, ValueError, RecursionError) as e:
+            # A fault of the verifier, not a verdict on the credential: error, never invalid.
             report.checks = complete(
-                [CheckResult("format", "unreadable", {"detail": f"unexpected error: {e}"})],
+                [CheckResult("format", "not-checked", {"because": "error", "detail": str(e)})],
                 because="error",
             )
         return report

@@ -79,6 +79,7 @@ from credstack.site.badges import Badges, preview_slug
 from credstack.site.cache import BuildCache, link_or_copy
 from credstack.site.data import SiteData, load_site_data, read_credentials
 from credstack.site.fastpages import FastPages
+from credstack.site.holders import CERTIFICATE_CSS, certificate_css, holder_assets
 from credstack.site.pages import (
     CONTEXTS_PATH,
     PageSpec,
@@ -459,6 +460,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             yield target, content(blob)
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
+        yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout
         # Plugin assets (stylesheet, in-browser verifier).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
@@ -586,6 +588,11 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             description = _plain(page.meta.get("description") or config.site_description or "")
         head = self.renderer.head(spec, title=title, description=description, path=page.url)
         head += f'<meta name="credstack:site-url" content="{html.escape(self.renderer.urls.site)}">'
+        head += (
+            f'<meta name="credstack:issuer" content="{html.escape(self.renderer.urls.issuer_id)}">'
+            f'<meta name="credstack:issuer-name" '
+            f'content="{html.escape(self.renderer.program.issuer.name)}">'
+        )
         output = output.replace("</head>", head + "</head>", 1)
         is_verify_page = page.file.src_uri == VERIFY_PAGE
         if is_verify_page or (spec is not None and spec.kind == "credential"):
@@ -597,6 +604,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 f'<script defer src="{up}{ASSETS_URL}{PAGE_JS}"></script>'
             )
             output = output.replace("</head>", scripts + "</head>", 1)
+        output = holder_assets(output, spec, page.url)
         return self._policy(output, fetch_other_issuers=is_verify_page)
 
     def _build_credential_pages(self, config: MkDocsConfig) -> dict[str, Path]:
@@ -677,7 +685,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         hidden = {
             self.renderer.urls.site + spec.path
             for spec in self.specs.values()
-            if spec.kind == "credential"
+            if spec.kind in ("credential", "earner")
         }
 
         def keep(match: re.Match) -> str:
