@@ -406,6 +406,8 @@ class Checkpoint:
 CREDENTIAL_ISSUED = "credential-issued"
 STATUS_CHANGED = "status-changed"
 STATUS_LIST_CREATED = "status-list-created"
+#: A status list re-signed with the same bits for a new validity window (credstack status refresh).
+STATUS_LIST_REFRESHED = "status-list-refreshed"
 KEY_ADDED = "key-added"
 KEY_RETIRED = "key-retired"
 #: The state every transaction ends with: the SHA-256 of every status list as it now stands.
@@ -416,6 +418,7 @@ ENTRY_FIELDS: dict[str, tuple[str, ...]] = {
     CREDENTIAL_ISSUED: ("id", "sha256"),
     STATUS_CHANGED: ("id", "purpose", "event", "date", "list", "sha256"),
     STATUS_LIST_CREATED: ("list", "purpose", "date", "sha256"),
+    STATUS_LIST_REFRESHED: ("list", "date", "sha256"),
     KEY_ADDED: ("keyId", "publicKeyMultibase", "date"),
     KEY_RETIRED: ("keyId", "publicKeyMultibase", "date"),
     STATUS_LISTS: ("lists",),
@@ -472,6 +475,16 @@ def list_created_entry(list_url: str, purpose: str, date: str, data: bytes) -> d
         "kind": STATUS_LIST_CREATED,
         "list": list_url,
         "purpose": purpose,
+        "date": date,
+        "sha256": sha256_hex(data),
+    }
+
+
+def list_refreshed_entry(list_url: str, date: str, data: bytes) -> dict[str, str]:
+    """A status list re-signed with the same bits (a new validity window)."""
+    return {
+        "kind": STATUS_LIST_REFRESHED,
+        "list": list_url,
         "date": date,
         "sha256": sha256_hex(data),
     }
@@ -548,7 +561,7 @@ def replay_lists(entries: Iterable[Mapping[str, Any]]) -> Iterator[tuple[int, di
     lists: dict[str, str] = {}
     for index, entry in enumerate(entries):
         kind = entry.get("kind")
-        if kind in (STATUS_LIST_CREATED, STATUS_CHANGED):
+        if kind in (STATUS_LIST_CREATED, STATUS_CHANGED, STATUS_LIST_REFRESHED):
             lists[entry["list"]] = entry["sha256"]
         elif kind == STATUS_LISTS:
             yield index, dict(lists)
@@ -567,6 +580,7 @@ __all__ = [
     "STATUS_CHANGED",
     "STATUS_LISTS",
     "STATUS_LIST_CREATED",
+    "STATUS_LIST_REFRESHED",
     "TILE_HEIGHT",
     "TILE_WIDTH",
     "Checkpoint",
@@ -580,6 +594,7 @@ __all__ = [
     "key_entry",
     "leaf_hash",
     "list_created_entry",
+    "list_refreshed_entry",
     "lists_entry",
     "node_hash",
     "parse_entry",

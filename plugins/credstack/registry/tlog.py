@@ -323,6 +323,17 @@ def record_status_changes(
     record(tx, root, entries, lists=written)
 
 
+def record_refreshed(
+    tx: Transaction, root: Path, lists: Mapping[str, Mapping[str, Any]], date: datetime
+) -> None:
+    """Log status lists re-signed with the same bits (``lists``: URL -> the re-signed doc)."""
+    written = {url: credential_bytes(doc) for url, doc in lists.items()}
+    entries = [
+        tlog.list_refreshed_entry(url, format_datetime(date), data) for url, data in written.items()
+    ]
+    record(tx, root, entries, lists=written)
+
+
 def record_key_added(
     tx: Transaction, root: Path, key_id: str, public_key: str, date: datetime
 ) -> None:
@@ -475,6 +486,7 @@ __all__ = [
     "record_issued",
     "record_key_added",
     "record_key_retired",
+    "record_refreshed",
     "record_status_changes",
     "sign_checkpoint",
 ]

@@ -350,6 +350,17 @@ def _check_against_registry(registry: Registry, log: _Log, findings: list[LogFin
                 LogFinding(_where(index), "log-entry-has-change", f"{url} created twice", _RESTORE)
             )
 
+    for index, entry in by_kind.get(tlog.STATUS_LIST_REFRESHED, []):
+        if entry["list"] not in lists or entry["list"] not in created:
+            findings.append(
+                LogFinding(
+                    _where(index),
+                    "log-entry-has-change",
+                    f"logs a re-signing of {entry['list']}, which is not a logged status list",
+                    _RESTORE,
+                )
+            )
+
     # Keys: every creation and retirement of program/keys.yml, both ways.
     key_events: Counter[tuple[str, str, str, str]] = Counter()
     for key in registry.program.issuer.keys:
