@@ -105,6 +105,18 @@ class CheckError(CredstackError):
     """The merge gate found problems."""
 
 
+class LogError(CredstackError):
+    """The transparency log is malformed, inconsistent with itself or an older checkpoint, or
+    its checkpoint does not verify.
+
+    Codes: ``malformed-entry``, ``malformed-checkpoint``, ``malformed-note``,
+    ``malformed-proof``, ``checkpoint-signature``, ``unknown-key``, ``inconsistent``,
+    ``no-log``.
+    """
+
+    default_code = "malformed-entry"
+
+
 class ResolutionError(CredstackError):
     """The issuer's key could not be found: unknown DID, verification method or key format.
 

@@ -22,3 +22,15 @@ export async function loadSuites({ contexts, url } = {}) {
   const loader = contextLoader(contexts);
   return { ...module.createSuites({ canonize: (doc, options) => canonize(doc, loader, options), verifyEd25519 }), module };
 }
+export {
+  verifyLog,
+  openCheckpoint,
+  tlogProofText,
+  logService,
+  TileReader,
+  verifyInclusion,
+  verifyConsistency,
+  leafHash,
+  credentialEntry,
+  DEFAULT_MAX_AGE_MS,
+} from './tlog.js';
