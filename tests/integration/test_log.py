@@ -498,3 +498,16 @@ def test_each_rule_finds_its_scenario_and_disabled_it_is_silent(root, tmp_path, 
         silent = {f.rule for f in verify_log(root, **options, disabled=[rule]).findings}
     assert rule in found
     assert rule not in silent
+
+
+def test_the_merge_gate_runs_the_log_rules(root):
+    """`credstack check --base` reports the log's findings with the other rules."""
+    from datetime import UTC, datetime
+
+    from credstack.registry.check import check_registry
+
+    shutil.rmtree(root / "issued" / "log")
+    report = check_registry(root, at=datetime.now(UTC), base="main")
+    assert "log-append-only" in {f.rule for f in report.errors}
+    quiet = check_registry(root, at=datetime.now(UTC), base="main", disabled={"log-append-only"})
+    assert "log-append-only" not in {f.rule for f in quiet.findings}
