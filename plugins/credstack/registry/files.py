@@ -62,6 +62,7 @@ REPLACEABLE = (
     "issued/status",
     "issued/status-log.yml",
     "issued/profiles.yml",
+    "issued/log",
     "program/keys.yml",
     "program/roster-key.yml",
 )

@@ -23,6 +23,7 @@ from credstack.errors import SigningKeyError
 from credstack.model.program import IssuerKey, Program
 from credstack.model.status import format_datetime
 from credstack.model.urls import SiteUrls
+from credstack.registry import tlog
 from credstack.registry.files import Transaction, write_atomic
 from credstack.registry.placeholders import refuse_placeholders
 
@@ -234,6 +235,8 @@ def create_key(
     try:
         with Transaction(root) as tx:
             tx.write(root / KEYS_FILE, _keys_yaml([*program.issuer.keys, issuer_key]))
+            # Transparency log: a key that can sign credentials is a change verifiers must see.
+            tlog.record_key_added(tx, root, key_id, issuer_key.public_key_multibase, now)
     except BaseException:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -266,4 +269,5 @@ def retire_key(
     keys = [retired if k.id == key_id else k for k in program.issuer.keys]
     with Transaction(root) as tx:
         tx.write(root / KEYS_FILE, _keys_yaml(keys))
+        tlog.record_key_retired(tx, root, key.id, key.public_key_multibase, at)
     return retired

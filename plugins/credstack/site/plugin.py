@@ -89,12 +89,15 @@ from credstack.site.pages import (
     level_label,
     read_icon,
 )
+from credstack.site.tlog import LogFiles, build_log_files
 
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
 ASSETS_URL = "assets/credstack/"
 VERIFIER_JS = "verifier/credstack-verifier.js"
+# Other issuers' suites, import()ed by the verifier on demand (issue 13); precached for offline.
+SUITES_JS = "verifier/credstack-suites.js"
 PAGE_JS = "credstack-page.js"
 VERIFY_PAGE = "verify.md"
 STATUS_LOG_PATH = "status/log.json"
@@ -134,7 +137,7 @@ STYLESHEET = ASSETS_URL + "credstack.css"
 GLANCE_MARKER = "<!-- credstack:pathways -->"
 #: Index pages that the navigation expands into sections of generated pages.
 SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
-CACHE_KINDS = ("img", "verify", "page", "json")
+CACHE_KINDS = ("img", "verify", "page", "json", "tlog")
 #: Credential pages built in this process before the rest are shared out among workers...
 FIRST_PAGES = 8
 #: ...when there are at least this many more.
@@ -226,6 +229,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         self.light_nav: Navigation | None = None
         self.badges: Badges | None = None
         self.fast_pages: FastPages | None = None
+        self.log_files: LogFiles | None = None  # the transparency log (site/tlog.py)
         self._pages_files: dict[str, File] = {}  # credential pages built by the plugin
         self._doc_files: list[File] = []
         self._filled = 0
@@ -295,6 +299,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 raw=raw,
             )
             self._phase("verify the credentials")
+            # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
+            self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
+            self._phase("build the transparency log")
             self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
         except CredstackError as e:
             self._stop_drawing()
@@ -465,6 +472,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             yield target, copy(source)
         # The status log (dates and reasons for the verdict sentence; the signed lists decide).
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
+        # The transparency log (site/tlog.py): under log/, as C2SP tlog-tiles lays it out.
+        for target, blob in (self.log_files.files if self.log_files else {}).items():
+            yield target, content(blob)
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
         yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout
@@ -514,6 +524,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             *lists,
             ASSETS_URL + "credstack.css",
             ASSETS_URL + VERIFIER_JS,
+            ASSETS_URL + SUITES_JS,
             ASSETS_URL + PAGE_JS,
         ]
 
