@@ -226,7 +226,7 @@ def _capture_basis(root: Path) -> dict[str, str | None]:
     for rel in REPLACEABLE:
         path = root / rel
         if path.is_dir():
-            for child in sorted(path.iterdir()):
+            for child in sorted(path.rglob("*")):
                 if child.is_file() and not child.name.startswith("."):
                     basis[child.relative_to(root).as_posix()] = _file_digest(child)
         else:
