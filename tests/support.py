@@ -7,6 +7,7 @@ the demo registry, never the committed demo, so signatures in tests are determin
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -69,9 +70,26 @@ def salts():
     return lambda: f"{next(_SALTS):032x}"
 
 
+def assessed_by(program, aid: str) -> tuple[str, ...]:
+    """As many assessors on record for ``aid`` as a pass needs (the first ones in the file)."""
+    needed = program.assessors_needed(aid)
+    return tuple(a.id for a in program.assessors_for(aid)[:needed])
+
+
+def with_assessors(program, inp: AwardInput) -> AwardInput:
+    """``inp`` with the assessors a pass needs, unless it names its own."""
+    if inp.assessors or inp.keep_assessment or inp.achievement not in program.achievements:
+        return inp
+    return replace(inp, assessors=assessed_by(program, inp.achievement))
+
+
 def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, salt=None):
-    """Award through the real code path with the test key; returns the AwardPlan."""
+    """Award through the real code path with the test key; returns the AwardPlan.
+
+    Inputs that name no assessors get the first ones on record for their achievement.
+    """
     registry = Registry(root)
+    inputs = tuple(with_assessors(registry.program, i) for i in inputs)
     key = find_signing_key(
         registry.program,
         root,

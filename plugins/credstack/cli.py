@@ -312,8 +312,11 @@ def _cmd_award(args: argparse.Namespace) -> int:
     if issued_at > now:
         raise ConfigError("--issued-at lies in the future", hint="award on or before today")
     if args.csv:
-        if args.achievement or args.name or args.email:
-            raise ConfigError("give either --csv FILE or ACHIEVEMENT --name --email, not both")
+        if args.achievement or args.name or args.email or args.assessor or args.assessed_on:
+            raise ConfigError(
+                "give either --csv FILE or ACHIEVEMENT --name --email --assessor, not both",
+                hint="in a cohort CSV, name each row's assessors in the column assessors",
+            )
         inputs = read_cohort_csv(Path(args.csv), default_issued_at=issued_at)
         for inp in inputs:
             if inp.issued_at > now:
@@ -333,6 +336,8 @@ def _cmd_award(args: argparse.Namespace) -> int:
                 issued_at=issued_at,
                 evidence=tuple(parse_evidence(e) for e in args.evidence),
                 result=args.result,
+                assessors=tuple(args.assessor),
+                assessed_on=_when(args.assessed_on, what="--assessed-on"),
             )
         ]
     key = _key(args, registry)
@@ -430,6 +435,8 @@ def _cmd_renew(args: argparse.Namespace) -> int:
         now=now,
         issued_at=_when(args.issued_at, what="--issued-at") or now,
         result=args.result,
+        assessors=tuple(args.assessor),
+        assessed_on=_when(args.assessed_on, what="--assessed-on"),
     )
     _print_awards(plan, registry.root)
     print(f"  renews {args.credential}")
@@ -472,6 +479,17 @@ def _cmd_expiring(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_assessor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--assessor",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="an assessor on record in program/assessors.yml (repeat for each one)",
+    )
+    p.add_argument("--assessed-on", metavar="DATE", help="date of the assessment (default: award)")
+
+
 def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     keys = sub.add_parser("keys", help="create, list and retire the issuer's signing keys")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
@@ -499,6 +517,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--email", help="the recipient's email (stored only as a salted hash)")
     p.add_argument("--evidence", action="append", default=[], metavar="[TITLE=]URL")
     p.add_argument("--result", help="the assessment result (on the achievement's scale)")
+    _add_assessor_options(p)
     p.add_argument("--issued-at", help="award date (default now)")
     p.add_argument("--csv", help="cohort CSV: " + ", ".join(CSV_COLUMNS))
     p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
@@ -528,6 +547,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("credential", metavar="ID")
     p.add_argument("--issued-at")
     p.add_argument("--result")
+    _add_assessor_options(p)
     p.add_argument("--key")
     p.set_defaults(handler=_cmd_renew)
 

@@ -105,6 +105,8 @@ def test_default_site_url_is_a_placeholder_that_check_refuses_to_issue_under(tmp
         "ada@example.org",
         "--result",
         "pass",
+        "--assessor",
+        "first-assessor",
         "--key",
         str(key),
     )
@@ -176,6 +178,8 @@ def test_keys_award_check_and_mkdocs_build_end_to_end(tmp_path):
         "ada@example.org",
         "--result",
         "merit",
+        "--assessor",
+        "first-assessor",
         "--key",
         str(key),
     )

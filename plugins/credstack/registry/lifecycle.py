@@ -14,6 +14,7 @@ import yaml
 
 from credstack.crypto.proof import create_proof
 from credstack.errors import AwardError, StatusError
+from credstack.model.assessment import assessment_record
 from credstack.model.credential import CredentialView
 from credstack.model.status import Bitstring
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
@@ -194,7 +195,16 @@ def expiring(registry: Registry, *, at: datetime, within: timedelta) -> list[Cre
 
 
 def _successor_input(
-    view: CredentialView, *, issued_at: datetime, name: str | None, evidence, result, where: str
+    view: CredentialView,
+    *,
+    issued_at: datetime,
+    name: str | None,
+    evidence,
+    result,
+    where: str,
+    assessors: tuple[str, ...] = (),
+    assessed_on: datetime | None = None,
+    keep_record: bool = False,
 ) -> AwardInput:
     if view.recipient is None or view.email_hash is None or view.salt is None:
         raise AwardError(
@@ -211,6 +221,10 @@ def _successor_input(
         renews=view.cid,
         where=where,
         identity=(view.email_hash, view.salt, view.recipient),
+        assessors=assessors,
+        assessed_on=assessed_on,
+        keep_assessment=keep_record,
+        record=assessment_record(view.raw) if keep_record else None,
     )
 
 
@@ -222,17 +236,26 @@ def renew(
     now: datetime,
     issued_at: datetime,
     result: str | None = None,
+    assessors: tuple[str, ...] = (),
+    assessed_on: datetime | None = None,
 ) -> AwardPlan:
     """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
 
-    The award rules still apply (prerequisites and, for certifications, the pathway). Raises
-    AwardError or StatusError; writes nothing then.
+    The award rules still apply (prerequisites, for certifications the pathway, and a fresh
+    assessment by ``assessors``). Raises AwardError or StatusError; writes nothing then.
     """
     view = registry.get(cid)
     if registry.current_status(view.cid).revoked is not None:
         raise StatusError(f"{view.cid} was revoked; it cannot be renewed", hint="award anew")
     inp = _successor_input(
-        view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
+        view,
+        issued_at=issued_at,
+        name=None,
+        evidence=None,
+        result=result,
+        where=f"renew {cid}",
+        assessors=assessors,
+        assessed_on=assessed_on,
     )
     plan = plan_awards(registry, [inp], key, signed_at=now)
     new = plan.awarded[0].cid
@@ -254,7 +277,8 @@ def reissue(
     evidence=None,
     result: str | None = None,
 ) -> AwardPlan:
-    """Issue a corrected copy of ``cid`` (same award date) and revoke ``cid`` as superseded."""
+    """Issue a corrected copy of ``cid`` (same award date and assessment record) and revoke
+    ``cid`` as superseded."""
     view = registry.get(cid)
     current = registry.current_status(view.cid)
     if current.revoked is not None:
@@ -266,6 +290,7 @@ def reissue(
         evidence=evidence,
         result=result,
         where=f"reissue {cid}",
+        keep_record=True,
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
     # and the stacking rules are checked as of the original award date.
