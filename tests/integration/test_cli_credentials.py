@@ -182,9 +182,7 @@ def test_award_with_an_unknown_key_is_refused(root, monkeypatch, capsys):
         "CREDSTACK_SIGNING_KEY", SigningKey.from_seed(bytes(32)).to_multibase_secret()
     )
     assert (
-        main(
-            ["-C", str(root), "award", *assessed(root), "--name", "A", "--email", "a@example.org"]
-        )
+        main(["-C", str(root), "award", *assessed(root), "--name", "A", "--email", "a@example.org"])
         == 1
     )
     assert "not one of the issuer's keys" in capsys.readouterr().err

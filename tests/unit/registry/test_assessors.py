@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from test_program_lint import edit, find, line_of
 
 from credstack.errors import AwardError
 from credstack.model.assessment import AssessmentRecord, assessment_record
@@ -17,7 +18,6 @@ from credstack.registry.registry import Registry
 from credstack.registry.verify import registry_verifier
 from support import at as date
 from support import award, award_with_prerequisites, loaded_test_key, snapshot
-from test_program_lint import edit, find, line_of
 
 ASSESSORS = "program/assessors.yml"
 CERT = "program/achievements/certified-facilitator.yml"
@@ -161,7 +161,8 @@ def test_refuses_an_assessor_not_allowed_for_the_achievement(root):
     message = refused(
         root,
         AwardInput("session-design", "Ada", "ada@example.org", DAY, assessors=("marta-kowalska",)),
-        "assessor 'marta-kowalska' (Marta Kowalska) is not on record as an assessor of session-design",
+        "assessor 'marta-kowalska' (Marta Kowalska) is not on record as an assessor of "
+        "session-design",
     )
     assert "ines-alvarez" in message
 

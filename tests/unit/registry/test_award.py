@@ -10,9 +10,6 @@ from credstack.model.schema import schema_errors
 from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
 from credstack.registry.registry import Registry
 from support import (
-    at as date,
-)
-from support import (
     assessed_by,
     award,
     earn_certification,
@@ -21,6 +18,9 @@ from support import (
     salts,
     snapshot,
     stack_order,
+)
+from support import (
+    at as date,
 )
 
 DAY = date("2026-03-02T09:00")

@@ -12,7 +12,6 @@ from credstack.model.status import Bitstring
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
 from credstack.registry.registry import Registry
 from credstack.registry.verify import registry_verifier
-from support import at as date
 from support import (
     assessed_by,
     award_with_prerequisites,
@@ -21,6 +20,7 @@ from support import (
     loaded_test_key,
     snapshot,
 )
+from support import at as date
 
 DAY = date("2026-03-02T09:00")
 LATER = date("2026-06-01")
