@@ -23,6 +23,22 @@ TEST_KEY_ID = "test-key"
 KEY_CREATED = datetime(2024, 1, 1, tzinfo=UTC)
 
 
+def demo_credential(name: str, achievement: str, root: Path = REPO) -> str:
+    """The id of the demo credential awarded to ``name`` for ``achievement`` (by its story,
+    see bench/demo.py), so that tests never hard-code ids that a rebuilt demo may change."""
+    import json
+
+    found = []
+    for path in sorted((root / "issued" / "credentials").glob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        subject = doc["credentialSubject"]
+        names = [i["identityHash"] for i in subject["identifier"] if i["identityType"] == "name"]
+        if names == [name] and subject["achievement"]["humanCode"] == achievement:
+            found.append(path.stem)
+    assert len(found) == 1, f"the demo has {len(found)} {achievement} credentials for {name}"
+    return found[0]
+
+
 def fixed_signing_key() -> SigningKey:
     return SigningKey.from_seed(TEST_SEED)
 

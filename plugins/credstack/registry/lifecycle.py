@@ -7,6 +7,7 @@ and appends an event to ``issued/status-log.yml``, in one transaction.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -276,6 +277,7 @@ def reissue(
     name: str | None = None,
     evidence=None,
     result: str | None = None,
+    salt_factory: Callable[[], str] | None = None,
 ) -> AwardPlan:
     """Issue a corrected copy of ``cid`` (same award date and assessment record) and revoke
     ``cid`` as superseded."""
@@ -294,7 +296,8 @@ def reissue(
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
     # and the stacking rules are checked as of the original award date.
-    plan = plan_awards(registry, [inp], key, signed_at=now)
+    salts = {"salt_factory": salt_factory} if salt_factory is not None else {}
+    plan = plan_awards(registry, [inp], key, signed_at=now, **salts)
     new = plan.awarded[0].cid
 
     def extra(tx: Transaction) -> None:
