@@ -4,7 +4,8 @@ The templates are the starter registry: a program (one foundation, one practitio
 certification, one pathway, two placeholder assessors) that passes ``credstack lint --strict``,
 ``mkdocs.yml``, ``site_src/``, the GitHub workflows, ``.gitignore``, a pre-commit config and a
 README with the issuer's first five steps and one application walked from form to credential.
-The issue forms are generated from the program (``credstack.registry.workflows``). Dot-files are stored as ``dot-<name>`` (setuptools leaves hidden files
+The issue forms are generated from the program (``credstack.registry.workflows``).
+Dot-files are stored as ``dot-<name>`` (setuptools leaves hidden files
 out of package data) and renamed on the way out. Placeholders are ``%%NAME%%``-style tokens, so
 that GitHub's own ``${{ ... }}`` expressions in the workflows pass through untouched.
 
