@@ -276,7 +276,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 registry, at=get_build_datetime(), cache=self.cache, raw=raw, digests=digests
             )
             self._phase("verify the credentials")
-            self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
+            self.renderer = Renderer(
+                self.data, linkedin_icon=self._linkedin_icon(), repo_url=config.get("repo_url")
+            )
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
