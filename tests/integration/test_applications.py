@@ -406,3 +406,26 @@ def test_maintainers_must_be_github_handles(tmp_path, capsys):
     )
     code, out = cli(capsys, "-C", str(root), "lint")
     assert code == 1 and "maintainers[0]: not a GitHub user or team" in out
+
+
+def test_the_gate_refuses_a_new_credential_that_names_no_assessor(repo, capsys):
+    """A credential signed around `credstack award` (an old version, a script) is caught."""
+    from datetime import UTC, datetime
+
+    from credstack.registry.award import AwardInput, plan_awards, write_plan
+    from credstack.registry.keys import find_signing_key
+
+    root, key = repo
+    registry = Registry(root)
+    loaded = find_signing_key(registry.program, root, key_file=key)
+    when = datetime(2026, 11, 21, tzinfo=UTC)
+    unassessed = AwardInput(
+        "data-foundations", "Eve", "eve@example.org", when, keep_assessment=True
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    write_plan(plan_awards(registry, [unassessed], loaded, signed_at=now))
+    git(root, "add", "issued")
+    git(root, "commit", "-q", "-m", "an award without assessors")
+    code, out = cli(capsys, "-C", str(root), "check", "--base", "main")
+    assert code == 1
+    assert "stacking-rules: a pass of data-foundations needs 1 independent assessor" in out

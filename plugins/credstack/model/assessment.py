@@ -128,6 +128,12 @@ def assessment_record(credential: Any) -> AssessmentRecord | None:
     return None
 
 
+def recorded_assessors(credential: Any) -> tuple[str, ...]:
+    """The ids of the assessors a credential's assessment record names (``()`` when none)."""
+    record = assessment_record(credential)
+    return tuple(a.id for a in record.assessors) if record is not None else ()
+
+
 def assessor_problems(
     program: Program, achievement_id: str, assessor_ids: tuple[str, ...]
 ) -> list[str]:

@@ -60,12 +60,13 @@ import credstack
 from credstack.crypto.keys import base58btc_decode
 from credstack.crypto.proof import split_proof, verify_proof
 from credstack.errors import CheckError, CredentialError, CredstackError, ResolutionError
+from credstack.model.assessment import recorded_assessors  # issue 15
 from credstack.model.credential import CredentialView
 from credstack.model.did import did_document
 from credstack.model.program import Program
 from credstack.model.status import Bitstring, parse_datetime
 from credstack.model.urls import SiteUrls
-from credstack.registry.award import AwardInput, _Ledger, check_rules
+from credstack.registry.award import AwardInput, _Ledger, check_assessment, check_rules
 from credstack.registry.files import write_atomic
 from credstack.registry.parallel import parallel_map, worker_count
 from credstack.registry.program import KEYS_FILE, check_program
@@ -1170,6 +1171,7 @@ class _Check:
         ledger_registry = _AsOfRegistry(self.root, self.program, held, self.events)
         ledger = _Ledger(ledger_registry)
         replaces = {e.replacement: e.credential for e in self.events if e.replacement}
+        corrected = {e.replacement for e in self.events if e.event == "revoked"}  # issue 15
         ordered = sorted(
             (c for c in new if c.view is not None),
             key=lambda c: (c.view.valid_from, c.view.proof_created or c.view.valid_from, c.cid),
@@ -1194,8 +1196,12 @@ class _Check:
                 result=view.result,
                 renews=replaces.get(view.cid),
                 identity=(view.email_hash, view.salt, view.recipient),
+                assessors=recorded_assessors(view.raw),  # issue 15: who assessed, on record?
+                keep_assessment=view.cid in corrected,  # a correction keeps its assessment
             )
-            for reason in check_rules(ledger_registry, ledger, inp):
+            reasons = check_rules(ledger_registry, ledger, inp)
+            reasons += check_assessment(ledger_registry, inp)  # issue 15
+            for reason in reasons:
                 self.f.error(
                     cred.rel,
                     "stacking-rules",

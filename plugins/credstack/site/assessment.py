@@ -19,7 +19,6 @@ from credstack.model.program import Achievement, Program
 from credstack.registry.workflows import form_path
 from credstack.site.safe import http_url
 
-
 NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
 
 
