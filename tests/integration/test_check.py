@@ -208,8 +208,22 @@ def test_key_rotation_in_the_same_branch_passes(repo):
     retire_key(
         Registry(repo).program, repo, TEST_KEY_ID, at=DAY + timedelta(days=3), reason="rotation"
     )
-    code, out, findings = check(repo)
-    assert (code, findings) == (0, []), out
+    code, out, findings = check(repo, "--allow-key-change")
+    assert (code, findings) == (0, [("program/keys.yml", "key-added-acknowledged")]), out
+    assert "THIS CHANGE ADDS SIGNING KEY(S): second" in out
+
+
+def test_rejects_a_new_signing_key_without_acknowledgement(repo):
+    """A pull request that adds a key (and credentials signed by it) is its own finding."""
+    program = Registry(repo).program
+    second = SigningKey.from_seed(bytes([9]) * 32)
+    create_key(
+        program, repo, now=DAY + timedelta(days=2), key_id="second", store=False, secret=second
+    )
+    code, out, findings = check(repo, "--strict")
+    assert code == 1
+    assert findings == [("program/keys.yml", "key-added-acknowledged")], out
+    assert "THIS CHANGE ADDS SIGNING KEY(S): second" in out
 
 
 # -- each attack fails, naming the file and the rule --------------------------------------------
@@ -282,7 +296,8 @@ def test_rejects_credential_signed_with_retired_key(repo, signed):
     path = forge(repo, first(program, "foundation").id, issued_at=when)
     code, out, findings = check(repo)
     assert code == 1
-    assert (rel(repo, path), "key-not-retired") in findings, out
+    rule = "key-not-retired" if signed == "after retirement" else "key-not-retired-on-base"
+    assert (rel(repo, path), rule) in findings, out
 
 
 def test_rejects_credential_signed_with_unknown_key(repo):
@@ -355,12 +370,23 @@ def test_rejects_undoing_a_revocation(repo):
 def test_rejects_status_list_changed_beyond_its_bits(repo):
     path = repo / "issued/status/suspension-1.json"
     doc = json.loads(path.read_text())
-    doc["validFrom"] = "2020-01-01T00:00:00Z"
+    doc["credentialSubject"]["id"] = doc["credentialSubject"]["id"] + "-edited"
     path.write_text(dump_json(doc))
     code, out, findings = check(repo)
     assert code == 1
     assert ("issued/status/suspension-1.json", "status-list-only-bits-change") in findings, out
     assert ("issued/status/suspension-1.json", "status-list-verifies") in findings
+
+
+def test_rejects_status_list_dated_back(repo):
+    """Re-signing may move a list's validity window forward, never back (a rollback)."""
+    path = repo / "issued/status/suspension-1.json"
+    doc = json.loads(path.read_text())
+    doc["validFrom"] = "2020-01-01T00:00:00Z"
+    path.write_text(dump_json(doc))
+    code, out, findings = check(repo)
+    assert code == 1
+    assert ("issued/status/suspension-1.json", "status-list-only-bits-change") in findings, out
 
 
 def test_rejects_edited_status_log_event(repo):

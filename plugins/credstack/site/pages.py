@@ -23,6 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
+from credstack.model.wording import report_json
 from credstack.site.assessment import achievement_assessment, credential_assessment
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
@@ -58,7 +59,7 @@ STATE_LABELS = {
     "suspended": "Suspended",
     "not-yet-valid": "Not valid yet",
 }
-CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
+CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?", "skip": "–"}
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 #: Where the contexts bundle for the in-browser verifier goes (site root).
@@ -563,7 +564,7 @@ class Renderer:
             "c": info,
             "a": a,
             "achievement_name": name,
-            "report": info.report,
+            "report": report_json(info.report),
             "status_icon": STATUS_ICONS.get(info.report.status, "!"),
             "issuer_url": http_url(self.program.issuer.url),
             "page_url": page_url,
