@@ -355,6 +355,7 @@ def test_workflows_rewrites_stale_forms_removes_orphans_and_keeps_own_files(tmp_
     )
     shutil.copy(forms / "appeal.yml", forms / "apply-retired-course.yml")
     (forms / "apply-mine.yml").write_text("name: my own form\n")
+    (forms / "apply-data-analysis-practitioner.yml").write_text("name: hand-made\n")
     code, out = cli(capsys, "-C", str(root), "workflows", "--check")
     assert code == 1 and "stale   .github/ISSUE_TEMPLATE/apply-data-foundations.yml" in out
     code, out = cli(capsys, "-C", str(root), "workflows")
@@ -362,7 +363,8 @@ def test_workflows_rewrites_stale_forms_removes_orphans_and_keeps_own_files(tmp_
     assert "Old" not in (forms / "apply-data-foundations.yml").read_text()
     assert not (forms / "apply-retired-course.yml").exists()
     assert (forms / "apply-mine.yml").read_text() == "name: my own form\n"
-    assert cli(capsys, "-C", str(root), "workflows", "--check")[0] == 0
+    assert (forms / "apply-data-analysis-practitioner.yml").read_text() == "name: hand-made\n"
+    assert "kept    .github/ISSUE_TEMPLATE/apply-data-analysis-practitioner.yml" in out
 
 
 def test_codeowners_gives_the_program_to_maintainers_and_awards_to_assessors(tmp_path, capsys):
@@ -429,3 +431,32 @@ def test_the_gate_refuses_a_new_credential_that_names_no_assessor(repo, capsys):
     code, out = cli(capsys, "-C", str(root), "check", "--base", "main")
     assert code == 1
     assert "stacking-rules: a pass of data-foundations needs 1 independent assessor" in out
+
+
+def test_the_gate_lets_a_correction_keep_its_assessment(repo, capsys):
+    """Correcting the name on a credential awarded before assessors were on record passes."""
+    from datetime import UTC, datetime
+
+    from credstack.registry.award import AwardInput, plan_awards, write_plan
+    from credstack.registry.keys import find_signing_key
+    from credstack.registry.lifecycle import reissue
+
+    root, key = repo
+    git(root, "switch", "-q", "main")
+    registry = Registry(root)
+    loaded = find_signing_key(registry.program, root, key_file=key)
+    now = datetime.now(UTC).replace(microsecond=0)
+    legacy = AwardInput(
+        "data-foundations", "Eve Smiht", "eve@example.org", now, keep_assessment=True
+    )
+    write_plan(plan_awards(registry, [legacy], loaded, signed_at=now))
+    (old,) = Registry(root).credentials
+    git(root, "add", "issued")
+    git(root, "commit", "-q", "-m", "a credential from before assessors were on record")
+    git(root, "switch", "-q", "-c", "correct-name")
+    plan = reissue(Registry(root), old, key=loaded, now=now, name="Eve Smith")
+    assert assessment_record(plan.awarded[0].credential) is None, "nothing to carry over"
+    git(root, "add", "issued")
+    git(root, "commit", "-q", "-m", "correct the name")
+    code, out = cli(capsys, "-C", str(root), "check", "--base", "main")
+    assert code == 0, out
