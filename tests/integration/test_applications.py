@@ -237,6 +237,8 @@ def test_refuses_an_email_pasted_into_the_public_issue(repo, tmp_path, capsys):
     assert "shows an email address in public (line 12 of the text)" in answer
     assert "delete this issue" in answer and "privately to credentials@example.org" in answer
     assert "grace.hopper" not in answer
+    code, out = award(capsys, repo, "apply-with-email.json", "first-assessor", tmp=tmp_path)
+    assert code == 1 and "grace.hopper" not in out, "not repeated in the workflow's log"
 
 
 def test_refuses_an_incomplete_application_listing_every_gap(repo, tmp_path, capsys):

@@ -195,7 +195,8 @@ def parse_application(payload: Any, program: Program) -> Application:
         try:
             evidence.append(parse_evidence_line(line))
         except ApplicationError as e:
-            reasons.append(e.message + " (evidence is one link a line, optionally 'Title=URL')")
+            message = redact_emails(e.message, allowed=program.issuer.email)
+            reasons.append(message + " (evidence is one link a line, optionally 'Title=URL')")
     consent = fields.get(CONSENT, "")
     if not re.search(r"^- \[[xX]\] ", consent, re.MULTILINE):
         reasons.append(f"consent to publication ('{CONSENT}') is not given")
