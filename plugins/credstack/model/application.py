@@ -145,8 +145,8 @@ def parse_application(payload: Any, program: Program) -> Application:
     awarded as it stands (its ``hint`` says what the applicant or issuer should do)."""
     issue = issue_of(payload)
     number = issue["number"]
-    title = issue.get("title") if isinstance(issue.get("title"), str) else ""
-    body = issue.get("body") if isinstance(issue.get("body"), str) else ""
+    title = issue["title"] if isinstance(issue.get("title"), str) else ""
+    body = issue["body"] if isinstance(issue.get("body"), str) else ""
     reasons: list[str] = []
     hint = (
         "ask the applicant to edit the issue so that every field of the form is answered, "
