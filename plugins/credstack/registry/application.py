@@ -15,13 +15,13 @@ from datetime import datetime
 from credstack.errors import ApplicationError, CredstackError
 from credstack.model.application import Application, redact_emails
 from credstack.model.assessment import assessment_record
-from credstack.registry.award import Awarded, AwardInput, AwardPlan, plan_awards, write_plan
+from credstack.registry.award import Awarded, AwardInput, AwardPlan, plan_awards
 from credstack.registry.gate import fenced
 from credstack.registry.keys import LoadedKey
 from credstack.registry.registry import Registry
 
 
-def award_application(
+def plan_application(
     registry: Registry,
     application: Application,
     *,
@@ -34,7 +34,8 @@ def award_application(
     result: str | None = None,
     awarded_by: str | None = None,
 ) -> AwardPlan:
-    """Award the credential an application asks for; returns the written plan.
+    """Check and sign the credential an application asks for; returns the plan to write
+    (``write_plan``, with the roster's rows in the same transaction).
 
     ``awarded_by`` is the GitHub user who runs the award: refused (ApplicationError) when they
     are one of the assessors, so that nobody both assesses and awards. Raises AwardError (rules,
@@ -63,9 +64,7 @@ def award_application(
         assessors=assessors,
         assessed_on=assessed_on,
     )
-    plan = plan_awards(registry, [inp], key, signed_at=now)
-    write_plan(plan)
-    return plan
+    return plan_awards(registry, [inp], key, signed_at=now)
 
 
 def received_comment(registry: Registry, application: Application) -> str:

@@ -36,11 +36,24 @@ from credstack.model.status import (
     parse_date_or_datetime,
 )
 from credstack.registry.files import Transaction
+from credstack.registry.freshness import validity_window
 from credstack.registry.keys import LoadedKey
 from credstack.registry.parallel import parallel_map
 from credstack.registry.registry import LIST_SIZE, Registry
 
-CSV_COLUMNS = ("name", "email", "achievement", "result", "evidence", "issued_at", "assessors")
+CSV_COLUMNS = (
+    "name",
+    "email",
+    "achievement",
+    "result",
+    "evidence",
+    "issued_at",
+    "public_profile",
+    "assessors",
+)
+#: Values of the ``public_profile`` column that opt in (anything else but empty is an error).
+YES = ("yes", "y", "true", "1", "x")
+NO = ("no", "n", "false", "0", "")
 REQUIRED_CSV_COLUMNS = ("name", "email", "achievement")
 
 
@@ -65,6 +78,8 @@ class AwardInput:
     #: A corrected copy of a credential: its assessment (``record``, or none) stands unchanged.
     keep_assessment: bool = False
     record: AssessmentRecord | None = None
+    #: The recipient opted into a public earner page (CSV column ``public_profile``).
+    public_profile: bool = False
 
     def recipient(self, issuer_id: str) -> str:
         """The stable recipient id; raises CredentialError for a malformed email."""
@@ -382,6 +397,7 @@ def missing_status_lists(
                 purpose=purpose,
                 bitstring=Bitstring.empty(LIST_SIZE),
                 valid_from=signed_at,
+                valid_until=validity_window(registry.program, signed_at)[1],
             )
             out[path] = create_proof(
                 unsigned,
@@ -443,6 +459,9 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
                 except ValueError as e:
                     raise AwardError(f"issued_at {row['issued_at']!r} is not a date") from e
             assessors = tuple(row.get("assessors", "").split())
+            opt_in = row.get("public_profile", "").lower()
+            if opt_in not in YES + NO:
+                raise AwardError(f"public_profile {row['public_profile']!r} is not yes or no")
             dup = (email, row["achievement"])
             if dup in seen:
                 raise AwardError(f"same recipient and achievement as line {seen[dup]}")
@@ -457,6 +476,7 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
                     result=row.get("result") or None,
                     where=where,
                     assessors=assessors,
+                    public_profile=opt_in in YES,
                 )
             )
         except CredstackError as e:

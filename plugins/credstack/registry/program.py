@@ -28,6 +28,7 @@ from credstack.model.program import (
     ASSESSMENT_METHODS,
     COMPETENCY_KINDS,
     LEVELS,
+    STATUS_VALID_DAYS,
     Achievement,
     Assessment,
     Assessor,
@@ -37,6 +38,7 @@ from credstack.model.program import (
     Pathway,
     Price,
     Program,
+    Renewal,
     RequirementGroup,
     Source,
 )
@@ -80,11 +82,22 @@ ZERO_DECIMAL_CURRENCIES: frozenset[str] = frozenset(
 )
 
 ISSUER_KEYS = ("name", "url", "email", "description")
-ISSUER_OPTIONAL = ("logo", "maintainers")
+ISSUER_OPTIONAL = ("logo", "status_valid_days", "maintainers")
 KEY_KEYS = ("id", "publicKeyMultibase", "created")
 COMPETENCY_KEYS = ("id", "name", "description", "domain", "kind")
 ACHIEVEMENT_KEYS = ("name", "level", "description", "criteria", "competencies", "hours", "price")
-ACHIEVEMENT_OPTIONAL = ("assessment", "prerequisites", "validity_months", "image", "color")
+ACHIEVEMENT_OPTIONAL = (
+    "assessment",
+    "prerequisites",
+    "validity_months",
+    "image",
+    "color",
+    "enrol_url",
+    "renewal",
+)
+RENEWAL_KEYS = ("window_days",)
+RENEWAL_OPTIONAL = ("cpd_hours", "evidence", "reassessment")
+PATHWAY_OPTIONAL = ("enrol_url",)
 ASSESSMENT_KEYS = ("method", "assesses", "passing_standard")
 ASSESSMENT_OPTIONAL = ("result_scale", "assessors")
 ASSESSOR_KEYS = ("id", "name", "achievements")
@@ -455,8 +468,8 @@ class _File:
             return Assessment(method, assesses, passing, tuple(scale), assessors)  # type: ignore[arg-type]
         return None
 
-    def http_url(self, m: LineDict, key: str, path: str) -> str | None:
-        """An absolute http(s) URL (a public link), or None (reported) when it is not one."""
+    def web_url(self, m: LineDict, key: str, path: str) -> str | None:
+        """An absolute http(s) URL (a link on the site: nothing else becomes a link)."""
         value = self.text(m, key, path)
         if value is None:
             return None
@@ -464,16 +477,35 @@ class _File:
         if (
             parts.scheme not in ("http", "https")
             or not parts.netloc
-            or any(c.isspace() for c in value)
+            or any(c.isspace() or ord(c) < 32 for c in value)
         ):
             self.error(
                 m.line_of(key),
                 _join(path, key),
-                f"not an absolute http(s) URL: '{value}'",
-                "links on the site are http(s) only, e.g. https://example.org/people/ada",
+                f"not an http(s) URL: '{value}'",
+                "give the full address, starting with https://",
             )
             return None
         return value
+
+    def renewal(self, parent: LineDict, key: str, path: str) -> Renewal | None:
+        """The ``renewal`` rule: window_days, and cpd_hours / evidence / reassessment."""
+        field = _join(path, key)
+        m = self.mapping(parent[key], parent.line_of(key), field, RENEWAL_KEYS, RENEWAL_OPTIONAL)
+        if m is None:
+            return None
+        window = self.integer(m, "window_days", field, minimum=1)
+        hours = self.number(m, "cpd_hours", field)
+        if hours is not None and hours <= 0:
+            self.error(
+                m.line_of("cpd_hours"), f"{field}.cpd_hours", f"must be more than 0, got {hours}"
+            )
+            hours = None
+        evidence = self.text(m, "evidence", field)
+        reassessment = self.text(m, "reassessment", field)
+        if window is None:
+            return None
+        return Renewal(window, hours, evidence, reassessment)
 
     def image(self, m: LineDict, key: str, path: str, docs_dir: str, root: Path) -> str | None:
         """An http(s) URL, or a path relative to the MkDocs docs_dir that exists."""
@@ -684,6 +716,18 @@ class _Loader:
         description = doc.text(m, "description", "")
         logo = doc.image(m, "logo", "", self.docs_dir, self.root)
         maintainers = self.maintainers(doc, m)
+        valid_days = m.get("status_valid_days", STATUS_VALID_DAYS)
+        if (
+            isinstance(valid_days, bool)
+            or not isinstance(valid_days, int)
+            or not (1 <= valid_days <= 3660)
+        ):
+            doc.error(
+                m.line_of("status_valid_days"),
+                "status_valid_days",
+                f"not a number of days between 1 and 3660: {_kind(valid_days)}",
+                "how long a signed status list is valid before it must be re-signed, e.g. 35",
+            )
         if doc.failed or keys is None:
             return None
         return Issuer(
@@ -695,6 +739,7 @@ class _Loader:
             keys=keys,
             maintainers=maintainers,
             source=Source(ISSUER_FILE, m.line),
+            status_valid_days=valid_days,
         )
 
     def maintainers(self, doc: _File, m: LineDict) -> tuple[str, ...]:
@@ -775,7 +820,7 @@ class _Loader:
                 continue
             name = entry.text(m, "name", path)
             achievements = entry.ids(m, "achievements", path, "achievement", allow_empty=False)
-            url = entry.http_url(m, "url", path)
+            url = entry.web_url(m, "url", path)
             github = entry.text(m, "github", path)
             if github is not None:
                 github = github.removeprefix("@")
@@ -1036,6 +1081,8 @@ class _Loader:
         price = doc.price(m, "price", "")
         validity = doc.integer(m, "validity_months", "", minimum=1)
         image = doc.image(m, "image", "", self.docs_dir, self.root)
+        enrol_url = doc.web_url(m, "enrol_url", "")
+        renewal = doc.renewal(m, "renewal", "") if m.get("renewal") is not None else None
         color = None
         if "color" in m:
             color = m["color"]
@@ -1070,6 +1117,8 @@ class _Loader:
             validity_months=validity,
             image=image,
             color=color,
+            enrol_url=enrol_url,
+            renewal=renewal,
             source=Source(rel, m.line),
             lines=_line_map(m),
         )
@@ -1089,7 +1138,7 @@ class _Loader:
         if not ok:
             return None
         doc = _File(rel, self.problems)
-        m = _top_mapping(doc, data, PATHWAY_KEYS)
+        m = _top_mapping(doc, data, PATHWAY_KEYS, PATHWAY_OPTIONAL)
         if m is None:
             return None
         name = doc.text(m, "name", "")
@@ -1102,6 +1151,7 @@ class _Loader:
         groups = self.groups(doc, m)
         capstone = doc.assessment(m, "capstone", "") if m.get("capstone") is not None else None
         bundle = doc.price(m, "bundle_price", "")
+        enrol_url = doc.web_url(m, "enrol_url", "")
         credit = doc.number(m, "credit_percent", "")
         if credit is not None and not 0 <= credit <= 100:
             doc.error(
@@ -1123,6 +1173,7 @@ class _Loader:
             capstone=capstone,
             bundle_price=bundle,
             credit_percent=credit,
+            enrol_url=enrol_url,
             source=Source(rel, m.line),
             lines=_line_map(m),
         )

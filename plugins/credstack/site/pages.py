@@ -15,13 +15,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
+from credstack.model.certificate import long_date
+from credstack.model.pricing import credit_for
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
+from credstack.model.sharing import linkedin_url
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.model.wording import report_json
 from credstack.site.assessment import achievement_assessment, credential_assessment
@@ -33,25 +35,11 @@ from credstack.site.data import (
     components_of,
     levels_of,
     pathway_members,
-    routes,
 )
+from credstack.site.holders import HolderPages
 from credstack.site.images import LEVEL_LABELS, PREVIEW_SIZE
 from credstack.site.safe import http_url, render_markdown
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 STATE_LABELS = {
     "active": "In force",
     "expired": "Expired",
@@ -61,7 +49,6 @@ STATE_LABELS = {
 }
 CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?", "skip": "–"}
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
-LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 #: Where the contexts bundle for the in-browser verifier goes (site root).
 CONTEXTS_PATH = "contexts.json"
 
@@ -71,10 +58,7 @@ CONTEXTS_PATH = "contexts.json"
 
 def fmt_date(when: datetime | None) -> str:
     """'28 November 2026' (UTC), independent of the machine's locale."""
-    if when is None:
-        return ""
-    when = when.astimezone(UTC)
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+    return long_date(when)
 
 
 def fmt_hours(hours: float) -> str:
@@ -94,35 +78,10 @@ def level_label(level: str) -> str:
     return LEVEL_LABELS.get(level, level.capitalize())
 
 
-def credit(pathway: Pathway, achievement: Achievement) -> Price:
-    """What a held micro-credential takes off the certification's price on ``pathway``."""
-    amount = (achievement.price.amount * pathway.credit_percent / 100).quantize(Decimal("0.01"))
-    return Price(amount, achievement.price.currency)
-
-
-def linkedin_url(
-    *,
-    name: str,
-    organization: str,
-    issued: datetime,
-    expires: datetime | None,
-    cert_url: str,
-    cert_id: str,
-) -> str:
-    """LinkedIn's add-to-profile URL for a certification, every field prefilled."""
-    issued = issued.astimezone(UTC)
-    params: list[tuple[str, str]] = [
-        ("startTask", "CERTIFICATION_NAME"),
-        ("name", name),
-        ("organizationName", organization),
-        ("issueYear", str(issued.year)),
-        ("issueMonth", str(issued.month)),
-    ]
-    if expires is not None:
-        expires = expires.astimezone(UTC)
-        params += [("expirationYear", str(expires.year)), ("expirationMonth", str(expires.month))]
-    params += [("certUrl", cert_url), ("certId", cert_id)]
-    return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"
+def credit(pathway: Pathway, achievement: Achievement) -> Price | None:
+    """What a held micro-credential takes off the certification's price on ``pathway`` (None
+    for a prerequisite the pathway does not name): :func:`credstack.model.pricing.credit_for`."""
+    return credit_for(pathway, achievement)
 
 
 def embed_snippet(*, page_url: str, image_url: str, alt: str) -> str:
@@ -243,6 +202,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["pct"] = fmt_pct
+        self.env.filters["num"] = lambda v: f"{Decimal(v).normalize():f}"
         self.env.globals.update(
             path=self.path,
             level_label=level_label,
@@ -259,6 +219,8 @@ class Renderer:
         )
         self._markdown: dict[str, Markup] = {}
         self._templates = {}
+        self.holders = HolderPages(self)
+        self.env.globals.update(enrol=self.holders.enrol_link)
         self.specs = self._specs()
 
     # -- the page list ---------------------------------------------------------------------
@@ -320,6 +282,7 @@ class Renderer:
                     hide=("navigation", "toc"),
                 )
             )
+        specs.extend(self.holders.specs())
         return {s.src_uri: s for s in specs}
 
     # -- helpers used by templates -------------------------------------------------------
@@ -446,7 +409,6 @@ class Renderer:
 
     def _pathway(self, spec: PageSpec) -> dict[str, Any]:
         p = self.program.pathways[spec.key]
-        found = routes(self.program, p)
         members = sorted(
             (self.program.achievements[a] for a in pathway_members(self.program, p)),
             key=lambda a: LEVELS.index(a.level),
@@ -465,27 +427,20 @@ class Renderer:
             "achievements": self.program.achievements,
             "members": members,
             "holder_counts": self.data.holders,
-            "shortest": found[0] if found else None,
-            "cheapest": found[1] if found else None,
             "cert": self.program.achievements.get(p.certification),
             "extra_prereqs": extra,
+            **self.holders.pathway_context(p),
         }
 
     def _catalog(self, spec: PageSpec) -> dict[str, Any]:
-        bundles = []
-        for p in self.program.pathways.values():
-            found = routes(self.program, p)
-            bundles.append(
-                {
-                    "pathway": p,
-                    "shortest": found[0] if found else None,
-                    "cheapest": found[1] if found else None,
-                }
-            )
+        bundles = [self.holders.bundle_row(p) for p in self.program.pathways.values()]
         return {
             "levels": levels_of(self.program),
             "names": {a.id: a.name for a in self.program.achievements.values()},
             "pathways_of": self.pathways_of,
+            "credit_of": lambda a: [
+                (p, c) for p in self.pathways_of(a) if (c := credit_for(p, a)) is not None
+            ],
             "pathways_for_cert": lambda a: [
                 p for p in self.program.pathways.values() if p.certification == a.id
             ],
@@ -577,12 +532,16 @@ class Renderer:
             "steps": self.steps,
             "description": self.markdown(a.description) if a else "",
             "built_iso": self.data.built_at.astimezone(UTC).strftime("%Y-%m-%d"),
+            **self.holders.credential_context(info, page_url),
             "embed": embed_snippet(
                 page_url=page_url,
                 image_url=self.urls.credential_png(view.cid),
                 alt=f"{name}, awarded to {view.name} by {self.program.issuer.name}",
             ),
         }
+
+    def _earner(self, spec: PageSpec) -> dict[str, Any]:
+        return self.holders.earner_context(spec)
 
     # -- head ------------------------------------------------------------------------------
     def head(self, spec: PageSpec | None, *, title: str, description: str, path: str) -> str:
@@ -612,7 +571,7 @@ class Renderer:
             tags.append(("name", "twitter:description", description))
         if spec is not None and spec.image:
             tags.append(("name", "twitter:image", self.urls.site + spec.image))
-        if spec is not None and spec.kind == "credential":
+        if spec is not None and spec.kind in ("credential", "earner"):
             # Permanent and shareable, but kept out of search engines: a person's name and
             # credentials are theirs to share, not for a crawler to index.
             tags.append(("name", "robots", "noindex"))

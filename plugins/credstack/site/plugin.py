@@ -79,6 +79,7 @@ from credstack.site.badges import Badges, preview_slug
 from credstack.site.cache import BuildCache, link_or_copy
 from credstack.site.data import SiteData, load_site_data, read_credentials
 from credstack.site.fastpages import FastPages
+from credstack.site.holders import CERTIFICATE_CSS, certificate_css, holder_assets
 from credstack.site.pages import (
     CONTEXTS_PATH,
     PageSpec,
@@ -453,6 +454,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
+        yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout
         # Plugin assets (stylesheet, in-browser verifier).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
@@ -596,6 +598,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 f'<script defer src="{up}{ASSETS_URL}{PAGE_JS}"></script>'
             )
             output = output.replace("</head>", scripts + "</head>", 1)
+        output = holder_assets(output, spec, page.url)
         return self._policy(output, fetch_other_issuers=is_verify_page)
 
     def _build_credential_pages(self, config: MkDocsConfig) -> dict[str, Path]:
@@ -676,7 +679,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         hidden = {
             self.renderer.urls.site + spec.path
             for spec in self.specs.values()
-            if spec.kind == "credential"
+            if spec.kind in ("credential", "earner")
         }
 
         def keep(match: re.Match) -> str:

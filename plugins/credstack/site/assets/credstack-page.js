@@ -317,6 +317,20 @@
     }
   }
 
+  // -- for the pathway calculator and earner pages (credstack-holders.js) ------------------------
+  /** Load a credential from a link (its page, credential.json or a badge) and verify it here. */
+  async function verifyLink(link) {
+    const credential = await fromUrl(link);
+    const report = await V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl });
+    return { credential, report };
+  }
+  window.CredstackPage = { verifyLink };
+
+  /** The certificate's Print button (credential pages, #certificate). */
+  function printButtons() {
+    for (const button of document.querySelectorAll('[data-cs-print]')) button.addEventListener('click', () => window.print());
+  }
+
   // -- offline --------------------------------------------------------------------------------
   function registerServiceWorker() {
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
@@ -330,6 +344,7 @@
 
   function start() {
     copyButtons();
+    printButtons();
     if (!V) return;
     const app = document.getElementById('credstack-verify');
     const box = document.getElementById('credential-verification');
