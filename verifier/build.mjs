@@ -10,6 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, '..', 'plugins', 'credstack', 'site', 'assets', 'verifier');
 export const BUNDLE = 'credstack-verifier.js';
 export const LICENSES = 'LICENSES.txt';
+/** Loaded on demand by the core (CredstackVerifier.loadSuites): other issuers' suites. */
+export const SUITES = 'credstack-suites.js';
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -52,6 +54,24 @@ export async function build() {
     write: false,
     logLevel: 'warning',
   });
+  // The suites file: an ES module imported at run time by loadSuites(), so pages verifying
+  // credstack's own credentials never download it. It bundles no npm package (the core hands
+  // in its canonicalizer), so the core's licences cover everything.
+  const suites = await esbuild.build({
+    absWorkingDir: here,
+    entryPoints: ['src/suites.js'],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2020'],
+    charset: 'ascii',
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  if (bundledPackages(suites.metafile).length) throw new Error(`${SUITES} must not bundle npm packages`);
   const packages = bundledPackages(result.metafile);
   const banner = `/*! credstack-verifier ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${LICENSES} */\n`;
   const licences = packages.map((p) => `${p.name}@${p.version} (${p.license})\n\n${licenceText(p)}\n`).join(`\n${'-'.repeat(72)}\n\n`);
@@ -59,6 +79,7 @@ export async function build() {
   return {
     [BUNDLE]: encoder.encode(banner + result.outputFiles[0].text),
     [LICENSES]: encoder.encode(`Third-party software bundled in ${BUNDLE}\n\n${licences}`),
+    [SUITES]: encoder.encode(`/*! credstack-verifier ${version} suites (loaded on demand by ${BUNDLE}) */\n${suites.outputFiles[0].text}`),
   };
 }
 

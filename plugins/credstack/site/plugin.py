@@ -94,6 +94,8 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 ASSETS_URL = "assets/credstack/"
 VERIFIER_JS = "verifier/credstack-verifier.js"
+# Other issuers' suites, import()ed by the verifier on demand (issue 13); precached for offline.
+SUITES_JS = "verifier/credstack-suites.js"
 PAGE_JS = "credstack-page.js"
 VERIFY_PAGE = "verify.md"
 STATUS_LOG_PATH = "status/log.json"
@@ -501,6 +503,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             *lists,
             ASSETS_URL + "credstack.css",
             ASSETS_URL + VERIFIER_JS,
+            ASSETS_URL + SUITES_JS,
             ASSETS_URL + PAGE_JS,
         ]
 
