@@ -93,6 +93,10 @@ class AwardError(CredstackError):
     """An award was refused: the program's rules are not met. Nothing was written."""
 
 
+class ApplicationError(CredstackError):
+    """An application (a GitHub issue made with an 'Apply for …' form) cannot be read or awarded."""
+
+
 class StatusError(CredstackError):
     """A status change (revoke, suspend, reinstate) was refused, or a status list is invalid."""
 
