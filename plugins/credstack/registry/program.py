@@ -465,7 +465,7 @@ class _File:
                 return None
             assessors = n
         if method and assesses and passing:
-            return Assessment(method, assesses, passing, tuple(scale), assessors)  # type: ignore[arg-type]
+            return Assessment(method, assesses, passing, tuple(scale), assessors)
         return None
 
     def web_url(self, m: LineDict, key: str, path: str) -> str | None:
@@ -578,7 +578,9 @@ class _File:
         return None
 
 
-def _top_mapping(doc: _File, data: Any, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+def _top_mapping(
+    doc: _File, data: Any, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> LineDict | None:
     if data is None:
         doc.error(1, "", "the file is empty", "expected keys: " + ", ".join(required))
         return None
@@ -690,7 +692,8 @@ class _Loader:
         if parts.query or parts.fragment:
             doc.error(data.line_of("site_url"), "site_url", "must not have a query or fragment")
             return None
-        return url if url.endswith("/") else url + "/"
+        text = str(url)
+        return text if text.endswith("/") else text + "/"
 
     def issuer(self) -> Issuer | None:
         data, ok = self.read(ISSUER_FILE)
@@ -769,7 +772,7 @@ class _Loader:
                 )
             elif handle in out:
                 doc.error(value.line_of(i), f"maintainers[{i}]", f"'{handle}' is listed twice")
-            else:
+            elif handle is not None:
                 out.append(handle)
         return tuple(out)
 
@@ -998,7 +1001,7 @@ class _Loader:
                         f"domain '{domain}' differs from '{usual}' (line {first}) only in case",
                         f"write '{usual}'",
                     )
-                    cid = m.get("id")
+                    cid = str(m.get("id"))
                     if result.pop(cid, None) is not None:
                         self.unloaded.add(cid)
         return result
