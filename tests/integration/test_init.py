@@ -127,13 +127,28 @@ def test_init_refuses_the_placeholder_site_url(tmp_path):
 
 def test_readme_gives_the_first_five_steps():
     readme = template_files()["README.md"].decode()
+    section = readme.split("## The first five steps", 1)[1].split("\n## ", 1)[0]
     numbers = ["1. ", "2. ", "3. ", "4. ", "5. "]
-    steps = [line.lower() for line in readme.splitlines() if line[:3] in numbers]
+    steps = [line.lower() for line in section.splitlines() if line[:3] in numbers]
     assert [s[:3] for s in steps] == numbers
     for words, step in zip(
         ("keys create", "push to github", "award", "pull request", "pages"), steps, strict=True
     ):
         assert words in step, step
+
+
+def test_readme_walks_one_application_from_form_to_published_credential():
+    readme = template_files()["README.md"].decode()
+    walk = readme.split("## One application, from form to credential", 1)[1].split("\n## ", 1)[0]
+    steps = [line for line in walk.splitlines() if line[:3] in ("1. ", "2. ", "3. ", "4. ", "5. ")]
+    for words, step in zip(
+        ("applies", "checked", "assessed", "award", "publish"), steps, strict=True
+    ):
+        assert words in step.lower(), step
+    for command in ("credstack application read", "credstack application award", "gh label"):
+        assert command in walk
+    assert "Appeal a decision" in walk and "status log" in walk
+    assert "never asks for her email" in walk
 
 
 def test_keys_create_and_award_refuse_the_placeholder_email_and_the_hint_fixes_it(tmp_path):
@@ -173,6 +188,8 @@ def test_award_refuses_a_placeholder_site_url_left_by_an_older_init(tmp_path):
         "ada@example.org",
         "--result",
         "pass",
+        "--assessor",
+        "first-assessor",
         "--key",
         str(next(key_dir.glob("*.key"))),
     )
@@ -322,6 +339,8 @@ def test_keys_award_check_and_mkdocs_build_end_to_end(tmp_path):
         "ada@example.org",
         "--result",
         "merit",
+        "--assessor",
+        "first-assessor",
         "--key",
         str(key),
     )

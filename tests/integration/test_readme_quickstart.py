@@ -58,8 +58,8 @@ def test_the_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
             assert words[0] == "credstack", part
             if "--csv" in words and words[1] == "award":
                 (cwd / "cohort.csv").write_text(
-                    "name,email,achievement,result\nGrace Hopper,grace@example.org,"
-                    "data-foundations,pass\n"
+                    "name,email,achievement,result,assessors\nGrace Hopper,grace@example.org,"
+                    "data-foundations,pass,first-assessor\n"
                 )
             if "ID" in words:
                 first = sorted(p.stem for p in (cwd / "issued" / "credentials").glob("*"))[0]

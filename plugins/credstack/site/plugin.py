@@ -302,7 +302,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
             self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
             self._phase("build the transparency log")
-            self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
+            self.renderer = Renderer(
+                self.data, linkedin_icon=self._linkedin_icon(), repo_url=config.get("repo_url")
+            )
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
