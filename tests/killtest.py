@@ -38,7 +38,7 @@ from pathlib import Path
 from credstack.registry.award import AwardInput
 from credstack.registry.files import JOURNAL, TEMP_RE, state_dir
 from credstack.registry.registry import Registry
-from support import award, fixed_signing_key, scratch_registry
+from support import assessed_by, award, fixed_signing_key, scratch_registry
 
 SCENARIOS = ("award", "csv", "revoke")
 WRITE_WINDOW = 0.03
@@ -109,6 +109,7 @@ def command(root: Path, scenario: str, n: int) -> list[str]:
     """The CLI arguments of one run (fresh recipients each time)."""
     program = Registry(root).program
     foundation = program.by_level("foundation")[0].id
+    assessors = assessed_by(program, foundation)
     if scenario == "award":
         return [
             "award",
@@ -117,11 +118,15 @@ def command(root: Path, scenario: str, n: int) -> list[str]:
             f"Kill {n}",
             "--email",
             f"kill{n}@example.org",
+            *(arg for a in assessors for arg in ("--assessor", a)),
         ]
     if scenario == "csv":
         path = root.parent / f"cohort-{n}.csv"
-        rows = ["name,email,achievement"]
-        rows += [f"Member {n}-{i},m{n}-{i}@example.org,{foundation}" for i in range(COHORT)]
+        rows = ["name,email,achievement,assessors"]
+        rows += [
+            f"Member {n}-{i},m{n}-{i}@example.org,{foundation},{' '.join(assessors)}"
+            for i in range(COHORT)
+        ]
         path.write_text("\n".join(rows) + "\n")
         return ["award", "--csv", str(path)]
     if scenario == "revoke":

@@ -30,6 +30,7 @@ from credstack.model.status import parse_date_or_datetime, parse_datetime
 from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
 from credstack.registry.registry import Registry
 from support import (
+    assessed_by,
     award,
     expiring_micro,
     fixed_signing_key,
@@ -37,6 +38,7 @@ from support import (
     result_for,
     scratch_registry,
     snapshot,
+    with_assessors,
 )
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -68,6 +70,13 @@ def cli(*args: str) -> tuple[int, str]:
 
 def foundation(root: Path) -> str:
     return Registry(root).program.by_level("foundation")[0].id
+
+
+def assessors(root: Path) -> list[str]:
+    """`--assessor ID` for each assessor the foundation award needs."""
+    return [
+        a for x in assessed_by(Registry(root).program, foundation(root)) for a in ("--assessor", x)
+    ]
 
 
 # -- CSV output -------------------------------------------------------------------------------
@@ -182,7 +191,9 @@ def test_verify_of_the_png_bomb_is_one_clear_failure_not_a_memory_error(png_bomb
 
 def _plan(root: Path, issued_at: datetime, **kw):
     registry = Registry(root)
-    inp = AwardInput(foundation(root), "Ada", "ada@example.org", issued_at)
+    inp = with_assessors(
+        registry.program, AwardInput(foundation(root), "Ada", "ada@example.org", issued_at)
+    )
     return plan_awards(registry, [inp], loaded_test_key(root), signed_at=NOW, **kw)
 
 
@@ -209,7 +220,7 @@ def test_award_more_than_a_year_back_needs_allow_backdated(root):
 def test_cli_award_back_dated_to_year_0001_is_refused_with_a_hint(root, key_env):
     code, out = cli(
         "-C", str(root), "award", foundation(root), "--name", "Ada", "--email",
-        "ada@example.org", "--issued-at", "0001-01-01",
+        "ada@example.org", "--issued-at", "0001-01-01", *assessors(root),
     )  # fmt: skip
     assert code == 1
     assert "out of range" in out and "hint:" in out
@@ -296,7 +307,7 @@ def test_cli_award_refuses_an_rtl_override_name_and_writes_nothing(root, key_env
     before = snapshot(root)
     code, out = cli(
         "-C", str(root), "award", foundation(root), "--name", "Ada \u202egpj.exe",
-        "--email", "ada@example.org",
+        "--email", "ada@example.org", *assessors(root),
     )  # fmt: skip
     assert code == 1
     assert "U+202E" in out and "hint:" in out
@@ -400,7 +411,7 @@ def test_written_files_are_0644_like_git_and_secret_keys_0600(root, tmp_path):
     )
     run = _run(
         [script, "-C", str(root), "award", foundation(root), "--name", "Ada", "--email",
-         "ada@example.org"]
+         "ada@example.org", *assessors(root)]
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     written = [p for p in (root / "issued").rglob("*") if p.is_file()]
@@ -427,7 +438,7 @@ def test_a_full_disk_gives_a_clear_error_naming_the_file_and_writes_nothing(root
     )
     run = _run(
         [script, "-C", str(root), "award", foundation(root), "--name", "Ada", "--email",
-         "ada@example.org"]
+         "ada@example.org", *assessors(root)]
     )  # fmt: skip
     assert run.returncode == 1
     assert "None" not in run.stderr and "Traceback" not in run.stderr

@@ -19,6 +19,7 @@ from credstack.registry.files import lock_holder, registry_lock, state_dir
 from credstack.registry.lifecycle import change_status
 from credstack.registry.registry import Registry
 from killtest import _env, cli, make_template
+from support import assessed_by
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen[str]:
@@ -47,11 +48,16 @@ def _copy(template: Path, tmp_path: Path) -> Path:
 def test_six_parallel_awards_get_six_distinct_status_indexes(template, tmp_path):
     root = _copy(template, tmp_path)
     before = set(Registry(root).credentials)
-    foundation = Registry(root).program.by_level("foundation")[0].id
+    program = Registry(root).program
+    foundation = program.by_level("foundation")[0].id
+    assessors = [arg for a in assessed_by(program, foundation) for arg in ("--assessor", a)]
     procs = [
-        _start(root, "award", foundation, "--name", f"P{i}", "--email", f"p{i}@example.org")
+        _start(
+            root, "award", foundation, "--name", f"P{i}", "--email", f"p{i}@example.org",
+            *assessors,
+        )
         for i in range(6)
-    ]
+    ]  # fmt: skip
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
     assert [code for code, _, _ in results] == [0] * 6, results
     registry = Registry(root)

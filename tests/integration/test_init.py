@@ -219,6 +219,8 @@ def test_a_key_made_before_site_url_changed_is_still_found(tmp_path, monkeypatch
         "ada@example.org",
         "--result",
         "pass",
+        "--assessor",
+        "first-assessor",
     )
     assert code == 0, out
 

@@ -108,7 +108,7 @@ def test_a_new_registry_passes_its_own_check_workflow_on_a_fresh_virtualenv(tmp_
     run(
         [
             *credstack, "award", "data-foundations", "--name", "Ada Lovelace",
-            "--email", "ada@example.org", "--result", "pass",
+            "--email", "ada@example.org", "--result", "pass", "--assessor", "first-assessor",
         ],
         registry,
         config,

@@ -42,7 +42,7 @@ def test_the_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
         monkeypatch.setenv(f"{var}_NAME", "Test Issuer")
         monkeypatch.setenv(f"{var}_EMAIL", "issuer@acme.example")
     cwd = tmp_path
-    ran = []
+    ran, skipped = [], []
     for command in quick_start():
         if command.startswith(". "):
             continue  # activating the virtualenv
@@ -56,6 +56,11 @@ def test_the_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
                 assert run.returncode == 0, f"{part}: {run.stderr}"
                 continue
             assert words[0] == "credstack", part
+            if any(re.fullmatch(r"[A-Z]", w) for w in words) or any(
+                w.endswith(".json") and not (cwd / w).exists() for w in words
+            ):
+                skipped.append(part)  # a template line (`--email E`, an issue file)
+                continue
             if "--csv" in words and words[1] == "award":
                 (cwd / "cohort.csv").write_text(
                     "name,email,achievement,result,assessors\nGrace Hopper,grace@example.org,"
@@ -79,4 +84,7 @@ def test_the_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
                 # A secret shown once "to store as the CI secret NAME": the person stores it.
                 if m := re.search(r"store it as the CI secret (\w+)", line):
                     monkeypatch.setenv(m.group(1), printed[i + 1].strip())
-    assert ran[:1] == ["init"] and "award" in ran and "check" in ran, ran
+    assert ran[:1] == ["init"], ran
+    for command in ("keys", "award", "verify", "revoke", "expiring", "check"):
+        assert command in ran, (command, ran)
+    assert len(skipped) <= 2, skipped

@@ -282,7 +282,8 @@ def init_registry(tmp_path_factory) -> Path:
     from credstack.cli import main
 
     root = tmp_path_factory.mktemp("init") / "registry"
-    assert main(["init", str(root)]) == 0
+    site = "https://acme-academy.github.io/credentials/"
+    assert main(["init", str(root), "--site-url", site, "--name", "Acme Academy"]) == 0
     return root
 
 

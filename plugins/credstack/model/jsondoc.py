@@ -9,6 +9,7 @@ size. :func:`loads` refuses all three with a CredentialError.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from credstack.errors import CredentialError
@@ -36,6 +37,7 @@ def _depth(doc: Any) -> int:
     deepest, stack = 0, [(doc, 1)]
     while stack:
         value, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

@@ -31,8 +31,8 @@ TIMEOUT = 10.0
 class Fetched:
     """What was fetched, by URL, and what could not be (URL, reason)."""
 
-    did_documents: list[dict] = field(default_factory=list)
-    status_lists: list[dict] = field(default_factory=list)
+    did_documents: list[dict[str, Any]] = field(default_factory=list)
+    status_lists: list[dict[str, Any]] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
 

@@ -525,7 +525,7 @@ def _replaceable(rel: str) -> bool:
     return any(rel == r or rel.startswith(r + "/") for r in REPLACEABLE)
 
 
-def _write_temp_exact(path: Path, doc: dict) -> Path:
+def _write_temp_exact(path: Path, doc: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
