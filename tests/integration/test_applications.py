@@ -241,7 +241,8 @@ def test_refuses_when_the_program_rules_are_not_met(repo, tmp_path, capsys):
 def test_refuses_an_email_pasted_into_the_public_issue(repo, tmp_path, capsys):
     answer = refused(capsys, repo, tmp_path, "apply-with-email.json", "first-assessor")
     assert "shows an email address in public (line 12 of the text)" in answer
-    assert "delete this issue" in answer and "privately to credentials@acme-academy.example" in answer
+    assert "delete this issue" in answer
+    assert "privately to credentials@acme-academy.example" in answer
     assert "grace.hopper" not in answer
     code, out = award(capsys, repo, "apply-with-email.json", "first-assessor", tmp=tmp_path)
     assert code == 1 and "grace.hopper" not in out, "not repeated in the workflow's log"
