@@ -1,6 +1,8 @@
-// Bundles src/ into one minified IIFE (window.CredstackVerifier) plus the licences of what it bundles.
-// `npm run build` writes ../plugins/credstack/site/assets/verifier/; test/bundle.test.js rebuilds in
-// memory and checks that the committed files are byte-identical.
+// Bundles src/ into minified IIFEs plus the licences of what they bundle: the verifier
+// (window.CredstackVerifier, ../plugins/credstack/site/assets/verifier/) and the badge maker
+// (window.CredstackBadge, ../plugins/credstack/site/assets/badge/, loaded only when a visitor
+// downloads a badge a lean site does not publish). `npm run build` writes both; test/bundle.test.js
+// rebuilds in memory and checks that the committed files are byte-identical.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, '..', 'plugins', 'credstack', 'site', 'assets', 'verifier');
 export const BUNDLE = 'credstack-verifier.js';
 export const LICENSES = 'LICENSES.txt';
+export const BADGE_DIR = join(here, '..', 'plugins', 'credstack', 'site', 'assets', 'badge');
+export const BADGE_BUNDLE = 'credstack-badge.js';
+export const BADGE_LICENSES = 'LICENSES.txt';
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -34,39 +39,50 @@ function licenceText(pkg) {
   throw new Error(`${pkg.name} ships no LICENSE file; add its licence text to build.mjs`);
 }
 
-/** Build in memory. Returns { [fileName]: Uint8Array }. Same inputs, same bytes. */
-export async function build() {
+async function bundle(entry, globalName, bundleName, licensesName) {
   const { version } = readJson(join(here, 'package.json'));
   const result = await esbuild.build({
     absWorkingDir: here,
-    entryPoints: ['src/index.js'],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     format: 'iife',
-    globalName: 'CredstackVerifier',
+    globalName,
     platform: 'browser',
     target: ['es2020'],
     charset: 'ascii', // escapes non-ASCII: the script then decodes right whatever charset it is served with
-    legalComments: 'none', // licences go to LICENSES.txt
+    legalComments: 'none', // licences go to the licences file
     metafile: true,
     write: false,
     logLevel: 'warning',
   });
   const packages = bundledPackages(result.metafile);
-  const banner = `/*! credstack-verifier ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${LICENSES} */\n`;
+  const name = bundleName.replace(/\.js$/, '');
+  const banner = `/*! ${name} ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${licensesName} */\n`;
   const licences = packages.map((p) => `${p.name}@${p.version} (${p.license})\n\n${licenceText(p)}\n`).join(`\n${'-'.repeat(72)}\n\n`);
   const encoder = new TextEncoder();
   return {
-    [BUNDLE]: encoder.encode(banner + result.outputFiles[0].text),
-    [LICENSES]: encoder.encode(`Third-party software bundled in ${BUNDLE}\n\n${licences}`),
+    [bundleName]: encoder.encode(banner + result.outputFiles[0].text),
+    [licensesName]: encoder.encode(`Third-party software bundled in ${bundleName}\n\n${licences}`),
   };
 }
 
+/** Build the verifier in memory. Returns { [fileName]: Uint8Array }. Same inputs, same bytes. */
+export async function build() {
+  return bundle('src/index.js', 'CredstackVerifier', BUNDLE, LICENSES);
+}
+
+/** Build the badge maker in memory, as build(). */
+export async function buildBadge() {
+  return bundle('src/badge.js', 'CredstackBadge', BADGE_BUNDLE, BADGE_LICENSES);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const files = await build();
-  mkdirSync(OUT_DIR, { recursive: true });
-  for (const [name, bytes] of Object.entries(files)) {
-    writeFileSync(join(OUT_DIR, name), bytes);
-    console.log(`${join('plugins/credstack/site/assets/verifier', name)}: ${bytes.length} bytes`);
+  for (const [dir, files] of [[OUT_DIR, await build()], [BADGE_DIR, await buildBadge()]]) {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) {
+      writeFileSync(join(dir, name), bytes);
+      console.log(`${join(dir.slice(join(here, '..').length + 1), name)}: ${bytes.length} bytes`);
+    }
   }
 }

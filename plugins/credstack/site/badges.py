@@ -3,8 +3,9 @@
 Per achievement: its artwork (``achievements/<id>/badge.png``), generated from the program
 unless a raster image is given, and its link previews (``achievements/<id>/preview.png``, and
 ``preview-revoked.png`` and the like for credentials that are no longer in force), which the
-credential pages point their Open Graph image at. Per credential: ``badge.png`` and
-``badge.svg`` (QR code of the credential's page, the signed credential baked in).
+credential pages point their Open Graph image at. Per credential: ``badge.png`` (QR code of
+the credential's page, the signed credential baked in), except on lean sites. ``badge.svg`` is
+made on demand, by the credential page in the browser or by ``credstack badge``.
 
 Each image's cache key covers everything drawn into it (texts, colours, URL, artwork, the
 credential's bytes, the renderer and library versions), so an unchanged credential costs a key
@@ -28,9 +29,11 @@ from credstack.model.baking import bake_png, bake_svg
 from credstack.model.credential import CredentialView
 from credstack.model.program import Achievement, Program
 from credstack.registry.parallel import worker_count
-from credstack.site import images
+from credstack.site import badge_layout, images
 from credstack.site.background import Background
+from credstack.site.badge_layout import BadgeText
 from credstack.site.cache import BuildCache, content_key
+from credstack.site.dates import fmt_date
 
 KIND = "img"
 #: Fewer missing credentials than this are drawn in this process (a worker costs a fork).
@@ -45,38 +48,60 @@ NOTICES = {
 
 def versions() -> tuple[str, ...]:
     """What else decides the pixels: part of every image key."""
-    return (images.RENDERER_VERSION, images.font_name(), PIL.__version__, version("qrcode"))
+    drawing = hashlib.sha256()
+    for source in (badge_layout.DATA, Path(badge_layout.__file__), Path(images.__file__)):
+        drawing.update(source.read_bytes())  # a change to the drawing code is a new key
+    return (
+        images.RENDERER_VERSION,
+        images.font_name(),
+        PIL.__version__,
+        version("qrcode"),
+        drawing.hexdigest()[:16],
+    )
 
 
 @dataclass(frozen=True)
 class BadgeJob:
-    """The missing images of one credential (a path is None when its image is cached)."""
+    """The missing badge of one credential."""
 
-    text: images.BadgeText
+    text: BadgeText
     url: str
-    art: str  # key into the artwork table (sent to the workers once)
-    credential: bytes  # the credential file as issued, baked in as is
-    png: str | None
-    svg: str | None
+    art: str | None  # key into the artwork table (sent to the workers once): given artwork
+    credential: bytes  # the credential file as issued
+    png: str  # where its cache entry goes
 
 
 # Set before the workers fork (and in this process for the serial path).
 _ARTWORK: dict[str, bytes] = {}
-_FAST = True
 
 
 def draw_badges(job: BadgeJob) -> None:
-    """Draw one credential's missing badges straight into their cache files (runs in worker
-    processes, so that thousands of images never pass through the parent's memory)."""
-    art = _ARTWORK[job.art]
-    matrix = images.qr_matrix(job.url, fast=_FAST)  # one QR code for both images
-    text = job.credential.decode("utf-8")
-    if job.png is not None:
-        png = images.credential_badge_png(job.text, job.url, art, matrix=matrix, fast=_FAST)
-        BuildCache.write(Path(job.png), bake_png(png, text))
-    if job.svg is not None:
-        svg = images.credential_badge_svg(job.text, job.url, matrix=matrix)
-        BuildCache.write(Path(job.svg), bake_svg(svg, text).encode("utf-8"))
+    """Draw one credential's badge straight into its cache file (runs in worker processes, so
+    that thousands of images never pass through the parent's memory)."""
+    art = _ARTWORK[job.art] if job.art is not None else None
+    png = images.credential_badge_png(job.text, job.url, art)
+    BuildCache.write(Path(job.png), bake_png(png, baked_text(job.credential)))
+
+
+def badge_files(
+    text: BadgeText, url: str, credential: bytes, artwork: bytes | None = None
+) -> dict[str, bytes]:
+    """``badge.png`` and ``badge.svg`` of a credential, baked (``credstack badge``; the page's
+    badge maker makes the same SVG byte for byte, and a PNG of the same layout)."""
+    matrix = images.qr_matrix(url)
+    baked = baked_text(credential)
+    png = images.credential_badge_png(text, url, artwork, matrix=matrix)
+    svg = images.credential_badge_svg(text, url, matrix=matrix)
+    return {
+        "badge.png": bake_png(png, baked),
+        "badge.svg": bake_svg(svg, baked).encode("utf-8"),
+    }
+
+
+def baked_text(credential: bytes) -> str:
+    """What a badge carries of the credential: its JSON without the file's indentation
+    (the same document, so the same signature; ``JSON.stringify`` writes the same text)."""
+    return json.dumps(json.loads(credential), ensure_ascii=False, separators=(",", ":"))
 
 
 def achievement_name(view: CredentialView, achievement: Achievement | None) -> str:
@@ -85,6 +110,19 @@ def achievement_name(view: CredentialView, achievement: Achievement | None) -> s
     if achievement is not None:
         return achievement.name
     return str(view.raw.get("credentialSubject", {}).get("achievement", {}).get("name"))
+
+
+def badge_text(view: CredentialView, achievement: Achievement | None, issuer: str) -> BadgeText:
+    """What a credential's badge says (the one home of it: the site build, ``credstack badge``
+    and the page's badge maker all draw this)."""
+    return BadgeText(
+        achievement_name(view, achievement),
+        achievement.level if achievement else "foundation",
+        view.name,
+        fmt_date(view.valid_from),
+        issuer,
+        achievement.color if achievement else None,
+    )
 
 
 def preview_slug(achievement: Achievement | None, name: str, state: str) -> tuple[str, str]:
@@ -100,11 +138,11 @@ def preview_slug(achievement: Achievement | None, name: str, state: str) -> tupl
 class Badges:
     """Plans, draws (missing ones only) and locates every image of a build."""
 
-    def __init__(self, program: Program, cache: BuildCache, docs_dir: Path, *, fast: bool = True):
+    def __init__(self, program: Program, cache: BuildCache, docs_dir: Path):
         self.program = program
         self.cache = cache
         self.docs_dir = docs_dir
-        self.fast = fast
+        self.given: set[str] = set()  # achievements with an artwork image of their own
         self.versions = versions()
         self.artwork: dict[str, bytes] = {}
         self.artwork_paths: dict[str, Path] = {}
@@ -118,6 +156,7 @@ class Badges:
         issuer = self.program.issuer.name
         if a.image and "://" not in a.image and not a.image.lower().endswith(".svg"):
             raw = (self.docs_dir / a.image).read_bytes()
+            self.given.add(a.id)
             key = content_key("given-artwork", self.versions, raw)
             return self.cache.file(KIND, key, "png", lambda: images.convert_to_png(raw))
         # Generated from the program, also when the image is an SVG or a remote URL: neither
@@ -145,7 +184,7 @@ class Badges:
         return self._art_digest[art]
 
     # -- credentials ---------------------------------------------------------------------
-    def _key(self, kind: str, text: images.BadgeText, url: str, art: str, sha256: str) -> str:
+    def _key(self, kind: str, text: BadgeText, url: str, art: str, sha256: str) -> str:
         """The cache key of one credential image: everything drawn into it."""
         parts = [
             kind,
@@ -157,21 +196,21 @@ class Badges:
             text.issuer,
             text.color,
             url,
-            self._digest(art),
+            self._digest(art) if art in self.given else None,
             sha256,
         ]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
     def start(
         self,
-        credentials: Iterable[tuple[str, CredentialView, Achievement | None, str, bytes, str, str]],
+        credentials: Iterable[tuple[str, CredentialView, Achievement | None, bytes, str, str]],
         *,
         workers: int | None = None,
     ) -> None:
         """Look up every credential's badges and start drawing the missing ones.
 
-        ``credentials``: (cid, view, achievement or None, issue date as shown, the file's
-        bytes, their SHA-256, the URL of its page) of each credential.
+        ``credentials``: (cid, view, achievement or None, the file's bytes, their SHA-256, the
+        URL of its page) of each credential.
         """
         for a in self.program.achievements.values():
             path = self._artwork(a)
@@ -180,38 +219,20 @@ class Badges:
         issuer = self.program.issuer.name
         todo: list[BadgeJob] = []
         hits = 0
-        for cid, view, achievement, issued, raw, sha256, url in credentials:
-            name = achievement_name(view, achievement)
-            art, level, color = self._art_key(achievement, name)
-            text = images.BadgeText(name, level, view.name, issued, issuer, color)
-            made = {}
-            for filename, kind, ext in (
-                ("badge.png", "badge-png", "png"),
-                ("badge.svg", "badge-svg", "svg"),
-            ):
-                path = self.cache.path(KIND, self._key(kind, text, url, art, sha256), ext)
-                self.cache.used.add(path)
-                made[filename] = path
-            self.credential_paths[cid] = made
-            png, svg = made["badge.png"], made["badge.svg"]
-            missing_png = not self.cache.has(png)
-            missing_svg = not self.cache.has(svg)
-            hits += (not missing_png) + (not missing_svg)
-            if missing_png or missing_svg:
-                todo.append(
-                    BadgeJob(
-                        text,
-                        url,
-                        art,
-                        raw,
-                        str(png) if missing_png else None,
-                        str(svg) if missing_svg else None,
-                    )
-                )
+        for cid, view, achievement, raw, sha256, url in credentials:
+            text = badge_text(view, achievement, issuer)
+            art, _, _ = self._art_key(achievement, text.achievement)
+            path = self.cache.path(KIND, self._key("badge-png", text, url, art, sha256), "png")
+            self.cache.used.add(path)
+            self.credential_paths[cid] = {"badge.png": path}
+            if self.cache.has(path):
+                hits += 1
+            else:
+                todo.append(BadgeJob(text, url, art if art in self.given else None, raw, str(path)))
         self.cache.hits += hits
-        self.cache.misses += sum((j.png is not None) + (j.svg is not None) for j in todo)
-        global _ARTWORK, _FAST
-        _ARTWORK, _FAST = self.artwork, self.fast
+        self.cache.misses += len(todo)
+        global _ARTWORK
+        _ARTWORK = self.artwork
         n = worker_count(workers) if len(todo) >= PARALLEL_AT else 1
         # At a lower priority: the verification and the pages come first (they are on the
         # build's critical path; the badges are needed only at its very end).

@@ -9,13 +9,11 @@ by the templates; Markdown from the program goes through :mod:`credstack.site.sa
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+import json
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -23,7 +21,9 @@ from mkdocs.utils import get_relative_url
 
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
-from credstack.site.badges import achievement_name, preview_slug
+from credstack.site import csp
+from credstack.site.badge_layout import LEVEL_LABELS, BadgeText
+from credstack.site.badges import achievement_name, badge_text, preview_slug
 from credstack.site.data import (
     CredentialInfo,
     Progress,
@@ -33,23 +33,10 @@ from credstack.site.data import (
     pathway_members,
     routes,
 )
-from credstack.site.images import LEVEL_LABELS, PREVIEW_SIZE
+from credstack.site.dates import fmt_date
+from credstack.site.images import PREVIEW_SIZE
 from credstack.site.safe import http_url, render_markdown
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 STATE_LABELS = {
     "active": "In force",
     "expired": "Expired",
@@ -59,20 +46,54 @@ STATE_LABELS = {
 }
 CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
-LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 #: Where the contexts bundle for the in-browser verifier goes (site root).
 CONTEXTS_PATH = "contexts.json"
+#: The plugin's assets, site-relative.
+ASSETS_URL = "assets/credstack/"
+#: The one stylesheet every page of the site loads (the theme's pages and credential pages).
+STYLESHEET = ASSETS_URL + "credstack.css"
+VERIFIER_JS = ASSETS_URL + "verifier/credstack-verifier.js"
+PAGE_JS = ASSETS_URL + "credstack-page.js"
+#: What a credential page runs: the verifier, then the page script (both deferred, from <head>).
+PAGE_SCRIPTS = (VERIFIER_JS, PAGE_JS)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str  # site-relative
+
+
+@dataclass(frozen=True)
+class PageChrome:
+    """What a credential page shows around the credential: the site's name, its top-level
+    navigation, logo and favicon (taken from the MkDocs configuration once per build)."""
+
+    site_name: str
+    language: str = "en"
+    nav: tuple[NavItem, ...] = ()
+    logo: str = ""  # SVG markup (trusted: the theme's own icon)
+    favicon: str | None = None
+
+
+def _banner_detail(info: CredentialInfo) -> str:
+    """The sentence under the verdict on a credential page, as of the build."""
+    view = info.view
+    if info.state == "active":
+        if view.valid_until is None:
+            return "In force; it does not expire."
+        return f"In force until {fmt_date(view.valid_until)}."
+    if info.state == "expired":
+        return f"It was valid from {fmt_date(view.valid_from)} to {fmt_date(view.valid_until)}."
+    if info.state in ("revoked", "suspended"):
+        verb = "revoked" if info.state == "revoked" else "suspended"
+        return f"The issuer has {verb} it: it does not certify this achievement now."
+    if info.state == "not-yet-valid":
+        return f"It is valid from {fmt_date(view.valid_from)}."
+    return ""
 
 
 # -- formatting ------------------------------------------------------------------------------
-
-
-def fmt_date(when: datetime | None) -> str:
-    """'28 November 2026' (UTC), independent of the machine's locale."""
-    if when is None:
-        return ""
-    when = when.astimezone(UTC)
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
 def fmt_hours(hours: float) -> str:
@@ -96,40 +117,6 @@ def credit(pathway: Pathway, achievement: Achievement) -> Price:
     """What a held micro-credential takes off the certification's price on ``pathway``."""
     amount = (achievement.price.amount * pathway.credit_percent / 100).quantize(Decimal("0.01"))
     return Price(amount, achievement.price.currency)
-
-
-def linkedin_url(
-    *,
-    name: str,
-    organization: str,
-    issued: datetime,
-    expires: datetime | None,
-    cert_url: str,
-    cert_id: str,
-) -> str:
-    """LinkedIn's add-to-profile URL for a certification, every field prefilled."""
-    issued = issued.astimezone(UTC)
-    params: list[tuple[str, str]] = [
-        ("startTask", "CERTIFICATION_NAME"),
-        ("name", name),
-        ("organizationName", organization),
-        ("issueYear", str(issued.year)),
-        ("issueMonth", str(issued.month)),
-    ]
-    if expires is not None:
-        expires = expires.astimezone(UTC)
-        params += [("expirationYear", str(expires.year)), ("expirationMonth", str(expires.month))]
-    params += [("certUrl", cert_url), ("certId", cert_id)]
-    return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"
-
-
-def embed_snippet(*, page_url: str, image_url: str, alt: str) -> str:
-    """HTML that shows the badge, linked to its page (for a website or an email signature)."""
-    a = html.escape
-    return (
-        f'<a href="{a(page_url)}"><img src="{a(image_url)}" alt="{a(alt)}" '
-        'width="150" height="150"></a>'
-    )
 
 
 # -- where things go -------------------------------------------------------------------------
@@ -318,6 +305,10 @@ class Renderer:
                 )
             )
         return {s.src_uri: s for s in specs}
+
+    def badge_text(self, info: CredentialInfo) -> BadgeText:
+        """What the badge of ``info`` says."""
+        return badge_text(info.view, info.achievement, self.program.issuer.name)
 
     # -- helpers used by templates -------------------------------------------------------
     def cert_name(self, pathway: Pathway) -> str:
@@ -527,6 +518,41 @@ class Renderer:
             ],
         }
 
+    def credential_page(self, spec: PageSpec, chrome: PageChrome, *, lean: bool = False) -> str:
+        """A credential's whole page (a document of its own, not the theme's), with its
+        Content-Security-Policy. ``lean``: the badge images are made in the browser."""
+        info = self.data.credentials[spec.key]
+        a = info.achievement
+        context = self._credential(spec)
+        name = context["achievement_name"]
+        embed_image = (
+            self.urls.credential_png(info.cid)
+            if not lean
+            else (self.urls.achievement_image(a.id) if a else "")
+        )
+        context.update(
+            chrome=chrome,
+            logo=Markup(chrome.logo),
+            up="../" * spec.path.count("/"),
+            title=spec.title,
+            head=Markup(
+                self.head(spec, title=spec.title, description=spec.description, path=spec.path)
+            ),
+            site_url=self.urls.site,
+            stylesheet=STYLESHEET,
+            scripts=PAGE_SCRIPTS,
+            lean=lean,
+            share=embed_image,
+            bake="png svg" if lean else "svg",
+            badge_text=json.dumps(asdict(self.badge_text(info)), ensure_ascii=False),
+            headline=info.report.verdict,
+            banner_detail=_banner_detail(info),
+            badge_image=self.path.artwork(a.id) if a else None,
+            badge_alt=f"Badge: {name}",
+        )
+        page = self._template("credential_page.html").render(**context)
+        return csp.add_policy(page, policy=csp.CREDENTIAL_POLICY)
+
     def _credential(self, spec: PageSpec) -> dict[str, Any]:
         info = self.data.credentials[spec.key]
         view = info.view
@@ -544,16 +570,6 @@ class Renderer:
             evidence.append(
                 {"url": http_url(e.url), "name": e.name, "raw": e.url, "description": e.description}
             )
-        linkedin = None
-        if info.in_force:
-            linkedin = linkedin_url(
-                name=name,
-                organization=self.program.issuer.name,
-                issued=view.valid_from,
-                expires=view.valid_until,
-                cert_url=page_url,
-                cert_id=view.cid,
-            )
         progress = self.data.progress(view.recipient, view.achievement_id) if info.in_force else []
         a = info.achievement
         return {
@@ -564,19 +580,11 @@ class Renderer:
             "status_icon": STATUS_ICONS.get(info.report.status, "!"),
             "issuer_url": http_url(self.program.issuer.url),
             "page_url": page_url,
-            "linkedin_url": linkedin,
-            "linkedin_icon": self.linkedin_icon,
             "evidence": evidence,
             "components": components,
             "progress": progress,
             "steps": self.steps,
             "description": self.markdown(a.description) if a else "",
-            "built_iso": self.data.built_at.astimezone(UTC).strftime("%Y-%m-%d"),
-            "embed": embed_snippet(
-                page_url=page_url,
-                image_url=self.urls.credential_png(view.cid),
-                alt=f"{name}, awarded to {view.name} by {self.program.issuer.name}",
-            ),
         }
 
     # -- head ------------------------------------------------------------------------------
@@ -602,11 +610,14 @@ class Renderer:
             if spec.kind == "credential":
                 card = "summary_large_image"
         tags.append(("name", "twitter:card", card))
-        tags.append(("name", "twitter:title", title))
-        if description:
-            tags.append(("name", "twitter:description", description))
-        if spec is not None and spec.image:
-            tags.append(("name", "twitter:image", self.urls.site + spec.image))
+        if spec is None or spec.kind != "credential":
+            # (Twitter reads og:title, og:description and og:image when these are missing:
+            # credential pages, of which there are many, go without the copies.)
+            tags.append(("name", "twitter:title", title))
+            if description:
+                tags.append(("name", "twitter:description", description))
+            if spec is not None and spec.image:
+                tags.append(("name", "twitter:image", self.urls.site + spec.image))
         if spec is not None and spec.kind == "credential":
             # Permanent and shareable, but kept out of search engines: a person's name and
             # credentials are theirs to share, not for a crawler to index.
