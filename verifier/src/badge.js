@@ -324,14 +324,46 @@ export async function rasterize(svg) {
   return new Uint8Array(await blob.arrayBuffer());
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** '14 February 2025' (UTC), as the site writes dates. */
+export function fmtDate(iso) {
+  const d = new Date(iso);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/**
+ * What a credential's badge says (badges.badge_text): the achievement, recipient, date and issuer
+ * as the signed credential names them; `level` and `color` from the program (the page has them).
+ */
+export function badgeText(credential, level, color) {
+  const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : {};
+  const achievement = isObject(subject.achievement) ? subject.achievement : {};
+  const ids = Array.isArray(subject.identifier) ? subject.identifier : [subject.identifier];
+  const name = ids.find((i) => isObject(i) && i.identityType === 'name');
+  const issuer = isObject(credential.issuer) ? credential.issuer : {};
+  return {
+    achievement: String(achievement.name || ''),
+    level: level || 'foundation',
+    recipient: name ? String(name.identityHash) : '',
+    issued: fmtDate(credential.validFrom),
+    issuer: String(issuer.name || ''),
+    color: color || null,
+  };
+}
+
 /**
  * The baked badge files of a credential: { svg: string, png: Uint8Array } (png only when asked).
- * `data`: badge-data.json; `text`: what the badge says; `url`: the credential page (the QR code);
- * `json`: the credential's JSON text to bake in.
+ * `data`: badge-data.json; `style`: "level [#colour]" from the page; the QR code is the
+ * credential's id (its page); the credential is baked in as JSON.stringify writes it.
  */
-export async function makeBadges({ data, text, url, json, png = true }) {
+export async function makeBadges({ data, credential, style = '', png = true }) {
+  const [level, color] = style.split(' ');
   const m = widthTables(data);
-  const svg = badgeSvg(m, text, url);
+  const url = String(credential.id);
+  const json = JSON.stringify(credential);
+  const svg = badgeSvg(m, badgeText(credential, level, color), url);
   const out = { svg: bakeSvg(svg, json) };
   if (png) out.png = bakePng(await rasterize(svg), json);
   return out;

@@ -112,15 +112,25 @@ def achievement_name(view: CredentialView, achievement: Achievement | None) -> s
     return str(view.raw.get("credentialSubject", {}).get("achievement", {}).get("name"))
 
 
-def badge_text(view: CredentialView, achievement: Achievement | None, issuer: str) -> BadgeText:
-    """What a credential's badge says (the one home of it: the site build, ``credstack badge``
-    and the page's badge maker all draw this)."""
+def badge_text(view: CredentialView, achievement: Achievement | None) -> BadgeText:
+    """What a credential's badge says: the achievement, recipient, date and issuer as the
+    signed credential names them, the level and colour from the program (the one home of it:
+    the site build, ``credstack badge`` and the page's badge maker all draw this)."""
+    raw = view.raw
+    subject = raw.get("credentialSubject") or {}
+    issuer = raw.get("issuer") or {}
+    ids = subject.get("identifier")
+    names = [
+        i
+        for i in (ids if isinstance(ids, list) else [ids])
+        if isinstance(i, dict) and i.get("identityType") == "name"
+    ]
     return BadgeText(
-        achievement_name(view, achievement),
+        str((subject.get("achievement") or {}).get("name") or ""),
         achievement.level if achievement else "foundation",
-        view.name,
+        str(names[0].get("identityHash")) if names else "",
         fmt_date(view.valid_from),
-        issuer,
+        str(issuer.get("name") or "") if isinstance(issuer, dict) else "",
         achievement.color if achievement else None,
     )
 
@@ -216,11 +226,10 @@ class Badges:
             path = self._artwork(a)
             self.artwork_paths[a.id] = path
             self.artwork[a.id] = path.read_bytes()
-        issuer = self.program.issuer.name
         todo: list[BadgeJob] = []
         hits = 0
         for cid, view, achievement, raw, sha256, url in credentials:
-            text = badge_text(view, achievement, issuer)
+            text = badge_text(view, achievement)
             art, _, _ = self._art_key(achievement, text.achievement)
             path = self.cache.path(KIND, self._key("badge-png", text, url, art, sha256), "png")
             self.cache.used.add(path)

@@ -63,6 +63,8 @@ WIDTH_RANGES = (
 
 __all__ = [
     "BADGE_SIZE",
+    "INK",
+    "WHITE",
     "PREVIEW_SIZE",
     "BadgeText",
     "achievement_artwork",
@@ -72,6 +74,7 @@ __all__ = [
     "credential_badge_svg",
     "font_name",
     "hex_color",
+    "rgb",
     "preview_png",
     "qr_matrix",
     "text_on",

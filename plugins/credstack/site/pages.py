@@ -9,8 +9,7 @@ by the templates; Markdown from the program goes through :mod:`credstack.site.sa
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,8 @@ from mkdocs.utils import get_relative_url
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.site import csp
-from credstack.site.badge_layout import LEVEL_LABELS, BadgeText
-from credstack.site.badges import achievement_name, badge_text, preview_slug
+from credstack.site.badge_layout import LEVEL_LABELS
+from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
     CredentialInfo,
     Progress,
@@ -66,14 +65,13 @@ class NavItem:
 
 @dataclass(frozen=True)
 class PageChrome:
-    """What a credential page shows around the credential: the site's name, its top-level
-    navigation, logo and favicon (taken from the MkDocs configuration once per build)."""
+    """What a credential page shows around the credential: the site's name and its top-level
+    navigation (taken from the MkDocs configuration once per build)."""
 
     site_name: str
     language: str = "en"
     nav: tuple[NavItem, ...] = ()
-    logo: str = ""  # SVG markup (trusted: the theme's own icon)
-    favicon: str | None = None
+    favicon: str | None = None  # site-relative
 
 
 def _banner_detail(info: CredentialInfo) -> str:
@@ -213,12 +211,11 @@ class _Box:
 class Renderer:
     """Renders the generated pages' bodies and head tags."""
 
-    def __init__(self, data: SiteData, *, linkedin_icon: str = ""):
+    def __init__(self, data: SiteData):
         self.data = data
         self.program = data.program
         self.urls = SiteUrls(self.program.site_url)
         self.path = SitePaths(self.urls)
-        self.linkedin_icon = Markup(linkedin_icon)
         self.env = Environment(
             loader=PackageLoader("credstack.site", "templates"),
             autoescape=True,
@@ -305,10 +302,6 @@ class Renderer:
                 )
             )
         return {s.src_uri: s for s in specs}
-
-    def badge_text(self, info: CredentialInfo) -> BadgeText:
-        """What the badge of ``info`` says."""
-        return badge_text(info.view, info.achievement, self.program.issuer.name)
 
     # -- helpers used by templates -------------------------------------------------------
     def cert_name(self, pathway: Pathway) -> str:
@@ -525,14 +518,13 @@ class Renderer:
         a = info.achievement
         context = self._credential(spec)
         name = context["achievement_name"]
-        embed_image = (
-            self.urls.credential_png(info.cid)
-            if not lean
-            else (self.urls.achievement_image(a.id) if a else "")
-        )
+        # The embedded badge (relative to the credential's URL): its own PNG, or on a lean
+        # site the achievement's artwork.
+        embed_image = "" if lean and not a else "badge.png"
+        if lean and a:
+            embed_image = "../../" + self.path.artwork(a.id)
         context.update(
             chrome=chrome,
-            logo=Markup(chrome.logo),
             up="../" * spec.path.count("/"),
             title=spec.title,
             head=Markup(
@@ -544,7 +536,7 @@ class Renderer:
             lean=lean,
             share=embed_image,
             bake="png svg" if lean else "svg",
-            badge_text=json.dumps(asdict(self.badge_text(info)), ensure_ascii=False),
+            badge_style=f"{a.level} {a.color or ''}".strip() if a else "foundation",
             headline=info.report.verdict,
             banner_detail=_banner_detail(info),
             badge_image=self.path.artwork(a.id) if a else None,
@@ -606,7 +598,8 @@ class Renderer:
             if spec.image_size:
                 tags.append(("property", "og:image:width", str(spec.image_size[0])))
                 tags.append(("property", "og:image:height", str(spec.image_size[1])))
-            tags.append(("property", "og:image:alt", title))
+            if spec.kind != "credential":  # (there: the title again, on every page)
+                tags.append(("property", "og:image:alt", title))
             if spec.kind == "credential":
                 card = "summary_large_image"
         tags.append(("name", "twitter:card", card))

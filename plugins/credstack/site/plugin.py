@@ -101,6 +101,7 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 VERIFY_PAGE = "verify.md"
 STATUS_LOG_PATH = "status/log.json"
+LOGO = ASSETS_URL + "logo.svg"
 WORKER = Path(__file__).parent / "worker" / "sw.js"
 
 
@@ -262,7 +263,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 registry, at=get_build_datetime(), cache=self.cache, raw=raw, digests=digests
             )
             self._phase("verify the credentials")
-            self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
+            self.renderer = Renderer(self.data)
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
@@ -281,15 +282,6 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             f"{data.verified_now} verified now, {reused} unchanged since an earlier build"
         )
         return config
-
-    @staticmethod
-    def _linkedin_icon() -> str:
-        try:
-            import material
-        except ImportError:  # pragma: no cover - the theme is a dependency
-            return ""
-        icons = Path(material.__file__).parent / "templates" / ".icons"
-        return read_icon(icons / "fontawesome" / "brands" / "linkedin.svg")
 
     @staticmethod
     def _badge_inputs(registry: Registry, raw: dict[str, bytes], digests: dict[str, str]):
@@ -421,6 +413,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
+        # The theme's logo, for the credential pages' header (drawn by the stylesheet).
+        logo = _material_icon(config, "material/library")
+        if logo:
+            yield LOGO, content(logo)
         # Plugin assets (stylesheet, in-browser verifier).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
@@ -476,7 +472,6 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             site_name=config.site_name,
             language=config.theme.get("language") or "en",
             nav=tuple(items),
-            logo=_material_icon(config, "material/library"),
             favicon=favicon if isinstance(favicon, str) and "://" not in favicon else None,
         )
         return nav

@@ -169,9 +169,9 @@
     const verdict = el('p', { class: 'cs-verification__verdict' },
       el('span', { class: 'cs-verification__icon', 'aria-hidden': 'true', text: STATUS_ICONS[report.status] || '?' }),
       document.createTextNode(' ' + report.verdict));
-    // A credential page lists the checks further down (data-checks names the list); the
-    // verify page keeps them in the box.
-    const own = box.dataset.checks && document.getElementById(box.dataset.checks);
+    // A credential page lists the checks further down (#credential-checks); the verify page
+    // keeps them in the box.
+    const own = document.getElementById('credential-checks');
     const list = own || el('ul', { class: 'cs-checks' });
     list.replaceChildren();
     for (const check of report.checks) {
@@ -296,17 +296,19 @@
     holder.replaceChildren(
       el('a', { class: 'cs-button cs-linkedin', href: linkedinUrl(credential), rel: 'noopener', text: 'Add to LinkedIn' }),
       copy);
-    const image = document.querySelector('main[data-share]');
-    const src = image && image.dataset.share;
-    if (!src || !/^https?:\/\//.test(src)) return;
+    const main = document.querySelector('main[data-share]');
+    const src = main && main.dataset.share && new URL(main.dataset.share, page).href;
+    if (!src) return;
     const name = (credential.credentialSubject && credential.credentialSubject.achievement && credential.credentialSubject.achievement.name) || '';
     const issuer = (credential.issuer && credential.issuer.name) || '';
-    const snippet = el('a', { href: page }, el('img', { src, alt: `${name}, awarded to ${recipientName(credential)} by ${issuer}`, width: '150', height: '150' }));
+    const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // Written as text (an <img> element would start loading the image here).
+    const snippet = `<a href="${attr(page)}"><img src="${attr(src)}" alt="${attr(`${name}, awarded to ${recipientName(credential)} by ${issuer}`)}" width="150" height="150"></a>`;
     const downloads = document.getElementById('downloads');
     if (downloads) {
       downloads.before(el('h2', { id: 'share', text: 'Share' }),
         el('p', { text: 'To show this badge on a website or in an email signature, paste this HTML:' }),
-        el('pre', { class: 'cs-snippet' }, el('code', { text: snippet.outerHTML })));
+        el('pre', { class: 'cs-snippet' }, el('code', { text: snippet })));
     }
   }
 
@@ -327,7 +329,7 @@
   async function makeBadges(credential, png) {
     const main = document.querySelector('main[data-badge]');
     const [B, data] = await Promise.all([loadBadgeModule(), fetchJson(new URL('badge/badge-data.json', ROOT + ASSETS).href)]);
-    return B.makeBadges({ data, text: JSON.parse(main.dataset.badge), url: String(credential.id), json: JSON.stringify(credential), png });
+    return B.makeBadges({ data, credential, style: main.dataset.badge, png });
   }
 
   function save(bytes, type, name) {
