@@ -64,8 +64,8 @@ WIDTH_RANGES = (
 __all__ = [
     "BADGE_SIZE",
     "INK",
-    "WHITE",
     "PREVIEW_SIZE",
+    "WHITE",
     "BadgeText",
     "achievement_artwork",
     "badge_data",
@@ -74,9 +74,9 @@ __all__ = [
     "credential_badge_svg",
     "font_name",
     "hex_color",
-    "rgb",
     "preview_png",
     "qr_matrix",
+    "rgb",
     "text_on",
 ]
 

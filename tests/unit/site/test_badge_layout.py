@@ -131,7 +131,7 @@ def test_drawn_text_stays_inside_the_badge_margins(text):
 
 def test_words_are_split_only_when_nothing_else_fits():
     size, lines = badge_layout.fit("Evidence-Based Session Design", 340, 4, (54, 46, 30), "bold")
-    assert lines == ["Evidence-Based", "Session Design"]
+    assert (size, lines) == (46, ["Evidence-Based", "Session Design"])
     _, lines = badge_layout.fit("x" * 200, 300, 2, (30, 20))
     assert len(lines) <= 2 and "".join(lines) == "x" * 200
 
