@@ -353,6 +353,17 @@ def _print_report(report: VerificationReport) -> None:
         print(f"  {marks[check.outcome]} {check.label}: {check.message}")
 
 
+def _cmd_badge(args: argparse.Namespace) -> int:
+    """Bake one credential's badge images offline (what a lean site's page makes on demand)."""
+    from credstack.registry.badges import write_badges
+
+    registry = Registry(_root(args))
+    out = Path(args.out) if args.out else Path.cwd()
+    for path in write_badges(registry, args.credential, out):
+        print(f"wrote {path}")
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     root = _root(args)
     registry = (
@@ -512,6 +523,16 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--status-list", action="append", default=[], metavar="FILE")
     p.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
     p.set_defaults(handler=_cmd_verify)
+
+    p = sub.add_parser(
+        "badge",
+        help="bake a credential's badge.png and badge.svg (offline)",
+        description="Write badge.png and badge.svg of an issued credential, the signed "
+        "credential baked in, with a QR code of its page: the files its page makes on demand.",
+    )
+    p.add_argument("credential", metavar="ID", help="credential id or URL")
+    p.add_argument("-o", "--out", metavar="DIR", help="where to write them (default: here)")
+    p.set_defaults(handler=_cmd_badge)
 
     for name, event, needs_reason in (
         ("revoke", "revoked", True),

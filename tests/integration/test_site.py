@@ -27,10 +27,10 @@ from PIL import Image
 from credstack.crypto.contexts import context_bundle
 from credstack.model.baking import extract
 from credstack.model.credential import Evidence, issuer_profile
+from credstack.model.dates import fmt_date
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.verify import registry_verifier
-from credstack.site.dates import fmt_date
 from support import at, award, scratch_registry
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"

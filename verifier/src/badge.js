@@ -1,6 +1,6 @@
 // credstack badge maker: badge.svg and badge.png of a credential, made in the visitor's browser
-// (lean sites publish no badge images). A line-for-line port of plugins/credstack/site/
-// badge_layout.py: the same widths table (badge-data.json), integer arithmetic and a QR code
+// (lean sites publish no badge images). A line-for-line port of plugins/credstack/model/
+// badge.py: the same widths table (badge-data.json), integer arithmetic and a QR code
 // with the same fixed mask, so the SVG is byte for byte the one `credstack badge` writes (the
 // tests compare them). Baking follows OB 3.0 §5.3, as plugins/credstack/model/baking.py.
 import qrcodegen from 'nayuki-qr-code-generator';
@@ -205,7 +205,7 @@ function medallion(m, level, color) {
 const svgText = (l, anchor) =>
   `<text x="${l.x}" y="${l.y}" font-size="${l.size}"${anchor ? ' text-anchor="middle"' : ''} textLength="${l.width}" lengthAdjust="spacingAndGlyphs">${escapeText(l.text)}</text>`;
 
-/** The badge as SVG text, not yet baked (badge_layout.badge_svg). */
+/** The badge as SVG text, not yet baked (credstack.model.badge.badge_svg). */
 export function badgeSvg(m, text, url) {
   const lay = layout(m, text, url);
   const ink = hex(textOn(lay.color));

@@ -25,15 +25,15 @@ from pathlib import Path
 
 import PIL
 
-from credstack.model.baking import bake_png, bake_svg
+from credstack.model import badge, badge_image
+from credstack.model.badge import BadgeText, badge_text
+from credstack.model.baking import bake_png
 from credstack.model.credential import CredentialView
 from credstack.model.program import Achievement, Program
 from credstack.registry.parallel import worker_count
-from credstack.site import badge_layout, images
+from credstack.site import images
 from credstack.site.background import Background
-from credstack.site.badge_layout import BadgeText
 from credstack.site.cache import BuildCache, content_key
-from credstack.site.dates import fmt_date
 
 KIND = "img"
 #: Fewer missing credentials than this are drawn in this process (a worker costs a fork).
@@ -49,7 +49,7 @@ NOTICES = {
 def versions() -> tuple[str, ...]:
     """What else decides the pixels: part of every image key."""
     drawing = hashlib.sha256()
-    for source in (badge_layout.DATA, Path(badge_layout.__file__), Path(images.__file__)):
+    for source in (badge.DATA, Path(badge.__file__), Path(badge_image.__file__)):
         drawing.update(source.read_bytes())  # a change to the drawing code is a new key
     return (
         images.RENDERER_VERSION,
@@ -80,28 +80,7 @@ def draw_badges(job: BadgeJob) -> None:
     that thousands of images never pass through the parent's memory)."""
     art = _ARTWORK[job.art] if job.art is not None else None
     png = images.credential_badge_png(job.text, job.url, art)
-    BuildCache.write(Path(job.png), bake_png(png, baked_text(job.credential)))
-
-
-def badge_files(
-    text: BadgeText, url: str, credential: bytes, artwork: bytes | None = None
-) -> dict[str, bytes]:
-    """``badge.png`` and ``badge.svg`` of a credential, baked (``credstack badge``; the page's
-    badge maker makes the same SVG byte for byte, and a PNG of the same layout)."""
-    matrix = images.qr_matrix(url)
-    baked = baked_text(credential)
-    png = images.credential_badge_png(text, url, artwork, matrix=matrix)
-    svg = images.credential_badge_svg(text, url, matrix=matrix)
-    return {
-        "badge.png": bake_png(png, baked),
-        "badge.svg": bake_svg(svg, baked).encode("utf-8"),
-    }
-
-
-def baked_text(credential: bytes) -> str:
-    """What a badge carries of the credential: its JSON without the file's indentation
-    (the same document, so the same signature; ``JSON.stringify`` writes the same text)."""
-    return json.dumps(json.loads(credential), ensure_ascii=False, separators=(",", ":"))
+    BuildCache.write(Path(job.png), bake_png(png, badge_image.baked_text(job.credential)))
 
 
 def achievement_name(view: CredentialView, achievement: Achievement | None) -> str:
@@ -110,29 +89,6 @@ def achievement_name(view: CredentialView, achievement: Achievement | None) -> s
     if achievement is not None:
         return achievement.name
     return str(view.raw.get("credentialSubject", {}).get("achievement", {}).get("name"))
-
-
-def badge_text(view: CredentialView, achievement: Achievement | None) -> BadgeText:
-    """What a credential's badge says: the achievement, recipient, date and issuer as the
-    signed credential names them, the level and colour from the program (the one home of it:
-    the site build, ``credstack badge`` and the page's badge maker all draw this)."""
-    raw = view.raw
-    subject = raw.get("credentialSubject") or {}
-    issuer = raw.get("issuer") or {}
-    ids = subject.get("identifier")
-    names = [
-        i
-        for i in (ids if isinstance(ids, list) else [ids])
-        if isinstance(i, dict) and i.get("identityType") == "name"
-    ]
-    return BadgeText(
-        str((subject.get("achievement") or {}).get("name") or ""),
-        achievement.level if achievement else "foundation",
-        str(names[0].get("identityHash")) if names else "",
-        fmt_date(view.valid_from),
-        str(issuer.get("name") or "") if isinstance(issuer, dict) else "",
-        achievement.color if achievement else None,
-    )
 
 
 def preview_slug(achievement: Achievement | None, name: str, state: str) -> tuple[str, str]:

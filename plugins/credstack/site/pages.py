@@ -18,10 +18,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
+from credstack.model.badge import LEVEL_LABELS
+from credstack.model.dates import fmt_date
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.site import csp
-from credstack.site.badge_layout import LEVEL_LABELS
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
     CredentialInfo,
@@ -32,7 +33,6 @@ from credstack.site.data import (
     pathway_members,
     routes,
 )
-from credstack.site.dates import fmt_date
 from credstack.site.images import PREVIEW_SIZE
 from credstack.site.safe import http_url, render_markdown
 

@@ -70,6 +70,7 @@ from mkdocs.utils import get_build_datetime
 from credstack import __version__
 from credstack.crypto.contexts import context_bundle
 from credstack.errors import CredstackError, ProgramError
+from credstack.model import badge
 from credstack.model.credential import issuer_profile
 from credstack.model.program import LEVELS
 from credstack.model.urls import normalize_site_url
@@ -102,6 +103,7 @@ ASSETS = Path(__file__).parent / "assets"
 VERIFY_PAGE = "verify.md"
 STATUS_LOG_PATH = "status/log.json"
 LOGO = ASSETS_URL + "logo.svg"
+BADGE_DATA = ASSETS_URL + "badge/badge-data.json"
 WORKER = Path(__file__).parent / "worker" / "sw.js"
 
 
@@ -413,6 +415,8 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
+        # The badge data the page's badge maker shares with the build (widths, shapes).
+        yield BADGE_DATA, copy(badge.DATA)
         # The theme's logo, for the credential pages' header (drawn by the stylesheet).
         logo = _material_icon(config, "material/library")
         if logo:

@@ -17,10 +17,12 @@ import qrcode.constants
 import zxingcpp
 from PIL import Image
 
-from credstack.site import badge_layout, images
-from credstack.site.badge_layout import BadgeText
+from credstack.model import badge as badge_layout
+from credstack.model import badge_image
+from credstack.model.badge import BadgeText
+from credstack.site import images
 
-BUNDLE = Path(badge_layout.__file__).parent / "assets" / "badge" / "credstack-badge.js"
+BUNDLE = Path(images.__file__).parent / "assets" / "badge" / "credstack-badge.js"
 SITE = "https://northwind-lab.github.io/credentials/credentials/"
 
 HOSTILE = [
@@ -138,9 +140,9 @@ def test_words_are_split_only_when_nothing_else_fits():
 
 def test_committed_badge_data_is_what_the_font_gives():
     """badge-data.json (shared with the browser) is made from the font and the shapes: after a
-    font upgrade or a shape change, images.write_badge_data() writes it again."""
+    font upgrade or a shape change, badge_image.write_badge_data() writes it again."""
     committed = json.loads(badge_layout.DATA.read_text("utf-8"))
-    assert committed == images.badge_data()
+    assert committed == badge_image.badge_data()
 
 
 NODE_SVG = """

@@ -12,6 +12,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from credstack.errors import CredentialError
+from credstack.model.badge import badge_svg
 from credstack.model.baking import bake_png, bake_svg, extract, extract_from_png
 from credstack.site import images
 
@@ -42,7 +43,7 @@ def test_same_input_gives_the_same_bytes(artwork):
     assert images.credential_badge_png(TEXT, URL, artwork) == images.credential_badge_png(
         TEXT, URL, artwork
     )
-    assert images.credential_badge_svg(TEXT, URL) == images.credential_badge_svg(TEXT, URL)
+    assert badge_svg(TEXT, URL) == badge_svg(TEXT, URL)
     preview = (TEXT.achievement, TEXT.level, None, TEXT.issuer, artwork, "Revoked")
     assert images.preview_png(*preview) == images.preview_png(*preview)
 
@@ -71,7 +72,7 @@ def test_badge_qr_code_decodes_to_the_page_url(artwork):
 
 
 def test_svg_qr_path_draws_the_same_code():
-    svg = images.credential_badge_svg(TEXT, URL)
+    svg = badge_svg(TEXT, URL)
     match = re.search(
         r'translate\((\d+) (\d+)\) scale\((\d+)\)" stroke="#000000"[^>]* d="([^"]+)"', svg
     )
@@ -92,7 +93,7 @@ def test_svg_qr_path_draws_the_same_code():
 
 def test_svg_is_well_formed_and_escapes_text():
     hostile = images.BadgeText("A & <B>", "foundation", "<img src=x onerror=alert(1)>", "d", "I")
-    svg = images.credential_badge_svg(hostile, URL)
+    svg = badge_svg(hostile, URL)
     root = ET.fromstring(svg.encode())
     texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "<img src=x onerror=alert(1)>" in texts  # as text, parsed back by an XML parser
@@ -118,13 +119,13 @@ def test_baking_again_replaces_the_credential(artwork):
     other = json.dumps({"id": "other"})
     assert extract_from_png(bake_png(badge, other)) == {"id": "other"}
     assert bake_png(badge, CREDENTIAL) == badge
-    svg = bake_svg(images.credential_badge_svg(TEXT, URL), CREDENTIAL)
+    svg = bake_svg(badge_svg(TEXT, URL), CREDENTIAL)
     assert extract(bake_svg(svg, other).encode()) == {"id": "other"}
     assert bake_svg(svg, CREDENTIAL) == svg
 
 
 def test_svg_baking_round_trip_survives_cdata_end_marker():
-    svg = bake_svg(images.credential_badge_svg(TEXT, URL), CREDENTIAL)
+    svg = bake_svg(badge_svg(TEXT, URL), CREDENTIAL)
     assert 'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in svg
     assert svg.count("<openbadges:credential>") == 1
     assert extract(svg.encode()) == json.loads(CREDENTIAL)
@@ -136,7 +137,7 @@ def test_baking_refuses_what_is_not_a_json_object(artwork):
     with pytest.raises(CredentialError, match="JSON"):
         bake_png(png, "not json")
     with pytest.raises(CredentialError, match="JSON object"):
-        bake_svg(images.credential_badge_svg(TEXT, URL), "[1, 2]")
+        bake_svg(badge_svg(TEXT, URL), "[1, 2]")
     with pytest.raises(CredentialError, match="not a PNG"):
         bake_png(b"GIF89a", CREDENTIAL)
     with pytest.raises(CredentialError, match="<svg>"):

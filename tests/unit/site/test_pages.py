@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from credstack.model.dates import fmt_date
 from credstack.model.urls import SiteUrls
-from credstack.site.dates import fmt_date
 from credstack.site.pages import SitePaths, fmt_hours
 from credstack.site.verification import instants, time_bucket
 

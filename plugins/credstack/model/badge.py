@@ -1,13 +1,14 @@
-"""Where every word and module of a credential badge goes, and the badge as SVG.
+"""A credential badge: where every word and QR module goes, and the badge as SVG.
 
-One layout for every maker of a badge: the site build (PNG with Pillow, SVG), ``credstack badge``
-(offline) and the credential page, which makes ``badge.png`` and ``badge.svg`` in the visitor's
-browser on lean sites (``verifier/src/badge.js`` is a line-for-line port of this module: the
-tests compare its SVG with this one byte for byte). So the layout uses nothing a browser would
-compute differently: text widths come from a table of the badge font's advance widths
-(``assets/badge/badge-data.json``, made by :func:`credstack.site.images.badge_data` from the
-font itself), every coordinate is an integer computed with integer arithmetic, and the QR code
-is ISO/IEC 18004 with a fixed mask, which both encoders make module for module.
+One layout for every maker of a badge: the site build (PNG: :mod:`credstack.model.badge_image`),
+``credstack badge`` (offline) and the credential page, which makes ``badge.png`` and
+``badge.svg`` in the visitor's browser (``verifier/src/badge.js`` is a line-for-line port of
+this module: the tests compare its SVG with this one byte for byte). So the layout uses nothing
+a browser would compute differently: text widths come from a table of the badge font's advance
+widths (``badge-data.json`` beside this module, made from the font itself by
+:func:`credstack.model.badge_image.badge_data`), every coordinate is an integer computed with
+integer arithmetic, and the QR code is ISO/IEC 18004 with a fixed mask, which both encoders
+make module for module.
 
 Text never clips: a line that is too long wraps (at spaces, else between characters), then
 shrinks, down to whatever size fits. The SVG also states each line's width (``textLength``), so
@@ -26,7 +27,11 @@ from xml.sax.saxutils import escape
 import qrcode
 import qrcode.constants
 
-DATA = Path(__file__).parent / "assets" / "badge" / "badge-data.json"
+from credstack.model.credential import CredentialView
+from credstack.model.dates import fmt_date
+from credstack.model.program import Achievement
+
+DATA = Path(__file__).parent / "badge-data.json"
 SIZE = 600  # a badge is SIZE × SIZE
 BAND = 190  # height of the coloured band at the top
 #: ISO/IEC 18004 mask pattern 6, always: any mask decodes, a fixed one is eight times cheaper to
@@ -231,6 +236,29 @@ class BadgeText:
     issued: str  # human-readable date
     issuer: str
     color: str | None = None
+
+
+def badge_text(view: CredentialView, achievement: Achievement | None) -> BadgeText:
+    """What a credential's badge says: the achievement, recipient, date and issuer as the
+    signed credential names them, the level and colour from the program (the one home of it:
+    the site build, ``credstack badge`` and the page's badge maker all draw this)."""
+    raw = view.raw
+    subject = raw.get("credentialSubject") or {}
+    issuer = raw.get("issuer") or {}
+    ids = subject.get("identifier")
+    names = [
+        i
+        for i in (ids if isinstance(ids, list) else [ids])
+        if isinstance(i, dict) and i.get("identityType") == "name"
+    ]
+    return BadgeText(
+        str((subject.get("achievement") or {}).get("name") or ""),
+        achievement.level if achievement else "foundation",
+        str(names[0].get("identityHash")) if names else "",
+        fmt_date(view.valid_from),
+        str(issuer.get("name") or "") if isinstance(issuer, dict) else "",
+        achievement.color if achievement else None,
+    )
 
 
 @dataclass(frozen=True)
