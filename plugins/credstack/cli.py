@@ -364,6 +364,24 @@ def _cmd_badge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    """Move flat credential files into their shards (URLs unchanged)."""
+    from credstack.registry.layout import CREDENTIALS_DIR, migrate
+
+    root = _root(args)
+    moves = migrate(root)
+    for old, new in moves:
+        print(f"moved {old.relative_to(root)} -> {new.relative_to(root)}")
+    if moves:
+        print(
+            f"{len(moves)} credential file(s) moved into {CREDENTIALS_DIR}/<year>/<letter>/; "
+            "their ids and URLs are unchanged. Commit the moves (git add -A issued/)."
+        )
+    else:
+        print(f"{CREDENTIALS_DIR}/ is already sharded: nothing to move")
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     root = _root(args)
     registry = (
@@ -533,6 +551,15 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("credential", metavar="ID", help="credential id or URL")
     p.add_argument("-o", "--out", metavar="DIR", help="where to write them (default: here)")
     p.set_defaults(handler=_cmd_badge)
+
+    p = sub.add_parser(
+        "migrate",
+        help="shard issued/credentials/ by year (URLs unchanged)",
+        description="Move flat issued/credentials/<id>.json files into issued/credentials/"
+        "<year>/<letter>/, so that no folder holds more than 1,000 files. Ids, file contents "
+        "and public URLs stay the same; run it once, then commit.",
+    )
+    p.set_defaults(handler=_cmd_migrate)
 
     for name, event, needs_reason in (
         ("revoke", "revoked", True),

@@ -2,7 +2,8 @@
 
 Layout of ``issued/`` (written by the CLI only):
 
-- ``issued/credentials/<cid>.json``   one signed OpenBadgeCredential per file, never modified
+- ``issued/credentials/<year>/<c>/<cid>.json`` one signed OpenBadgeCredential per file, never
+  modified (sharded: :mod:`credstack.registry.layout`; older registries' flat files still read)
 - ``issued/status/<purpose>-<n>.json`` signed BitstringStatusListCredentials (re-signed on change)
 - ``issued/status-log.yml``            the human-readable log of every status change and link
 """
@@ -24,6 +25,7 @@ from credstack.model.did import did_document
 from credstack.model.program import Program
 from credstack.model.status import MIN_BITS, PURPOSES, format_datetime, parse_datetime
 from credstack.model.urls import SiteUrls
+from credstack.registry import layout
 from credstack.registry.program import load_program
 
 CREDENTIALS_DIR = "issued/credentials"
@@ -88,7 +90,16 @@ class Registry:
 
     # -- credentials --------------------------------------------------------------------
     def credential_path(self, cid: str) -> Path:
-        return self.root / CREDENTIALS_DIR / f"{cid}.json"
+        # (issue 17: the path of a credential's file is registry/layout.py's to decide)
+        return layout.credential_path(self.root, cid, self._credential_files, self._sharded)
+
+    @cached_property
+    def _credential_files(self) -> dict[str, Path]:
+        return layout.credential_files(self.root)
+
+    @cached_property
+    def _sharded(self) -> bool:
+        return layout.is_sharded(self.root, self._credential_files)
 
     def read_json(self, path: Path) -> dict:
         """Parse one JSON file under the registry; raises RegistryError naming the file."""
@@ -107,10 +118,9 @@ class Registry:
     def credentials(self) -> dict[str, CredentialView]:
         """Every issued credential by cid, in file-name order."""
         out: dict[str, CredentialView] = {}
-        folder = self.root / CREDENTIALS_DIR
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        for cid, path in self._credential_files.items():  # (issue 17: flat or sharded)
             try:
-                out[path.stem] = CredentialView.from_json(self.read_json(path), cid=path.stem)
+                out[cid] = CredentialView.from_json(self.read_json(path), cid=cid)
             except CredentialError as e:
                 raise RegistryError(
                     f"{path.relative_to(self.root)}: {e.message}", hint=e.hint
