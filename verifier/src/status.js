@@ -54,11 +54,39 @@ export function statusBit(bitstring, index) {
 }
 
 /**
+ * `verifySecured(list)`, skipped when `cache` says it passed before for this very list: the cache
+ * (a page's, e.g. localStorage) is keyed by `cache.key(list, issuerId)`, a hash of everything the
+ * checks read, and holds passes only: a failure throws before anything is stored, so a cached
+ * entry can never turn a failure into a pass, and a changed byte is a new key. A cache that
+ * fails to answer is ignored (the list is verified).
+ */
+async function verifySecuredOnce(list, verifySecured, cache, issuerId) {
+  let key = null;
+  if (cache && typeof cache.key === 'function') {
+    try {
+      key = await cache.key(list, issuerId);
+      if (key && (await cache.has(key))) return;
+    } catch {
+      key = null;
+    }
+  }
+  await verifySecured(list);
+  if (key) {
+    try {
+      await cache.add(key);
+    } catch {
+      // nothing kept: verified again next time
+    }
+  }
+}
+
+/**
  * §3.2 Validate Algorithm for one BitstringStatusListEntry. Returns { set: 0|1, list } or throws
  * VerificationError; `verifySecured(list)` must verify the list's proof and that its issuer is the
- * credential's issuer (throwing otherwise).
+ * credential's issuer `issuerId` (throwing otherwise). `statusListCache` (optional): see
+ * verifySecuredOnce.
  */
-export async function readStatus(entry, { fetchJson, now, verifySecured }) {
+export async function readStatus(entry, { fetchJson, now, verifySecured, statusListCache, issuerId }) {
   const purpose = entry.statusPurpose;
   const url = entry.statusListCredential;
   const index = /^\d+$/.test(String(entry.statusListIndex)) ? Number(entry.statusListIndex) : NaN;
@@ -79,7 +107,7 @@ export async function readStatus(entry, { fetchJson, now, verifySecured }) {
   if (!asArray(list.type).includes('BitstringStatusListCredential')) {
     throw new VerificationError('format', `${url} is not a BitstringStatusListCredential`);
   }
-  await verifySecured(list);
+  await verifySecuredOnce(list, verifySecured, statusListCache, issuerId);
   // Security Considerations, "Validity Periods": an out-of-date list says nothing about today.
   const from = parseDateTime(list.validFrom);
   const until = list.validUntil === undefined ? null : parseDateTime(list.validUntil);

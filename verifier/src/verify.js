@@ -84,7 +84,7 @@ async function statusCheck(credential, issuerId, loader, options, now) {
   let untrusted = false;
   for (const entry of relevant) {
     try {
-      const { set, list } = await readStatus(entry, { fetchJson: options.fetchJson, now, verifySecured });
+      const { set, list } = await readStatus(entry, { fetchJson: options.fetchJson, now, verifySecured, statusListCache: options.statusListCache, issuerId });
       if (set) found[entry.statusPurpose] = { entry, list };
     } catch (error) {
       // An implied companion list that is not published is no problem; a published list

@@ -117,6 +117,13 @@ def status_log_json(registry: Registry) -> dict:
     return {"events": events}
 
 
+def page_script() -> str:
+    """The page script, told the SHA-256 of the verifier it runs with."""
+    verifier = hashlib.sha256((ASSETS / "verifier" / "credstack-verifier.js").read_bytes())
+    source = (ASSETS / "credstack-page.js").read_text("utf-8")
+    return source.replace("/*VERIFIER*/''", json.dumps(verifier.hexdigest()[:32]))
+
+
 def service_worker(precache: list[str]) -> str:
     """The service worker script with its list of files to save at install."""
     source = WORKER.read_text("utf-8")
@@ -421,10 +428,15 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         logo = _material_icon(config, "material/library")
         if logo:
             yield LOGO, content(logo)
-        # Plugin assets (stylesheet, in-browser verifier).
+        # Plugin assets (stylesheet, in-browser verifier, badge maker); the page script learns
+        # the verifier's hash (the key of the status-list verdicts it keeps).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
-                yield ASSETS_URL + source.relative_to(ASSETS).as_posix(), copy(source)
+                target = ASSETS_URL + source.relative_to(ASSETS).as_posix()
+                if target == PAGE_JS:
+                    yield target, content(page_script())
+                else:
+                    yield target, copy(source)
         # Images, drawn once and cached. The credentials' own files are put in place after
         # the build (their badges are still being drawn).
         badges = self.badges

@@ -9,6 +9,8 @@
   // This file is served at <site>/assets/credstack/credstack-page.js.
   const ROOT = new URL('../../', script.src).href;
   const ASSETS = 'assets/credstack/';
+  // The verifier's SHA-256, written in by the site build: a new verifier keeps no old verdicts.
+  const VERIFIER = /*VERIFIER*/'';
   const ICONS = { pass: '✓', warn: '!', fail: '✗', skip: '–' };
   const OUTCOME_WORDS = { pass: 'pass', warn: 'warning', fail: 'fail', skip: 'could not check' };
   const STATUS_ICONS = { verified: '✓', expired: '!', revoked: '✗', suspended: '!', invalid: '✗', error: '?' };
@@ -119,6 +121,7 @@
       box.replaceChildren(el('p', { class: 'cs-verification__verdict', text: 'Checking in your browser…' }));
     }
     box.dataset.checked = 'browser';
+    mark('credstack:verify-start');
     let report;
     try {
       report = await V.verifyCredential(credential, {
@@ -128,7 +131,17 @@
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
     }
     render(box, credential, report);
+    mark('credstack:verdict');
     return report;
+  }
+
+  /** A performance mark (bench/bench_browser.py reads them). */
+  function mark(name) {
+    try {
+      performance.mark(name);
+    } catch {
+      // no User Timing: nothing to measure
+    }
   }
 
   // -- status lists: each verified once per content ---------------------------------------------
@@ -144,7 +157,7 @@
     async key(list, issuerId) {
       const did = didDocumentUrl(issuerId);
       const document = did ? await fetchJson(did).catch(() => null) : null;
-      const text = JSON.stringify(['credstack-status-list/1', V.version || '', issuerId, list, document]);
+      const text = JSON.stringify(['credstack-status-list/1', VERIFIER, issuerId, list, document]);
       return LIST_CACHE + hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
     },
     has(key) {
