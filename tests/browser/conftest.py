@@ -91,6 +91,18 @@ def site_dir(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory) -> Path:
+    """badge.png and badge.svg of the demo's expired credential, made by `credstack badge`."""
+    out = tmp_path_factory.mktemp("baked")
+    subprocess.run(
+        [sys.executable, "-m", "credstack.cli", "-C", str(REPO), "badge", EXPIRED, "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
