@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -69,6 +70,7 @@ class Run:
     peak_one: int  # bytes
     note: str = ""
     output: Output | None = None
+    cpu: float = 0.0  # user + system seconds of the build and every process it forked
 
 
 @dataclass
@@ -143,9 +145,13 @@ def _tree_rss(root: int, pss: bool) -> tuple[int, int, int]:
     return shared, total, largest
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int, int, str]:
+def timed(
+    cmd: list[str], cwd: Path, env: dict[str, str]
+) -> tuple[float, int, int, int, str, float]:
     """Run ``cmd``: (wall seconds, peak summed PSS, peak summed RSS, largest process RSS,
-    output)."""
+    output, CPU seconds of it and its descendants: on a machine shared with other work, CPU
+    time divided by the cores is what the wall time would be if the build had them alone)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -172,7 +178,9 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, i
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{output[-4000:]}")
-    return wall, peak_pss, peak, largest, output
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, peak_pss, peak, largest, output, cpu
 
 
 def mkdocs() -> list[str]:
@@ -216,7 +224,7 @@ def credstack_runs(n: int, work: Path, env: dict[str, str], *, lean: bool) -> li
     for what in ("cold", "unchanged", "+1 award"):
         if what == "+1 award":
             award_one_more(root)
-        wall, pss, peak, one, output = timed(cmd, root, env)
+        wall, pss, peak, one, output, cpu = timed(cmd, root, env)
         warnings = [
             line
             for line in output.splitlines()
@@ -237,6 +245,7 @@ def credstack_runs(n: int, work: Path, env: dict[str, str], *, lean: bool) -> li
                 one,
                 note,
                 Output.of(site, count),
+                cpu,
             )
         )
         print(f"  {runs[-1].what}: {wall:.1f} s", flush=True)
@@ -297,9 +306,9 @@ def plain_run(n: int, work: Path, env: dict[str, str]) -> Run:
     if site.exists():
         shutil.rmtree(site)
     cmd = [*mkdocs(), "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
-    wall, pss, peak, one, _ = timed(cmd, root, env)
+    wall, pss, peak, one, _, cpu = timed(cmd, root, env)
     print(f"  plain mkdocs-material: {wall:.1f} s", flush=True)
-    return Run(n, f"plain mkdocs-material, {n} pages", wall, pss, peak, one)
+    return Run(n, f"plain mkdocs-material, {n} pages", wall, pss, peak, one, cpu=cpu)
 
 
 def mib(value: int) -> str:
@@ -335,13 +344,14 @@ def _format(rows: list[tuple[str, ...]]) -> str:
 
 
 def table(runs: list[Run]) -> str:
-    rows = [("N", "build", "wall", "peak memory (PSS)", "RSS sum", "largest process", "")]
+    rows = [("N", "build", "wall", "CPU", "peak memory (PSS)", "RSS sum", "largest process", "")]
     for r in runs:
         rows.append(
             (
                 f"{r.n:,}",
                 r.what,
                 f"{r.wall:.1f} s",
+                f"{r.cpu:.0f} s",
                 mib(r.peak_pss),
                 mib(r.peak_sum),
                 mib(r.peak_one),
