@@ -187,6 +187,8 @@ def _plain(text: str) -> str:
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+#: Material's search dialog, which has no accessible name of its own.
+_SEARCH_DIALOG = re.compile(r'(<div class="md-search"(?![^>]*aria-label)[^>]*role="dialog")')
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
@@ -540,6 +542,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         head = self.renderer.head(spec, title=title, description=description, path=page.url)
         head += f'<meta name="credstack:site-url" content="{html.escape(self.renderer.urls.site)}">'
         output = output.replace("</head>", head + "</head>", 1)
+        output = _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', output, count=1)
         is_verify_page = page.file.src_uri == VERIFY_PAGE
         if is_verify_page:
             # The in-browser verifier: only on the pages that verify (it is ~46 KB gzipped).
