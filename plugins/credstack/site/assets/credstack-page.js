@@ -360,7 +360,7 @@
     if (!main || !list || !main.dataset.bake) return;
     const kinds = main.dataset.bake.split(' ');
     for (const kind of kinds) {
-      const button = el('button', { class: 'cs-button cs-button--quiet', type: 'button', 'data-bake': kind, text: `badge.${kind}` });
+      const button = el('button', { class: 'cs-link', type: 'button', 'data-bake': kind, text: `badge.${kind}` });
       const note = kind === 'png'
         ? ': the badge image, the signed credential baked in (made here, in your browser)'
         : ': the same as a vector image (made here, in your browser)';
