@@ -19,7 +19,9 @@ from pathlib import Path
 
 from credstack import __version__
 from credstack.errors import ConfigError, CredstackError
+from credstack.model.report import VerificationReport
 from credstack.model.status import format_datetime, parse_date_or_datetime
+from credstack.model.wording import label, message, report_json, verdict
 from credstack.registry.award import (
     CSV_COLUMNS,
     AwardInput,
@@ -32,14 +34,12 @@ from credstack.registry.award import (
 from credstack.registry.keys import KEYS_FILE, LoadedKey, create_key, find_signing_key, retire_key
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
 from credstack.registry.registry import Registry
+from credstack.registry.vcache import VerificationCache
 from credstack.registry.verify import (
-    CACHE_DIR,
-    Check,
-    ProofCache,
-    VerificationReport,
     collect_targets,
     read_target,
     registry_verifier,
+    unreadable_report,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -347,10 +347,10 @@ def _cmd_award(args: argparse.Namespace) -> int:
 
 
 def _print_report(report: VerificationReport) -> None:
-    marks = {"pass": "OK  ", "warn": "WARN", "fail": "FAIL", "skip": "SKIP"}
-    print(f"{report.target}: {report.verdict}")
+    marks = {"pass": "OK  ", "warn": "WARN", "fail": "FAIL", "error": "ERR ", "skip": "SKIP"}
+    print(f"{report.target}: {verdict(report)}")
     for check in report.checks:
-        print(f"  {marks[check.outcome]} {check.label}: {check.message}")
+        print(f"  {marks[check.outcome]} {label(check.id)}: {message(check)}")
 
 
 def _cmd_badge(args: argparse.Namespace) -> int:
@@ -391,33 +391,26 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     lists = [read_target(Path(p)) for p in args.status_list]
     now = _now()
     at = _when(args.at, what="--at") or now
-    cache = None
-    if registry is not None and not args.no_cache:
-        cache = ProofCache(registry.root / CACHE_DIR / "verify.json")
+    cache = VerificationCache.for_registry(
+        registry.root if registry is not None else root,
+        enabled=registry is not None and not args.no_cache,
+    )
     verifier = registry_verifier(
         registry, at=at, now=max(at, now), did_documents=did_docs, status_lists=lists, cache=cache
     )
-    items: list[tuple[dict, str]] = []
+    items: list[tuple[object, str, str | None]] = []
     unreadable: list[VerificationReport] = []
     for target in args.targets:
         for path in collect_targets(Path(target)):
             try:
-                items.append((read_target(path), str(path)))
+                items.append((read_target(path), str(path), None))
             except CredstackError as e:
-                report = VerificationReport(target=str(path), credential_id=None)
-                report.checks.append(Check("format", "fail", e.message))
-                report.status, report.verdict = "invalid", f"Not verified: {e.message}"
-                unreadable.append(report)
+                unreadable.append(unreadable_report(str(path), e.message))
     reports = verifier.verify_many(items) + unreadable
-    if cache is not None:
-        cache.save()
+    cache.save()
     if args.json:
-        print(
-            json.dumps(
-                [r.to_json() for r in reports] if len(reports) != 1 else reports[0].to_json(),
-                indent=2,
-            )
-        )
+        out = [report_json(r) for r in reports]
+        print(json.dumps(out if len(out) != 1 else out[0], indent=2, ensure_ascii=False))
     else:
         for report in reports:
             _print_report(report)
@@ -607,7 +600,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
         base=args.base,
         use_cache=not args.no_cache,
         workers=args.jobs or None,
+        allow_key_change=args.allow_key_change,
     )
+    if report.keys_added:
+        print("=" * 78)
+        print(
+            f"THIS CHANGE ADDS SIGNING KEY(S): {', '.join(report.keys_added)}. Anything signed "
+            "with them verifies as issued by you."
+        )
+        print("=" * 78)
     for finding in report.sorted_findings():
         print(f"{finding.severity}: {finding}")
         if finding.hint:
@@ -660,8 +661,15 @@ def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
         "credentials allowed by the program) and hygiene (no secret keys, no plain emails).",
     )
     p.add_argument("--base", metavar="REF", help="git ref of the target branch, e.g. origin/main")
-    p.add_argument("--no-cache", action="store_true", help="ignore .cache/credstack/check/")
+    p.add_argument(
+        "--no-cache", action="store_true", help="verify everything afresh (ignore .cache/)"
+    )
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument(
+        "--allow-key-change",
+        action="store_true",
+        help="acknowledge signing keys this change adds (a maintainer's decision)",
+    )
     p.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="verification processes (default: auto)"
     )

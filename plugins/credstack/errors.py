@@ -10,14 +10,27 @@ from __future__ import annotations
 
 
 class CredstackError(Exception):
-    """Base class: a message, an optional location (``file`` or ``file:line``) and a hint."""
+    """Base class: a message, an optional location (``file`` or ``file:line``) and a hint.
+
+    ``code`` is a stable, machine-readable reason (for example ``"mismatch"`` for a signature
+    that does not match): callers decide on it, never on the message text.
+    """
 
     default_hint: str | None = None
+    default_code: str | None = None
 
-    def __init__(self, message: str, *, hint: str | None = None, where: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        where: str | None = None,
+        code: str | None = None,
+    ):
         self.message = message
         self.hint = hint if hint is not None else self.default_hint
         self.where = where
+        self.code = code if code is not None else self.default_code
         super().__init__(f"{where}: {message}" if where else message)
 
 
@@ -43,10 +56,17 @@ class CanonicalizationError(CredstackError):
     default_hint = (
         "use only terms defined by the shipped contexts (VC 2.0, OB 3.0.3) and absolute IRIs"
     )
+    #: ``unsafe-jsonld`` (data the contexts do not define) or ``unknown-context``.
+    default_code = "unsafe-jsonld"
 
 
 class ProofError(CredstackError):
-    """A Data Integrity proof is missing, malformed or does not verify."""
+    """A Data Integrity proof is missing, malformed or does not verify.
+
+    Codes: ``unsigned``, ``malformed-proof``, ``unsupported-suite``, ``mismatch``.
+    """
+
+    default_code = "malformed-proof"
 
 
 class CredentialError(CredstackError):
@@ -70,4 +90,10 @@ class CheckError(CredstackError):
 
 
 class ResolutionError(CredstackError):
-    """The issuer's key could not be found: unknown DID, verification method or key format."""
+    """The issuer's key could not be found: unknown DID, verification method or key format.
+
+    Codes as the ``issuer-key`` check's: ``unresolvable``, ``not-found``, ``not-assertion``,
+    ``wrong-controller``, ``unsupported``, ``malformed-key``.
+    """
+
+    default_code = "not-found"

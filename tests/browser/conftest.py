@@ -19,47 +19,20 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import (  # noqa: F401 - re-exported for the browser tests
+    CERTIFICATION,
+    CERTIFICATION_EMAIL,
+    EXPIRED,
+    FINAL,
+    REVOKED,
+    SUSPENDED,
+    TAMPERS,
+    VALID,
+    QuietHandler,
+    _tampers,
+    final_status,
+)
 from support import REPO
-
-FINAL = ("verified", "expired", "revoked", "suspended", "invalid", "error")
-
-# One signed credential per demo state (the demo registry is committed; see issued/).
-VALID = "2025-zhwnhhb4ze"
-REVOKED = "2025-yobw6iq4ko"
-SUSPENDED = "2025-ybhwoh3ffh"
-EXPIRED = "2023-4bfqhms7xn"
-CERTIFICATION = "2026-7c4pmls34z"
-CERTIFICATION_EMAIL = "amara.okafor@example.org"  # fictional recipient of the demo
-
-
-def _tampers() -> dict:
-    """Each kind of change from the Signed credentials issue, as a function on the JSON."""
-
-    def flip(d):
-        value = d["proof"][0]["proofValue"]
-        d["proof"][0]["proofValue"] = value[:-4] + ("2" if value[-4] != "2" else "3") + value[-3:]
-
-    return {
-        "subject-swapped": lambda d: d["credentialSubject"]["identifier"][1].update(
-            identityHash="Mallory"
-        ),
-        "achievement-changed": lambda d: d["credentialSubject"]["achievement"].update(
-            name="Grand Master Facilitator"
-        ),
-        "dates-moved": lambda d: d.update(validFrom="2020-01-01T00:00:00Z"),
-        "proof-value-altered": flip,
-        "unsigned-property-added": lambda d: d["credentialSubject"].update(creditsEarned=99),
-        "unsigned-top-level-property": lambda d: d.update(awardedTo="Mallory"),
-        "context-changed": lambda d: d["@context"].pop(),
-        "issuer-changed": lambda d: d["issuer"].update(name="Someone Else"),
-        "key-swapped": lambda d: d["proof"][0].update(
-            verificationMethod="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
-            "#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
-        ),
-    }
-
-
-TAMPERS = _tampers()
 
 
 @pytest.fixture(scope="session")
@@ -103,15 +76,10 @@ def baked(tmp_path_factory) -> Path:
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(site_dir):
     """http://127.0.0.1:PORT/ serving the built site (loopback only)."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -133,16 +101,3 @@ def page(context):
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
     return pg
-
-
-def final_status(page, timeout: float = 20_000) -> str:
-    """Wait for the in-browser verifier's final data-status and return it."""
-    page.wait_for_function(
-        """(final) => {
-            const el = document.getElementById('credential-verification');
-            return el && el.dataset.checked === 'browser' && final.includes(el.dataset.status);
-        }""",
-        arg=list(FINAL),
-        timeout=timeout,
-    )
-    return page.get_attribute("#credential-verification", "data-status")

@@ -5,7 +5,7 @@ import base64
 
 import pytest
 
-from conftest import (
+from browser_support import (
     CERTIFICATION,
     CERTIFICATION_EMAIL,
     EXPIRED,

@@ -9,153 +9,44 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from credstack.cli import main
 from credstack.crypto.keys import SigningKey
-from credstack.crypto.proof import create_proof
-from credstack.model.credential import AwardRequest, build_credential, normalize_email
 from credstack.model.status import Bitstring
-from credstack.registry.award import AwardInput, new_cid
-from credstack.registry.check import RULES
+from credstack.registry.award import AwardInput
 from credstack.registry.files import dump_json
 from credstack.registry.keys import create_key, retire_key
 from credstack.registry.lifecycle import change_status, resign_list
 from credstack.registry.registry import Registry
+from gate_support import (
+    DAY,
+    base_credentials,
+    check,
+    commit,
+    first,
+    forge,
+    git,
+    move_base,
+    rel,
+)
 from support import (
     KEY_CREATED,
     TEST_KEY_ID,
     award,
-    award_with_prerequisites,
     fixed_signing_key,
     loaded_test_key,
     result_for,
     scratch_registry,
 )
-from support import at as date
 
-DAY = date("2025-03-03T09:00")
-BASE_PERSON = ("Ada Base", "ada.base@example.org")
 # Addresses and key headers are assembled at run time, so that this file itself passes the
 # repository's own hygiene checks.
 AT = "@"
 PEM_HEADER = "-----BEGIN OPENSSH PRIVATE" + " KEY-----"
-FINDING = re.compile(r"^(error|warning): (\S+): ([a-z-]+): ")
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def git(root: Path, *args: str) -> str:
-    run = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return run.stdout
-
-
-def commit(root: Path, message: str = "change") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "--allow-empty", "-m", message)
-
-
-def move_base(root: Path) -> None:
-    """Commit the work tree on ``pr`` and make it the new ``main``."""
-    commit(root, "base")
-    git(root, "branch", "-f", "main")
-
-
-def check(root: Path, *args: str) -> tuple[int, str, list[tuple[str, str]]]:
-    """Run `credstack check --base main`; return (exit code, output, [(path, rule)])."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(["-C", str(root), "check", "--base", "main", *args])
-    text = out.getvalue() + err.getvalue()
-    findings = [(m.group(2), m.group(3)) for m in map(FINDING.match, text.splitlines()) if m]
-    for _, rule in findings:
-        assert rule in RULES, f"undocumented rule {rule}"
-    return code, text, findings
-
-
-def first(program, level: str, *, with_prerequisites: bool = False):
-    return next(
-        a
-        for a in program.achievements.values()
-        if a.level == level and (a.prerequisites or not with_prerequisites)
-    )
-
-
-def forge(
-    root: Path,
-    achievement: str,
-    *,
-    name: str = "Mallory",
-    email: str = "mallory@example.org",
-    issued_at=DAY,
-    signed_at=None,
-    key: SigningKey | None = None,
-    key_id: str = TEST_KEY_ID,
-    index: int | None = None,
-) -> Path:
-    """Write a signed credential directly, bypassing `award` and its rules."""
-    registry = Registry(root)
-    number, next_index = registry.next_status_index()
-    salt = "5a17" * 8
-    email = normalize_email(email)
-    cid = new_cid(issued_at, salt, achievement, email)
-    request = AwardRequest(
-        cid=cid,
-        achievement=achievement,
-        name=name,
-        email=email,
-        salt=salt,
-        issued_at=issued_at,
-        result=result_for(registry.program, achievement),
-        status_index=next_index if index is None else index,
-        status_list_number=number,
-    )
-    signed = create_proof(
-        build_credential(registry.program, request),
-        key or fixed_signing_key(),
-        verification_method=registry.urls.key_id(key_id),
-        created=signed_at or issued_at,
-    )
-    path = registry.credential_path(cid)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_json(signed), encoding="utf-8")
-    return path
-
-
-def rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A registry with two credentials for one person committed on main; work on branch pr."""
-    root = scratch_registry(tmp_path)
-    program = Registry(root).program
-    practitioner = first(program, "practitioner", with_prerequisites=True)
-    award_with_prerequisites(
-        root, practitioner.id, name=BASE_PERSON[0], email=BASE_PERSON[1], when=DAY
-    )
-    git(root, "init", "-q", "-b", "main")
-    commit(root, "base registry")
-    git(root, "switch", "-q", "-c", "pr")
-    return root
-
-
-def base_credentials(root: Path) -> list[Path]:
-    return sorted((root / "issued" / "credentials").glob("*.json"))
 
 
 # -- a clean branch passes --------------------------------------------------------------------
@@ -208,8 +99,22 @@ def test_key_rotation_in_the_same_branch_passes(repo):
     retire_key(
         Registry(repo).program, repo, TEST_KEY_ID, at=DAY + timedelta(days=3), reason="rotation"
     )
-    code, out, findings = check(repo)
-    assert (code, findings) == (0, []), out
+    code, out, findings = check(repo, "--allow-key-change")
+    assert (code, findings) == (0, [("program/keys.yml", "key-added-acknowledged")]), out
+    assert "THIS CHANGE ADDS SIGNING KEY(S): second" in out
+
+
+def test_rejects_a_new_signing_key_without_acknowledgement(repo):
+    """A pull request that adds a key (and credentials signed by it) is its own finding."""
+    program = Registry(repo).program
+    second = SigningKey.from_seed(bytes([9]) * 32)
+    create_key(
+        program, repo, now=DAY + timedelta(days=2), key_id="second", store=False, secret=second
+    )
+    code, out, findings = check(repo, "--strict")
+    assert code == 1
+    assert findings == [("program/keys.yml", "key-added-acknowledged")], out
+    assert "THIS CHANGE ADDS SIGNING KEY(S): second" in out
 
 
 # -- each attack fails, naming the file and the rule --------------------------------------------
@@ -282,7 +187,8 @@ def test_rejects_credential_signed_with_retired_key(repo, signed):
     path = forge(repo, first(program, "foundation").id, issued_at=when)
     code, out, findings = check(repo)
     assert code == 1
-    assert (rel(repo, path), "key-not-retired") in findings, out
+    rule = "key-not-retired" if signed == "after retirement" else "key-not-retired-on-base"
+    assert (rel(repo, path), rule) in findings, out
 
 
 def test_rejects_credential_signed_with_unknown_key(repo):
@@ -355,12 +261,23 @@ def test_rejects_undoing_a_revocation(repo):
 def test_rejects_status_list_changed_beyond_its_bits(repo):
     path = repo / "issued/status/suspension-1.json"
     doc = json.loads(path.read_text())
-    doc["validFrom"] = "2020-01-01T00:00:00Z"
+    doc["credentialSubject"]["id"] = doc["credentialSubject"]["id"] + "-edited"
     path.write_text(dump_json(doc))
     code, out, findings = check(repo)
     assert code == 1
     assert ("issued/status/suspension-1.json", "status-list-only-bits-change") in findings, out
     assert ("issued/status/suspension-1.json", "status-list-verifies") in findings
+
+
+def test_rejects_status_list_dated_back(repo):
+    """Re-signing may move a list's validity window forward, never back (a rollback)."""
+    path = repo / "issued/status/suspension-1.json"
+    doc = json.loads(path.read_text())
+    doc["validFrom"] = "2020-01-01T00:00:00Z"
+    path.write_text(dump_json(doc))
+    code, out, findings = check(repo)
+    assert code == 1
+    assert ("issued/status/suspension-1.json", "status-list-only-bits-change") in findings, out
 
 
 def test_rejects_edited_status_log_event(repo):

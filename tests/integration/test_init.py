@@ -181,6 +181,8 @@ def test_keys_award_check_and_mkdocs_build_end_to_end(tmp_path):
     )
     assert code == 0, out
     code, out = cli("-C", str(target), "check", "--base", "main")
+    assert code == 1 and "key-added-acknowledged" in out, "the first key needs acknowledgement"
+    code, out = cli("-C", str(target), "check", "--base", "main", "--allow-key-change")
     assert code == 0, out
     assert "(1 new): 1 verified" in out
     if importlib.util.find_spec("credstack.site.plugin") is None:

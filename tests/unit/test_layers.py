@@ -24,13 +24,17 @@ def layer_of(module: str) -> str | None:
 
 
 def imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import; a relative import is reported as module '.<name>'."""
     tree = ast.parse(path.read_text("utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                found.append((node.lineno, "." * node.level + (node.module or "")))
+            elif node.module:
+                found.append((node.lineno, node.module))
     return found
 
 
@@ -45,6 +49,9 @@ def test_imports_point_left(path):
         return  # __init__.py of the package
     problems = []
     for line, module in imports(path):
+        if module.startswith("."):
+            problems.append(f"{rel}:{line}: relative import {module} (use absolute imports)")
+            continue
         target = layer_of(module)
         if target in RANK and RANK[target] > RANK[own]:
             problems.append(f"{rel}:{line}: {own} imports {module}")
@@ -61,3 +68,9 @@ def test_the_rule_catches_a_wrong_import(tmp_path):
     bad.write_text("def f():\n    from credstack.registry.registry import Registry\n")
     assert imports(bad) == [(2, "credstack.registry.registry")]
     assert RANK[layer_of("credstack.registry.registry")] > RANK["model"]
+
+
+def test_the_rule_catches_a_relative_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from . import keys\nfrom ..registry import verify\n")
+    assert imports(bad) == [(1, "."), (2, "..registry")]

@@ -2,3 +2,4 @@
 export { verifyCredential, verifyDataIntegrityProof } from './verify.js';
 export { hashEmail, matchRecipient } from './recipient.js';
 export { extractFromPng, extractFromSvg } from './baked.js';
+export { cachedVerifiedList } from './status.js';

@@ -17,7 +17,7 @@ export function contextLoader(contexts) {
       return { contextUrl: null, documentUrl: url, document: typeof document === 'string' ? JSON.parse(document) : document };
     }
     loader.refused.push(url);
-    throw new VerificationError('context', `unknown JSON-LD context ${url}`);
+    throw new VerificationError('unknown-context', `unknown JSON-LD context ${url}`);
   };
   loader.refused = [];
   return loader;
@@ -41,32 +41,44 @@ export async function canonize(document, documentLoader) {
   } catch (error) {
     if (documentLoader.refused.length > refusedBefore) {
       const url = documentLoader.refused[refusedBefore];
-      throw new VerificationError('context', `it uses a JSON-LD context this verifier does not know: ${url}`);
+      const error = new VerificationError('unknown-context', `it uses a JSON-LD context this verifier does not know: ${url}`);
+      error.params = { url };
+      throw error;
     }
     const event = error && error.details && error.details.event;
     const what = event ? `${event.message.replace(/\.$/, '')}${event.details && event.details.property ? ` '${event.details.property}'` : ''}` : error.message;
-    throw new VerificationError('canonicalization', `it contains data its JSON-LD contexts do not define (${what})`);
+    throw new VerificationError('unsafe-jsonld', `it contains data its JSON-LD contexts do not define (${what})`);
   }
 }
 
-/** The proof a verifier checks: the first DataIntegrityProof with an EdDSA cryptosuite. */
+const REQUIRED = ['type', 'cryptosuite', 'created', 'verificationMethod', 'proofPurpose', 'proofValue'];
+// Absolute IRIs as credstack/crypto/canon.py reads them (scheme, no whitespace or <>"{}|^`\).
+const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$/;
+const IRI_FORBIDDEN = /[\x00-\x20<>"{}|^`\\\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const DATE_TIME_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The one DataIntegrityProof a credstack verifier checks, validated in the same order as the
+ * Python verifier (credstack/crypto/proof.py, DataIntegrityProof.from_json). Throws
+ * VerificationError with a `signature` reason code.
+ */
 export function selectProof(document) {
   const proofs = asArray(document && document.proof);
-  if (!proofs.length) throw new VerificationError('format', 'it has no proof');
-  const proof = proofs.find((p) => p && p.type === 'DataIntegrityProof' && CRYPTOSUITES.includes(p.cryptosuite));
-  if (!proof) {
-    const p = proofs[0] || {};
-    throw new VerificationError('format', `unsupported proof (type ${p.type}, cryptosuite ${p.cryptosuite}); expected DataIntegrityProof eddsa-rdfc-2022`);
-  }
+  if (!proofs.length) throw new VerificationError('malformed-proof', 'it has no proof');
+  if (proofs.length > 1) throw new VerificationError('malformed-proof', `the credential has ${proofs.length} proofs; credstack verifies exactly one`);
+  const proof = proofs[0];
+  if (!proof || typeof proof !== 'object' || Array.isArray(proof)) throw new VerificationError('malformed-proof', 'the proof must be a JSON object');
+  const missing = REQUIRED.filter((name) => !(name in proof));
+  if (missing.length) throw new VerificationError('malformed-proof', `the proof has no ${missing.join(', ')}`);
+  const notText = REQUIRED.find((name) => typeof proof[name] !== 'string');
+  if (notText) throw new VerificationError('malformed-proof', `the proof's ${notText} must be a string`);
+  if (proof.type !== 'DataIntegrityProof') throw new VerificationError('unsupported-suite', `the proof type is ${proof.type}; expected DataIntegrityProof`);
+  if (!CRYPTOSUITES.includes(proof.cryptosuite)) throw new VerificationError('unsupported-suite', `the proof uses the cryptosuite ${proof.cryptosuite}`);
   if (proof.proofPurpose !== 'assertionMethod') {
-    throw new VerificationError('format', `proofPurpose is ${proof.proofPurpose}, expected assertionMethod`);
+    throw new VerificationError('bad-purpose', `the proof purpose is ${proof.proofPurpose}, expected assertionMethod`);
   }
-  if (typeof proof.verificationMethod !== 'string') {
-    throw new VerificationError('format', 'the proof has no verificationMethod');
-  }
-  if (proof.created !== undefined && !parseDateTime(proof.created)) {
-    // vc-di-eddsa §3.2.5 step 3: created must be a valid XMLSCHEMA11-2 datetime.
-    throw new VerificationError('format', `proof.created is not a date-time with timezone: ${proof.created}`);
+  if (!ABSOLUTE_IRI.test(proof.verificationMethod) || IRI_FORBIDDEN.test(proof.verificationMethod)) {
+    throw new VerificationError('malformed-proof', `the verificationMethod ${proof.verificationMethod} is not an absolute IRI`);
   }
   let signature;
   try {
@@ -75,7 +87,14 @@ export function selectProof(document) {
     signature = null;
   }
   if (!signature || signature.length !== 64) {
-    throw new VerificationError('format', 'proofValue is not a base58btc (z...) 64-byte Ed25519 signature');
+    throw new VerificationError('malformed-proof', 'proofValue is not a base58btc (z...) 64-byte Ed25519 signature');
+  }
+  // vc-di-eddsa §3.2.5 step 3: created must be a valid XMLSCHEMA11-2 dateTimeStamp.
+  if (!DATE_TIME_STAMP.test(proof.created) || !parseDateTime(proof.created)) {
+    throw new VerificationError('malformed-proof', `proof.created is not a date-time with timezone: ${proof.created}`);
+  }
+  if (proof.expires !== undefined && (typeof proof.expires !== 'string' || !DATE_TIME_STAMP.test(proof.expires) || !parseDateTime(proof.expires))) {
+    throw new VerificationError('malformed-proof', 'proof.expires is not a date-time with timezone');
   }
   return { proof, signature };
 }
@@ -98,7 +117,7 @@ export async function verifyProof(securedDocument, { proof, signature }, publicK
     const docCtx = asArray(securedDocument['@context']);
     const proofCtx = asArray(proofOptions['@context']);
     if (!proofCtx.every((c, i) => JSON.stringify(c) === JSON.stringify(docCtx[i]))) {
-      throw new VerificationError('signature', "the proof's @context does not match the document's");
+      throw new VerificationError('malformed-proof', "the proof's @context is not the start of the credential's @context");
     }
     unsecuredDocument['@context'] = proofOptions['@context'];
   }
@@ -113,6 +132,6 @@ export async function verifyProof(securedDocument, { proof, signature }, publicK
   hashData.set(await sha256(utf8(canonicalDocument)), 32);
   // Step 7, §3.2.7 Proof Verification: Ed25519 over hashData.
   if (!(await verifyEd25519(publicKey, hashData, signature))) {
-    throw new VerificationError('signature', 'the content has changed since it was signed');
+    throw new VerificationError('mismatch', 'the content has changed since it was signed');
   }
 }

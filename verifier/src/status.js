@@ -1,5 +1,5 @@
 // Bitstring Status List v1.0 (W3C REC 2025-05-15): revocation and suspension.
-import { VerificationError, asArray, day, idOf, multibaseDecode, parseDateTime } from './codec.js';
+import { VerificationError, asArray, idOf, multibaseDecode, parseDateTime } from './codec.js';
 
 export const MIN_BITS = 131072; // §3.2 Validate Algorithm: minimumNumberOfEntries
 const MAX_BYTES = 16 * 1024 * 1024; // refuse gzip bombs; 16 MiB is 128 Mbit of status
@@ -48,80 +48,52 @@ export async function decodeStatusList(encodedList) {
 /** §2.2 (encodedList): index 0 is the left-most, most significant bit of the first byte. */
 export function statusBit(bitstring, index) {
   if (!Number.isSafeInteger(index) || index < 0 || index >= bitstring.length * 8) {
-    throw new VerificationError('format', `statusListIndex ${index} is outside the status list`);
+    throw new VerificationError('untrusted', `statusListIndex ${index} is outside the status list`);
   }
   return (bitstring[index >> 3] >> (7 - (index & 7))) & 1;
 }
 
-/**
- * `verifySecured(list)`, skipped when `cache` says it passed before for this very list: the cache
- * (a page's, e.g. localStorage) is keyed by `cache.key(list, issuerId)`, a hash of everything the
- * checks read, and holds passes only: a failure throws before anything is stored, so a cached
- * entry can never turn a failure into a pass, and a changed byte is a new key. A cache that
- * fails to answer is ignored (the list is verified).
- */
-async function verifySecuredOnce(list, verifySecured, cache, issuerId) {
-  let key = null;
-  if (cache && typeof cache.key === 'function') {
-    try {
-      key = await cache.key(list, issuerId);
-      if (key && (await cache.has(key))) return;
-    } catch {
-      key = null;
-    }
-  }
-  await verifySecured(list);
-  if (key) {
-    try {
-      await cache.add(key);
-    } catch {
-      // nothing kept: verified again next time
-    }
-  }
-}
+const STALE_SKEW_MS = 5 * 60 * 1000;
 
 /**
- * §3.2 Validate Algorithm for one BitstringStatusListEntry. Returns { set: 0|1, list } or throws
- * VerificationError; `verifySecured(list)` must verify the list's proof and that its issuer is the
- * credential's issuer `issuerId` (throwing otherwise). `statusListCache` (optional): see
- * verifySecuredOnce.
+ * Verify a status list credential fetched for `url` (§3.2 Validate Algorithm, steps on the list),
+ * in the same order as credstack/registry/verifier.py verify_status_list. `verifySecured(list)` must
+ * verify the list's proof and that it is signed with a key of `issuer` valid then (throwing
+ * otherwise). Returns { purpose, validFrom, validUntil, bitstring }; throws VerificationError
+ * 'untrusted'.
  */
-export async function readStatus(entry, { fetchJson, now, verifySecured, statusListCache, issuerId }) {
-  const purpose = entry.statusPurpose;
-  const url = entry.statusListCredential;
-  const index = /^\d+$/.test(String(entry.statusListIndex)) ? Number(entry.statusListIndex) : NaN;
-  if (typeof url !== 'string') throw new VerificationError('format', 'the status entry names no statusListCredential');
-  if (Number.isNaN(index)) throw new VerificationError('format', `statusListIndex is not a number: ${entry.statusListIndex}`);
-  if ((entry.statusSize ?? 1) !== 1 && String(entry.statusSize) !== '1') {
-    throw new VerificationError('format', `statusSize ${entry.statusSize} is not supported`);
-  }
-  if (typeof fetchJson !== 'function') throw new VerificationError('fetch', 'no fetchJson was given to load the status list');
-  let list;
+export async function verifyStatusList(list, url, issuer, verifySecured) {
+  const untrusted = (message) => new VerificationError('untrusted', message);
+  if (!list || typeof list !== 'object' || Array.isArray(list)) throw untrusted('not a JSON object');
+  if (!asArray(list.type).includes('BitstringStatusListCredential')) throw untrusted('not a BitstringStatusListCredential');
+  if (list.id !== url) throw untrusted(`it is the list ${list.id}, not ${url}`);
+  const listIssuer = idOf(list.issuer);
+  if (listIssuer !== issuer) throw untrusted(`it is issued by ${listIssuer}, not by ${issuer}`);
   try {
-    list = await fetchJson(url, { purpose: 'status' });
+    await verifySecured(list);
   } catch (error) {
-    throw new VerificationError('fetch', `the status list ${url} could not be loaded (${error && error.message})`);
+    throw untrusted(error.message);
   }
-  if (!list || typeof list !== 'object') throw new VerificationError('format', `${url} is not a status list credential`);
-  if (list.id !== undefined && list.id !== url) throw new VerificationError('format', `${url} holds the status list ${list.id}`);
-  if (!asArray(list.type).includes('BitstringStatusListCredential')) {
-    throw new VerificationError('format', `${url} is not a BitstringStatusListCredential`);
+  const subject = list.credentialSubject;
+  if (!subject || typeof subject !== 'object' || !asArray(subject.type).includes('BitstringStatusList')) throw untrusted('its subject is not a BitstringStatusList');
+  if (typeof subject.statusPurpose !== 'string') throw untrusted('it has no statusPurpose');
+  let bitstring;
+  try {
+    bitstring = await decodeStatusList(subject.encodedList);
+  } catch (error) {
+    throw untrusted(error.message);
   }
-  await verifySecuredOnce(list, verifySecured, statusListCache, issuerId);
-  // Security Considerations, "Validity Periods": an out-of-date list says nothing about today.
-  const from = parseDateTime(list.validFrom);
-  const until = list.validUntil === undefined ? null : parseDateTime(list.validUntil);
-  if (list.validFrom !== undefined && (!from || now < from)) throw new VerificationError('format', 'the status list is not valid yet');
-  if (list.validUntil !== undefined && (!until || now >= until)) {
-    throw new VerificationError('format', `the status list expired on ${day(list.validUntil)}`);
+  for (const name of ['validFrom', 'validUntil']) {
+    if (name in list && !parseDateTime(list[name])) throw untrusted(`its ${name} is not a date-time`);
   }
-  const subject = list.credentialSubject || {};
-  if (!asArray(subject.type).includes('BitstringStatusList')) throw new VerificationError('format', 'the status list subject is not a BitstringStatusList');
-  if (!asArray(subject.statusPurpose).includes(purpose)) {
-    throw new VerificationError('format', `the status list is for ${subject.statusPurpose}, not ${purpose}`);
-  }
-  const bitstring = await decodeStatusList(subject.encodedList);
-  return { set: statusBit(bitstring, index), list };
+  return { purpose: subject.statusPurpose, validFrom: list.validFrom, validUntil: list.validUntil, bitstring };
+}
+
+/** Is a verified list current at `now`? (Security Considerations, "Validity Periods".) */
+export function isStale(verified, now) {
+  const until = verified.validUntil === undefined ? null : parseDateTime(verified.validUntil);
+  const from = verified.validFrom === undefined ? null : parseDateTime(verified.validFrom);
+  return Boolean((until && until <= now) || (from && from - now > STALE_SKEW_MS));
 }
 
 /**
@@ -137,16 +109,60 @@ export function statusEntries(credential) {
   const implied = purposes.has('suspension')
     ? []
     : known
-        .filter((e) => e.statusPurpose === 'revocation' && /\/revocation-\d+\.json$/.test(String(e.statusListCredential)))
+        .filter((e) => e.statusPurpose === 'revocation' && /\/status\/revocation-\d+\.json$/.test(String(e.statusListCredential)))
         .map((e) => ({
           ...e,
           id: undefined,
           statusPurpose: 'suspension',
-          statusListCredential: e.statusListCredential.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1'),
+          statusListCredential: e.statusListCredential.replace(/\/status\/revocation-(\d+\.json)$/, '/status/suspension-$1'),
           implied: true,
         }));
   return {
     entries: [...known, ...implied],
     unsupported: entries.filter((e) => !e || e.type !== 'BitstringStatusListEntry').map((e) => (e && e.type) || String(idOf(e))),
+  };
+}
+
+/**
+ * A `verifiedList` hook for verifyCredential (options.verifiedList) that checks each status
+ * list's signature, issuer and key once per content: `cache` ({ key(list, issuer), has(key),
+ * add(key) }, e.g. the page's localStorage) holds passes only, under a hash of everything those
+ * checks read, so a changed byte is a new key and a failure is checked again every time. The
+ * rest of verifyStatusList (type, id, issuer, subject, the bitstring, the dates) runs on every
+ * call, and the caller still reads the bit and the list's age (isStale). A cache that fails to
+ * answer is ignored (the list is verified). Lists are fetched with `fetchJson`, once per URL.
+ */
+export function cachedVerifiedList({ fetchJson, cache }) {
+  const memo = new Map();
+  return (url, issuer, verifySecured) => {
+    const id = `${url}\u0000${issuer}`;
+    if (!memo.has(id)) {
+      memo.set(id, (async () => {
+        let list;
+        try {
+          list = await fetchJson(url, { purpose: 'status' });
+        } catch (error) {
+          throw new VerificationError('unavailable', `the status list ${url} could not be loaded (${error && error.message})`);
+        }
+        let key = null;
+        try {
+          key = await cache.key(list, issuer);
+          if (key && (await cache.has(key))) return await verifyStatusList(list, url, issuer, async () => {});
+        } catch (error) {
+          if (error instanceof VerificationError) throw error;
+          key = null;
+        }
+        const verified = await verifyStatusList(list, url, issuer, verifySecured);
+        if (key) {
+          try {
+            await cache.add(key);
+          } catch {
+            // nothing kept: verified again next time
+          }
+        }
+        return verified;
+      })());
+    }
+    return memo.get(id);
   };
 }

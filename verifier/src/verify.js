@@ -1,109 +1,127 @@
 // OpenBadgeCredential verification, in the order of OB 3.0 "Verification and Validation":
-// format -> proof -> status -> validity window; plus credstack's component check for certifications.
-import { VerificationError, asArray, day, idOf, parseDateTime } from './codec.js';
-import { issuerKeyCheck, keyValidCheck, resolveKey } from './keys.js';
+// format -> proof (signature, issuer key, key valid when signed) -> status -> validity window,
+// plus credstack's component check for certifications. The same checks, order and reason codes
+// as the Python verifier (credstack/registry/verifier.py); reports follow
+// plugins/credstack/model/schemas/verification-report.schema.json.
+import { VerificationError, asArray, idOf, parseDateTime } from './codec.js';
+import { keyValidCode, namesOwnIssuer, resolveKey } from './keys.js';
 import { contextLoader, selectProof, verifyProof } from './proof.js';
-import { readStatus, statusEntries } from './status.js';
+import { CODES, complete, decide, result } from './report.js';
+import { formatCheck } from './shape.js';
+import { isStale, statusBit, statusEntries, verifyStatusList } from './status.js';
+import { reportJson } from './wording.js';
 
-// Check ids and order are shared with the Python CLI (`credstack verify`).
-const LABELS = {
-  format: 'Format',
-  signature: 'Signature',
-  'issuer-key': 'Issuer key',
-  'key-valid': 'Key valid when signed',
-  status: 'Revocation status',
-  validity: 'Validity period',
-  components: 'Component credentials',
-};
-
-// A failure of one of these makes the credential invalid (validity only when not yet valid).
-const INVALIDATING = ['format', 'signature', 'issuer-key', 'key-valid', 'validity'];
-const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
-const OB_CONTEXT = /^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.0\.\d+)?\.json$/;
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** The reasons `credential` is not an OpenBadgeCredential (OB 3.0 data model; VC 2.0 §4). */
-function formatProblems(credential) {
-  if (!isObject(credential)) return ['it is not a JSON object'];
-  const problems = [];
-  const context = asArray(credential['@context']);
-  if (context[0] !== VC_V2) problems.push(`@context must start with ${VC_V2}`);
-  if (!OB_CONTEXT.test(context[1])) problems.push('the second @context must be an Open Badges 3.0 context');
-  const types = asArray(credential.type);
-  if (!types.includes('VerifiableCredential')) problems.push('type lacks VerifiableCredential');
-  if (!types.includes('OpenBadgeCredential') && !types.includes('AchievementCredential')) problems.push('type lacks OpenBadgeCredential');
-  if (!isObject(credential.issuer) || typeof credential.issuer.id !== 'string') problems.push('issuer must be a Profile with an id');
-  if (!parseDateTime(credential.validFrom)) problems.push('validFrom is missing or not a date-time with timezone');
-  if (credential.validUntil !== undefined && !parseDateTime(credential.validUntil)) problems.push('validUntil is not a date-time with timezone');
-  const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : {};
-  if (!isObject(subject.achievement)) problems.push('credentialSubject.achievement is missing');
-  // OB 3.0 "OpenBadgeCredential Verification" step 1: the subject has an id and/or an identifier.
-  if (subject.id === undefined && !asArray(subject.identifier).length) problems.push('credentialSubject has neither id nor identifier');
-  if (!asArray(credential.proof).length) problems.push('it has no proof');
-  return problems;
-}
+const codeFor = (check, error, fallback) => (error instanceof VerificationError && CODES[check][error.code] ? error.code : fallback);
 
 /**
- * Verify a secured document's proof and that the signing key was the issuer's and valid then.
- * Returns { proof, key, issuerKey, keyValid }; throws VerificationError when the proof does not
- * verify (code 'fetch' when the issuer's key could not be loaded).
+ * Format, signature and issuer-key checks: the part that does not depend on time (the Python
+ * verifier caches it). Returns { checks, created, key }.
  */
-async function examineProof(document, issuerId, loader, options, now) {
-  const selected = selectProof(document);
-  const key = await resolveKey(selected.proof.verificationMethod, options.fetchJson);
-  await verifyProof(document, selected, key.publicKey, loader);
-  return { proof: selected.proof, key, issuerKey: issuerKeyCheck(key, issuerId), keyValid: keyValidCheck(key, selected.proof, now) };
+async function intrinsicChecks(credential, loader, options) {
+  const checks = [formatCheck(credential)];
+  if (checks[0].outcome !== 'pass') return { checks };
+  let selected;
+  try {
+    selected = selectProof(credential);
+  } catch (error) {
+    checks.push(result('signature', codeFor('signature', error, 'malformed-proof'), { detail: error.message }));
+    checks.push(result('issuer-key', 'not-checked', { because: 'signature' }));
+    return { checks };
+  }
+  const method = selected.proof.verificationMethod;
+  const issuer = credential.issuer.id;
+  const notKey = result('signature', 'not-checked', { because: 'key' });
+  let key;
+  try {
+    key = await resolveKey(method, options.fetchJson);
+  } catch (error) {
+    const code = codeFor('issuer-key', error, 'not-found');
+    const params = { method, detail: error.message };
+    if (code === 'unresolvable') params.did = String(method).split('#')[0];
+    checks.push(notKey, result('issuer-key', code, params));
+    return { checks };
+  }
+  const own = options.ownIssuer;
+  if (own && namesOwnIssuer(own, credential) && !(key.source === 'did-document' && key.controller === own.id && own.id === issuer)) {
+    checks.push(notKey, result('issuer-key', 'impersonation', { issuer: own.id, name: own.name }));
+    return { checks };
+  }
+  if (key.controller !== issuer) {
+    checks.push(notKey, result('issuer-key', 'not-issuer', { controller: key.controller, issuer }));
+    return { checks };
+  }
+  try {
+    await verifyProof(credential, selected, key.publicKey, loader);
+  } catch (error) {
+    if (!(error instanceof VerificationError)) throw error;
+    const params = { detail: error.message, ...(error.params || {}) };
+    checks.push(result('signature', codeFor('signature', error, 'malformed-proof'), params));
+    checks.push(result('issuer-key', 'not-checked', { because: 'signature' }));
+    return { checks };
+  }
+  checks.push(result('signature', 'ok', { suite: selected.proof.cryptosuite, method }));
+  checks.push(key.confirmed ? result('issuer-key', 'ok', { method, source: key.source }) : result('issuer-key', 'unconfirmed', { method }));
+  return { checks, created: parseDateTime(selected.proof.created), createdText: selected.proof.created, key };
 }
 
-/** The status list credential must be signed by the credential's issuer with a key valid then. */
-function statusListVerifier(issuerId, loader, options, now) {
+/** Verify a status list with the same rules as a credential's proof: signed by the issuer's own key. */
+function statusListVerifier(issuer, loader, options) {
   return async (list) => {
-    const listIssuer = idOf(list.issuer);
-    if (listIssuer !== issuerId) throw new VerificationError('format', `the status list was issued by ${listIssuer}, not by the credential's issuer`);
-    let examined;
-    try {
-      examined = await examineProof(list, listIssuer, loader, options, now);
-    } catch (error) {
-      throw new VerificationError('format', `the status list's signature does not verify: ${error.message}`);
-    }
-    for (const check of [examined.issuerKey, examined.keyValid]) {
-      if (check.outcome === 'fail') throw new VerificationError('format', `the status list's key: ${check.message}`);
-    }
+    const selected = selectProof(list);
+    const key = await resolveKey(selected.proof.verificationMethod, options.fetchJson);
+    if (key.controller !== issuer || !key.confirmed) throw new VerificationError('untrusted', "it is not signed with a key of the credential's issuer");
+    await verifyProof(list, selected, key.publicKey, loader);
+    const created = parseDateTime(selected.proof.created);
+    if (key.revoked && created >= key.revoked) throw new VerificationError('untrusted', 'it was signed after its key was retired');
+    if (key.created && created < key.created) throw new VerificationError('untrusted', 'it claims to be signed before its key existed');
   };
 }
 
-async function statusCheck(credential, issuerId, loader, options, now) {
-  const { entries, unsupported } = statusEntries(credential);
-  if (!entries.length && !unsupported.length) return { outcome: 'skip', message: 'the credential carries no status information' };
-  const problems = unsupported.map((type) => `status type ${type} is not supported`);
-  const found = { revocation: null, suspension: null };
-  const verifySecured = statusListVerifier(issuerId, loader, options, now);
-  // Purposes 'message' and 'refresh' say nothing about validity.
+async function statusCheck(credential, loader, options, now) {
+  const all = asArray(credential.credentialStatus);
+  const unsupported = [...new Set(all.filter((e) => !(isObject(e) && e.type === 'BitstringStatusListEntry')).map((e) => (isObject(e) ? String(e.type) : '?')))].sort();
+  const { entries } = statusEntries(credential);
   const relevant = entries.filter((e) => e.statusPurpose === 'revocation' || e.statusPurpose === 'suspension');
-  if (!relevant.length && !unsupported.length) return { outcome: 'skip', message: 'the credential carries no revocation or suspension status' };
-  let untrusted = false;
+  if (!relevant.length) return unsupported.length ? result('status', 'unsupported', { types: unsupported }) : result('status', 'none');
+  const issuer = idOf(credential.issuer);
+  const verifySecured = statusListVerifier(issuer, loader, options);
+  const found = {};
+  let problem = null;
   for (const entry of relevant) {
+    const url = entry.statusListCredential;
+    let verified;
     try {
-      const { set, list } = await readStatus(entry, { fetchJson: options.fetchJson, now, verifySecured, statusListCache: options.statusListCache, issuerId });
-      if (set) found[entry.statusPurpose] = { entry, list };
+      verified = await options.verifiedList(url, issuer, verifySecured);
     } catch (error) {
-      // An implied companion list that is not published is no problem; a published list
-      // that does not verify is (like the Python verifier: fail, not skip).
-      if (entry.implied && error.code === 'fetch') continue;
-      if (error.code !== 'fetch') untrusted = true;
-      problems.push(error.message);
+      problem ||= error.code === 'unavailable' ? result('status', 'unavailable', { url }) : result('status', 'untrusted', { url, detail: error.message });
+      continue;
+    }
+    if (verified.purpose !== entry.statusPurpose) {
+      problem ||= result('status', 'untrusted', { url, detail: `it is a ${verified.purpose} list` });
+      continue;
+    }
+    if (isStale(verified, now)) {
+      problem ||= result('status', 'stale', { url, until: verified.validUntil ?? null });
+      continue;
+    }
+    try {
+      found[entry.statusPurpose] ||= Boolean(statusBit(verified.bitstring, Number(entry.statusListIndex)));
+    } catch (error) {
+      problem ||= result('status', 'untrusted', { url, detail: error.message });
     }
   }
-  for (const [purpose, word] of [['revocation', 'Revoked'], ['suspension', 'Suspended']]) {
+  for (const [purpose, code] of [['revocation', 'revoked'], ['suspension', 'suspended']]) {
     if (!found[purpose]) continue;
-    const { date, reason } = await statusDetails(options, { credential, purpose, ...found[purpose] });
-    const sentence = `${word} by the issuer${date ? ` on ${day(date)}` : ''}${reason ? `: ${reason}` : ''}`;
-    return { outcome: 'fail', message: sentence, status: word.toLowerCase(), sentence };
+    const details = (await statusDetails(options, { credential, purpose })) || {};
+    const params = {};
+    if (details.date) params.date = details.date;
+    if (details.reason) params.reason = details.reason;
+    return result('status', code, params);
   }
-  if (problems.length) {
-    return { outcome: untrusted ? 'fail' : 'skip', message: `revocation status could not be checked: ${problems.join('; ')}`, unknown: true };
-  }
-  return { outcome: 'pass', message: `not revoked or suspended according to the issuer's status list` };
+  if (problem) return problem;
+  if (unsupported.length) return result('status', 'unsupported', { types: unsupported });
+  return result('status', 'ok');
 }
 
 /** Optional page hook for the verdict's date and reason; the status list itself carries neither. */
@@ -116,17 +134,12 @@ async function statusDetails(options, info) {
   }
 }
 
-function validityCheck(credential, now) {
-  const from = parseDateTime(credential.validFrom);
-  const until = credential.validUntil === undefined ? null : parseDateTime(credential.validUntil);
-  if (!from || (credential.validUntil !== undefined && !until)) return { outcome: 'fail', message: 'the validity dates cannot be read' };
-  // VC 2.0 §4.9: valid from validFrom, until validUntil.
-  if (now < from) return { outcome: 'fail', message: `not valid before ${day(credential.validFrom)}`, notYet: true };
-  if (until && now >= until) return { outcome: 'fail', message: `expired on ${day(credential.validUntil)}`, expired: true };
-  return {
-    outcome: 'pass',
-    message: until ? `valid from ${day(credential.validFrom)} until ${day(credential.validUntil)}` : `valid since ${day(credential.validFrom)}, no end date`,
-  };
+function validityCheck(credential, at) {
+  const params = { from: credential.validFrom };
+  if (credential.validUntil !== undefined) params.until = credential.validUntil;
+  if (at < parseDateTime(credential.validFrom)) return result('validity', 'not-yet-valid', params);
+  if (credential.validUntil !== undefined && at >= parseDateTime(credential.validUntil)) return result('validity', 'expired', params);
+  return result('validity', 'ok', params);
 }
 
 /** Default mapping from an evidence entry to its component credential's JSON URL. */
@@ -135,34 +148,31 @@ function defaultComponentUrl(evidence) {
   return /^https?:\/\//.test(evidence.id) ? evidence.id.replace(/\/?$/, '/') + 'credential.json' : null;
 }
 
-async function componentsCheck(credential, options) {
-  const achievement = credential.credentialSubject && credential.credentialSubject.achievement;
-  if (!achievement || achievement.achievementType !== 'Certification') return { outcome: 'skip', message: 'not a certification' };
+async function componentsCheck(credential, options, isComponent) {
+  const achievement = credential.credentialSubject.achievement;
+  if (isComponent || achievement.achievementType !== 'Certification') return result('components', 'not-applicable');
   const componentUrl = options.componentUrl || defaultComponentUrl;
   const components = asArray(credential.evidence)
     .filter((e) => isObject(e) && typeof e.id === 'string')
     .map((evidence) => ({ evidence, url: componentUrl(evidence) }))
     .filter((c) => c.url);
-  if (!components.length) return { outcome: 'skip', message: 'the certification lists no component credentials' };
   const results = await Promise.all(
     components.map(async ({ evidence, url }) => {
-      const name = evidence.name || evidence.id;
       let component;
       try {
         component = await options.fetchJson(url, { purpose: 'component' });
-      } catch (error) {
-        return { name, status: 'error', verdict: `could not be loaded (${error && error.message})` };
+      } catch {
+        return null; // not published: not counted (as the CLI, which finds it in the registry or not)
       }
-      const report = await verify(component, options, true);
-      return { name, status: report.status, verdict: report.verdict };
+      const report = await run(component, options, true);
+      return { name: evidence.name || evidence.id, status: decide(report).status };
     }),
   );
-  const bad = results.filter((r) => r.status !== 'verified');
-  if (!bad.length) return { outcome: 'pass', message: `all ${results.length} component credentials verified` };
-  return {
-    outcome: 'warn',
-    message: `${results.length - bad.length} of ${results.length} component credentials verified; ${bad.map((b) => `"${b.name}": ${b.verdict}`).join('; ')}`,
-  };
+  const found = results.filter(Boolean);
+  if (!found.length) return result('components', 'none-found');
+  const bad = found.filter((r) => r.status !== 'verified');
+  if (bad.length) return result('components', 'not-in-force', { count: found.length, items: bad });
+  return result('components', 'ok', { count: found.length });
 }
 
 /** One load per URL per verification: the DID document serves the credential, lists and components. */
@@ -175,112 +185,86 @@ function memoize(fetchJson) {
   };
 }
 
-function verdictFor(status, checks, notes) {
-  const message = (id) => checks.find((c) => c.id === id).message;
-  switch (status) {
-    case 'verified':
-      return `Verified${notes.unconfirmedKey ? ', but the signing key is not confirmed by the issuer' : ''}`;
-    case 'expired':
-      return `Verified, but ${message('validity')}`;
-    case 'revoked':
-    case 'suspended':
-      return notes.statusSentence;
-    case 'error':
-      // A status that cannot be checked is never shown as valid (same sentence as the CLI).
-      if (notes.statusUnknown) return `Signature verified, but ${message('status')}`;
-      return `Could not be verified: ${notes.error}`;
-    default: {
-      const failed = checks.find((c) => c.outcome === 'fail' && INVALIDATING.includes(c.id));
-      const prefix = { format: 'this is not a valid Open Badges 3.0 credential (', 'issuer-key': 'the signing key is not the issuer\'s (', 'key-valid': 'the key was not valid when it signed (' }[failed.id];
-      return `Not verified: ${prefix ? `${prefix}${failed.message})` : failed.message}`;
+/** Status lists verified once per verification (or through the page's `verifiedList` hook). */
+function listVerifier(options) {
+  const verified = new Map();
+  return (url, issuer, verifySecured) => {
+    const memo = `${url}\u0000${issuer}`;
+    if (!verified.has(memo)) {
+      verified.set(memo, (async () => {
+        if (typeof options.fetchJson !== 'function') throw new VerificationError('unavailable', 'no fetchJson was given to load the status list');
+        let list;
+        try {
+          list = await options.fetchJson(url, { purpose: 'status' });
+        } catch (error) {
+          throw new VerificationError('unavailable', `the status list ${url} could not be loaded (${error && error.message})`);
+        }
+        return verifyStatusList(list, url, issuer, verifySecured);
+      })());
     }
-  }
+    return verified.get(memo);
+  };
 }
 
-async function verify(credential, options, isComponent) {
-  const checks = Object.keys(LABELS).map((id) => ({ id, label: LABELS[id], outcome: 'skip', message: 'not checked' }));
-  const set = (id, { outcome, message }) => Object.assign(checks.find((c) => c.id === id), { outcome, message });
-  const skipFrom = (from, message) => checks.slice(checks.findIndex((c) => c.id === from)).forEach((c) => set(c.id, { outcome: 'skip', message }));
-  const outcome = (id) => checks.find((c) => c.id === id).outcome;
-  const notes = {};
-  let status;
+async function run(credential, options, isComponent) {
+  let checks;
   try {
-    if (!isObject(options.contexts)) throw new TypeError('options.contexts (URL -> JSON-LD context) is required');
     const now = options.now === undefined ? new Date() : new Date(options.now);
-    if (Number.isNaN(now.getTime())) throw new TypeError('options.now is not a date');
-    if (!isComponent) options = { ...options, fetchJson: memoize(options.fetchJson) };
+    const at = options.at === undefined ? now : new Date(options.at);
+    if (Number.isNaN(now.getTime()) || Number.isNaN(at.getTime())) throw new TypeError('options.now / options.at is not a date');
     const loader = contextLoader(options.contexts);
-
-    const problems = formatProblems(credential);
-    set('format', problems.length ? { outcome: 'fail', message: problems.join('; ') } : { outcome: 'pass', message: 'an OpenBadgeCredential with the VC 2.0 and OB 3.0 contexts' });
-    if (!isObject(credential)) {
-      skipFrom('signature', 'not checked: not a credential');
-      return { status: 'invalid', verdict: verdictFor('invalid', checks, notes), checks };
+    const intrinsic = await intrinsicChecks(credential, loader, options);
+    checks = intrinsic.checks;
+    if (checks.length < 3 || checks.some((c) => c.outcome !== 'pass' && c.outcome !== 'warn')) {
+      const because = checks[0].outcome !== 'pass' ? 'format' : checks[1].code === 'not-checked' ? 'key' : 'signature';
+      return complete(checks, because);
     }
-    const issuerId = idOf(credential.issuer);
-
-    let examined;
-    try {
-      examined = await examineProof(credential, issuerId, loader, options, now);
-    } catch (error) {
-      if (!(error instanceof VerificationError)) throw error;
-      if (error.code === 'fetch') {
-        // Same report as the CLI: the key is the failure, the signature could not be checked.
-        set('signature', { outcome: 'skip', message: 'not checked: the issuer\'s key is unknown' });
-        set('issuer-key', { outcome: 'fail', message: error.message });
-        skipFrom('key-valid', 'not checked: the signature could not be checked');
-        notes.error = error.message;
-        return { status: 'error', verdict: verdictFor('error', checks, notes), checks };
-      }
-      // A bad signature hides every other claim.
-      set('signature', { outcome: 'fail', message: error.message });
-      skipFrom('issuer-key', 'not checked: signature invalid');
-      return { status: 'invalid', verdict: verdictFor('invalid', checks, notes), checks };
-    }
-    set('signature', { outcome: 'pass', message: `valid ${examined.proof.cryptosuite} signature by ${examined.proof.verificationMethod}` });
-    set('issuer-key', examined.issuerKey);
-    set('key-valid', examined.keyValid);
-    const statusResult = await statusCheck(credential, issuerId, loader, options, now);
-    set('status', statusResult);
-    const validity = validityCheck(credential, now);
-    set('validity', validity);
-    set('components', isComponent ? { outcome: 'skip', message: 'not checked for a component credential' } : await componentsCheck(credential, options));
-
-    notes.unconfirmedKey = examined.issuerKey.outcome === 'warn';
-    notes.statusUnknown = Boolean(statusResult.unknown);
-    notes.statusSentence = statusResult.sentence;
-    // Priority: invalid > revoked > suspended > expired > verified.
-    if (INVALIDATING.slice(0, 4).some((id) => outcome(id) === 'fail') || validity.notYet) status = 'invalid';
-    else if (statusResult.status) status = statusResult.status;
-    else if (notes.statusUnknown) status = 'error';
-    else status = validity.expired ? 'expired' : 'verified';
+    const keyValid = keyValidCode(intrinsic.key, intrinsic.created, now);
+    const params = { created: intrinsic.createdText };
+    if (keyValid === 'retired') params.retired = intrinsic.key.revoked.toISOString();
+    if (keyValid === 'before-key') params.keyCreated = intrinsic.key.created.toISOString();
+    checks.push(result('key-valid', keyValid, params));
+    if (keyValid !== 'ok') return complete(checks, 'key-valid');
+    checks.push(await statusCheck(credential, loader, options, now));
+    checks.push(validityCheck(credential, at));
+    checks.push(await componentsCheck(credential, options, isComponent));
+    return checks;
   } catch (error) {
-    status = 'error';
-    notes.error = `unexpected error (${error && error.message})`;
-    checks.filter((c) => c.message === 'not checked').forEach((c) => set(c.id, { outcome: 'skip', message: 'not checked: verification stopped by an error' }));
+    // A fault of the verifier or its options, not a verdict on the credential: error.
+    return complete([result('format', 'not-checked', { because: 'error', detail: String(error && error.message) })], 'error');
   }
-  return { status, verdict: verdictFor(status, checks, notes), checks };
 }
 
 /**
- * Verify an OpenBadgeCredential. Never throws: returns { status, verdict, checks } with status
- * 'verified' | 'expired' | 'revoked' | 'suspended' | 'invalid' | 'error'.
+ * Verify an OpenBadgeCredential. Never throws: returns the report
+ * { reportVersion, id, status, reason, verdict, ok, checks: [{ id, outcome, code, params, label, message }] }
+ * with status 'verified' | 'expired' | 'revoked' | 'suspended' | 'invalid' | 'error'.
+ * Options: contexts (URL -> JSON-LD context, required), fetchJson(url), now, at, ownIssuer
+ * ({ id, site, name }: refuse credentials impersonating it), statusDetails, componentUrl,
+ * verifiedList (url, issuer, verifySecured) -> verified list (shared across verifications).
  */
-export function verifyCredential(credential, options = {}) {
-  return verify(credential, options, false);
+export async function verifyCredential(credential, options = {}) {
+  if (!isObject(options.contexts)) {
+    const checks = complete([result('format', 'not-checked', { because: 'error', detail: 'options.contexts (URL -> JSON-LD context) is required' })], 'error');
+    return reportJson(checks, isObject(credential) && typeof credential.id === 'string' ? credential.id : null);
+  }
+  const shared = { ...options, fetchJson: memoize(options.fetchJson) };
+  shared.verifiedList = options.verifiedList || listVerifier(shared);
+  const checks = await run(credential, shared, false);
+  return reportJson(checks, isObject(credential) && typeof credential.id === 'string' ? credential.id : null);
 }
 
 /**
  * Verify only a Data Integrity eddsa-rdfc-2022 proof (no Open Badges rules, no issuer binding),
- * e.g. for the W3C test vectors. Returns { verified, message }.
+ * e.g. for the W3C test vectors. Returns { verified, code, message }.
  */
 export async function verifyDataIntegrityProof(document, options = {}) {
   try {
     const selected = selectProof(document);
     const key = await resolveKey(selected.proof.verificationMethod, options.fetchJson);
     await verifyProof(document, selected, key.publicKey, contextLoader(options.contexts));
-    return { verified: true, message: `valid ${selected.proof.cryptosuite} signature by ${selected.proof.verificationMethod}` };
+    return { verified: true, code: 'ok', message: `valid ${selected.proof.cryptosuite} signature by ${selected.proof.verificationMethod}` };
   } catch (error) {
-    return { verified: false, message: error.message };
+    return { verified: false, code: error.code, message: error.message };
   }
 }

@@ -1119,7 +1119,7 @@ def _locate(error: CanonicalizationError, document: Any, root: str) -> Canonical
     paths = exact or [path for _, path in partial]
     if not paths:
         return error
-    return CanonicalizationError(f"{paths[0]}: {error.message}", hint=error.hint)
+    return CanonicalizationError(f"{paths[0]}: {error.message}", hint=error.hint, code=error.code)
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

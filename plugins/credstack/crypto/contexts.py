@@ -121,6 +121,7 @@ def load_context(url: str) -> dict[str, Any]:
         raise CanonicalizationError(
             f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the network",
             hint=_supported_hint(),
+            code="unknown-context",
         )
     return copy.deepcopy(_parsed(url))
 
@@ -165,6 +166,7 @@ class OfflineDocumentLoader:
                 f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the "
                 "network",
                 hint=_supported_hint(),
+                code="unknown-context",
             )
         return {
             "contextUrl": None,

@@ -90,6 +90,7 @@ class DataIntegrityProof:
                 f"the proof type is {proof['type']!r}; credstack verifies {PROOF_TYPE} only",
                 hint="Open Badges 3.0 credentials are secured with DataIntegrityProof "
                 "(eddsa-rdfc-2022)",
+                code="unsupported-suite",
             )
         suite = proof["cryptosuite"]
         if suite not in ACCEPTED_SUITES:
@@ -99,12 +100,15 @@ class DataIntegrityProof:
                     "eddsa-jcs-2022 (JSON canonicalization) is not part of Open Badges 3.0; "
                     f"credstack verifies {SUITE} only"
                 )
-            raise ProofError(f"the proof uses the cryptosuite {suite!r}", hint=hint)
+            raise ProofError(
+                f"the proof uses the cryptosuite {suite!r}", hint=hint, code="unsupported-suite"
+            )
         if proof["proofPurpose"] != expected_purpose:
             # Data Integrity 1.0 §4.4 step 4: a proof made for another purpose proves nothing here.
             raise ProofError(
                 f"the proof purpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}",
                 hint="credentials are signed for assertionMethod; the key may not be used so",
+                code="bad-purpose",
             )
         if not canon.is_absolute_iri(proof["verificationMethod"]):
             raise ProofError(
@@ -284,6 +288,7 @@ def split_proof(
         raise ProofError(
             "the credential has no proof: it was never signed",
             hint="only signed credentials can be verified; ask the issuer for the signed one",
+            code="unsigned",
         )
     proofs = document["proof"]
     if isinstance(proofs, list):
@@ -332,6 +337,7 @@ def verify_proof(
         raise ProofError(
             f"the proof was made with the key {encode_multikey_public(named)}, not with the "
             f"key given ({_multikey_or_length(public_key)})",
+            code="mismatch",
             hint="verify with the key the issuer publishes for this verification method",
         )
     # steps 4-6: transformation, proof configuration and hashing.
@@ -343,6 +349,7 @@ def verify_proof(
     if not verify_signature(public_key, hashes.hash_data, proof_bytes):
         raise ProofError(
             "the content has changed since it was signed",
+            code="mismatch",
             hint="the signature does not match this credential: it was altered after issuing, "
             "or it was signed with another key; obtain the original from its issuer",
         )

@@ -371,7 +371,7 @@ class CredentialView:
                 result=results[0].get("value") if results else None,
                 statuses=statuses,
                 verification_method=proof.get("verificationMethod"),
-                proof_created=parse_datetime(proof["created"]) if proof.get("created") else None,
+                proof_created=_created(proof),
                 salt=email.get("salt"),
                 email_hash=email.get("identityHash"),
                 raw=doc,
@@ -381,6 +381,14 @@ class CredentialView:
                 f"the credential is missing or has a malformed field ({e})",
                 hint="is this an OpenBadgeCredential written by credstack?",
             ) from e
+
+
+def _created(proof: dict) -> datetime | None:
+    """The proof's creation date, or None (a malformed one is the signature check's concern)."""
+    try:
+        return parse_datetime(proof["created"]) if proof.get("created") else None
+    except (ValueError, TypeError):
+        return None
 
 
 def as_list(value: Any) -> list:

@@ -111,17 +111,18 @@ def status_entry(*, list_url: str, purpose: str, index: int) -> dict:
 
 
 def companion_list_url(list_url: str, purpose: str) -> str | None:
-    """The sibling list for ``purpose`` of a credstack ``.../revocation-N.json`` list URL.
+    """The sibling list for ``purpose`` of a credstack ``.../status/revocation-N.json`` URL.
 
     OB 3.0 allows one ``credentialStatus`` object per credential (its JSON Schema rejects an
     array), so credentials carry their revocation entry only. credstack keeps a suspension
-    list with the same numbering and index beside it; credstack verifiers check it when the
-    issuer publishes it. Returns None for URLs not in that form.
+    list with the same numbering and index beside it, always published with it; credstack's
+    verifiers require it (a missing or untrusted companion list is an error, never "not
+    suspended"). Returns None for URLs not in that form.
     """
-    head, sep, tail = list_url.rpartition("/revocation-")
+    head, sep, tail = list_url.rpartition("/status/revocation-")
     if not sep or not re.fullmatch(r"\d+\.json", tail):
         return None
-    return f"{head}/{purpose}-{tail}"
+    return f"{head}/status/{purpose}-{tail}"
 
 
 def format_datetime(when: datetime) -> str:

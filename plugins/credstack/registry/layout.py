@@ -21,14 +21,24 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from credstack.errors import RegistryError
 
 CREDENTIALS_DIR = "issued/credentials"
+#: A credential file's path in the registry (POSIX, relative to its root): flat, or in its own
+#: shard (year and letter of its id; ``_`` for ids of another shape). Group 1 is the id.
+CREDENTIAL_FILE = re.compile(
+    r"^issued/credentials/"
+    r"(?=(?:\d{4}/[a-z0-9]/|_/)?([^/]+)\.json$)"  # the id, whatever the folder
+    r"(?:(\d{4})/([a-z0-9])/(?=\2-\3)|_/(?!\d{4}-[a-z0-9]))?\1\.json$"  # ... and its own
+)
 _SHARDED = re.compile(r"^(\d{4})-([a-z0-9])")
-#: What a credential file's path inside ``issued/credentials/`` may look like (POSIX).
-FILE_PATTERN = re.compile(r"^(?:(?:\d{4}/[a-z0-9]|_)/)?([^/]+)\.json$")
+#: Whether a registry with no credential yet starts sharded. Off until the merge gate's diff
+#: against its base (registry/check/base.py) follows a file that moved into its shard by its
+#: id, as a rename; until then ``credstack migrate`` shards a registry in one reviewed step.
+SHARD_NEW_REGISTRIES = False
 
 
 def shard(cid: str) -> str:
@@ -37,83 +47,58 @@ def shard(cid: str) -> str:
     return f"{match.group(1)}/{match.group(2)}" if match else "_"
 
 
-#: Whether a registry with no credential yet starts sharded. Off until the merge gate
-#: (registry/check.py: its ``issued-layout`` rule and its diff against the base) reads sharded
-#: paths through :func:`cid_of`; until then ``credstack migrate`` shards a registry.
-SHARD_NEW_REGISTRIES = False
-
-
 def sharded_path(root: Path, cid: str) -> Path:
     """Where the file of ``cid`` sits in a sharded registry."""
     return Path(root) / CREDENTIALS_DIR / shard(cid) / f"{cid}.json"
 
 
-def is_sharded(root: Path, files: dict[str, Path]) -> bool:
-    """Whether a registry whose credential files are ``files`` keeps them in shards."""
-    base = Path(root) / CREDENTIALS_DIR
-    if not files:
-        return SHARD_NEW_REGISTRIES
-    return any(path.parent != base for path in files.values())
+def cid_of(rel: str) -> str | None:
+    """The credential id of the file at ``rel`` (POSIX, relative to the registry root), or
+    None when credstack keeps no credential there."""
+    match = CREDENTIAL_FILE.match(rel)
+    return match.group(1) if match else None
 
 
-def credential_path(root: Path, cid: str, files: dict[str, Path], sharded: bool) -> Path:
-    """Where the file of credential ``cid`` is (``files``: :func:`credential_files` of the
-    registry), or for a new credential where it goes: its shard in a ``sharded`` registry
-    (:func:`is_sharded`), else the flat folder."""
-    if cid in files:
-        return files[cid]
+def is_sharded(rels: Iterable[str]) -> bool:
+    """Whether a registry whose credential files are at ``rels`` keeps them in shards (one
+    sharded file is enough; an empty registry: :data:`SHARD_NEW_REGISTRIES`)."""
+    seen = False
+    for rel in rels:
+        seen = True
+        if rel.count("/") > 2:
+            return True
+    return SHARD_NEW_REGISTRIES if not seen else False
+
+
+def new_credential_path(root: Path, cid: str, *, sharded: bool) -> Path:
+    """Where the file of a new credential ``cid`` goes: its shard, or the flat folder."""
     if sharded:
         return sharded_path(root, cid)
     return Path(root) / CREDENTIALS_DIR / f"{cid}.json"
 
 
-def cid_of(relative: str) -> str | None:
-    """The credential id of a file at ``relative`` (a POSIX path inside
-    ``issued/credentials/``, flat or sharded), or None when credstack writes no such file
-    there. A sharded file must be in its own shard."""
-    match = FILE_PATTERN.match(relative)
-    if match is None:
-        return None
-    cid = match.group(1)
-    folder = relative.rpartition("/")[0]
-    return cid if folder in ("", shard(cid)) else None
-
-
 def credential_files(root: Path) -> dict[str, Path]:
-    """Every credential file by id, flat or sharded, in id order.
+    """Every credential file under ``root`` by id, flat or sharded, in id order (read from
+    the file system: :func:`migrate` moves them).
 
-    Raises RegistryError when a file sits in the wrong shard or one id has two files.
+    Raises RegistryError when one id has two files.
     """
-    base = Path(root) / CREDENTIALS_DIR
+    root = Path(root)
     found: dict[str, Path] = {}
-    if not base.is_dir():
-        return found
-    stack = [(base, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if relative.count("/") <= 1:  # at most two levels: year/char
-                        stack.append((Path(entry.path), relative + "/"))
-                    continue
-                if not entry.name.endswith(".json"):
-                    continue
-                cid = cid_of(relative)
-                if cid is None:
-                    raise RegistryError(
-                        f"{CREDENTIALS_DIR}/{relative}: not where credstack keeps a credential",
-                        hint=f"credential files live in {CREDENTIALS_DIR}/<year>/<letter>/ "
-                        "(credstack migrate moves them there); restore the file with git",
-                    )
-                if cid in found:
-                    raise RegistryError(
-                        f"{CREDENTIALS_DIR}/{relative}: credential {cid} has a second file "
-                        f"({found[cid].relative_to(root)})",
-                        hint="keep one: credstack migrate moves flat files into their shards",
-                    )
-                found[cid] = Path(entry.path)
+    base = root / CREDENTIALS_DIR
+    for dirpath, _, filenames in os.walk(base) if base.is_dir() else []:
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            cid = cid_of(path.relative_to(root).as_posix())
+            if cid is None:
+                continue  # not a credential file: the merge gate reports it
+            if cid in found:
+                raise RegistryError(
+                    f"{path.relative_to(root)}: credential {cid} has a second file "
+                    f"({found[cid].relative_to(root)})",
+                    hint="keep the one in its shard (issued/credentials/<year>/<letter>/)",
+                )
+            found[cid] = path
     return dict(sorted(found.items()))
 
 
@@ -122,14 +107,12 @@ def migrate(root: Path) -> list[tuple[Path, Path]]:
 
     Idempotent: a sharded registry is left as it is. Nothing else changes: the files' bytes,
     the ids and so every public URL stay the same. Raises RegistryError (before moving
-    anything) when a credential would land on another file.
+    anything) when one id has two files.
     """
     moves = []
     for cid, path in credential_files(root).items():
         target = sharded_path(root, cid)
         if path != target:
-            if target.exists():  # pragma: no cover - credential_files refuses two files
-                raise RegistryError(f"{target} exists already")
             moves.append((path, target))
     for old, new in moves:
         new.parent.mkdir(parents=True, exist_ok=True)

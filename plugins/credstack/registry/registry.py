@@ -1,130 +1,264 @@
-"""The registry: the program plus everything under ``issued/``, loaded once, read-only.
+"""The registry snapshot: the program plus everything under ``issued/``, read once, read-only.
 
 Layout of ``issued/`` (written by the CLI only):
 
 - ``issued/credentials/<year>/<c>/<cid>.json`` one signed OpenBadgeCredential per file, never
-  modified (sharded: :mod:`credstack.registry.layout`; older registries' flat files still read)
+  modified (sharded, or flat in registries from before: :mod:`credstack.registry.layout`)
 - ``issued/status/<purpose>-<n>.json`` signed BitstringStatusListCredentials (re-signed on change)
 - ``issued/status-log.yml``            the human-readable log of every status change and link
+
+Every consumer (``credstack verify``, the merge gate, the site, the award and lifecycle
+commands) reads the registry through one :class:`Registry`: each file's bytes are read once,
+hashed once and parsed once; the status log is replayed once by
+:class:`credstack.model.history.StatusHistory`. Malformed files do not stop the snapshot: they
+are kept with a ``problem`` (the merge gate reports them), while the strict accessors used by
+writers and the site (:attr:`Registry.credentials`, :attr:`Registry.log`) raise
+:class:`RegistryError` naming the file. Build a new snapshot after writing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from credstack.errors import CredentialError, RegistryError
 from credstack.model.credential import CredentialView
 from credstack.model.did import did_document
+from credstack.model.history import CurrentStatus, StatusEvent, StatusHistory
 from credstack.model.program import Program
-from credstack.model.status import MIN_BITS, PURPOSES, format_datetime, parse_datetime
+from credstack.model.status import MIN_BITS, PURPOSES
 from credstack.model.urls import SiteUrls
 from credstack.registry import layout
-from credstack.registry.program import load_program
+from credstack.registry.program import MKDOCS_FILE, load_program
+from credstack.registry.source import FileSource, GitSource, Source
 
+ISSUED_DIR = "issued"
 CREDENTIALS_DIR = "issued/credentials"
 STATUS_DIR = "issued/status"
 STATUS_LOG = "issued/status-log.yml"
 LIST_SIZE = MIN_BITS
 
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """One line of the status log."""
-
-    date: datetime
-    credential: str  # cid
-    event: str  # revoked | suspended | reinstated | renewed | reissued
-    reason: str | None = None
-    replacement: str | None = None  # cid of the renewal / corrected credential
-
-    @classmethod
-    def from_json(cls, entry: dict) -> StatusEvent:
-        """One log entry; raises KeyError/TypeError/ValueError/AttributeError when malformed."""
-        return cls(
-            date=parse_datetime(str(entry["date"])),
-            credential=str(entry["credential"]),
-            event=str(entry["event"]),
-            reason=entry.get("reason"),
-            replacement=entry.get("replacement"),
-        )
-
-    def to_json(self) -> dict:
-        out = {
-            "date": format_datetime(self.date),
-            "credential": self.credential,
-            "event": self.event,
-        }
-        if self.reason:
-            out["reason"] = self.reason
-        if self.replacement:
-            out["replacement"] = self.replacement
-        return out
+CREDENTIAL_FILE = layout.CREDENTIAL_FILE  # (issue 17: flat or in its shard; group 1 is the cid)
+STATUS_FILE = re.compile(r"^issued/status/(revocation|suspension)-([1-9][0-9]*)\.json$")
+_RESTORE = "files under issued/ are written by credstack only; restore it with git"
 
 
 @dataclass(frozen=True)
-class CurrentStatus:
-    """What the registry knows about one credential's status right now."""
+class IssuedCredential:
+    """One credential file as read: bytes, SHA-256, parsed JSON and the view credstack uses."""
 
-    revoked: StatusEvent | None = None
-    suspended: StatusEvent | None = None
+    cid: str
+    rel: str  # path relative to the registry root
+    data: bytes
+    digest: str  # SHA-256 hex of data
+    doc: Any = None  # parsed JSON (None when it is not JSON)
+    view: CredentialView | None = None
+    problem: str | None = None  # why doc/view could not be read
 
     @property
-    def in_force(self) -> bool:
-        return self.revoked is None and self.suspended is None
+    def readable(self) -> bool:
+        return self.view is not None
+
+
+@dataclass(frozen=True)
+class PublishedList:
+    """One signed status list file as read."""
+
+    rel: str
+    purpose: str
+    number: int
+    data: bytes
+    digest: str
+    doc: dict[str, Any] | None = None
+    problem: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        doc_id = self.doc.get("id") if self.doc else None
+        return doc_id if isinstance(doc_id, str) else None
+
+
+def parse_json_bytes(data: bytes, rel: str) -> Any:
+    """Parse JSON, refusing duplicate keys; raises ValueError with a message naming ``rel``."""
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise ValueError(f"duplicate key {key!r}")
+            out[key] = value
+        return out
+
+    try:
+        return json.loads(data.decode("utf-8"), object_pairs_hook=no_duplicates)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{rel}: not UTF-8 text ({e.reason})") from e
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{rel}:{e.lineno}: not valid JSON ({e.msg})") from e
+    except RecursionError as e:
+        raise ValueError(f"{rel}: JSON nested too deeply") from e
 
 
 class Registry:
-    """Read-only view of a registry root. Build a new one after writing."""
+    """A read-only snapshot of a registry root (or of a commit, see :meth:`from_git`)."""
 
-    def __init__(self, root: Path, program: Program | None = None):
+    def __init__(self, root: Path, program: Program | None = None, *, source: Source | None = None):
         self.root = Path(root)
         self.program = program if program is not None else load_program(self.root)
         self.urls = SiteUrls(self.program.site_url)
+        self.source: Source = source if source is not None else FileSource(self.root)
 
-    # -- credentials --------------------------------------------------------------------
-    def credential_path(self, cid: str) -> Path:
-        # (issue 17: the path of a credential's file is registry/layout.py's to decide)
-        return layout.credential_path(self.root, cid, self._credential_files, self._sharded)
+    @classmethod
+    def from_git(cls, root: Path, ref: str, *, program: Program | None = None) -> Registry:
+        """The registry as it is at git ``ref``: issued/ read through git, the program from
+        that commit (or ``program``). Raises CheckError/ProgramError."""
+        source = GitSource(root, ref)
+        if program is None:
+            with tempfile.TemporaryDirectory(prefix="credstack-base-") as tmp:
+                source.extract(["program", MKDOCS_FILE], Path(tmp))
+                program = load_program(Path(tmp))
+        return cls(root, program, source=source)
+
+    # -- reading -------------------------------------------------------------------------
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        """Every file under issued/ by path (read once)."""
+        return self.source.read(self.source.files(ISSUED_DIR))
 
     @cached_property
-    def _credential_files(self) -> dict[str, Path]:
-        return layout.credential_files(self.root)
+    def links_in_issued(self) -> list[str]:
+        """Symbolic links under issued/ (never written by credstack)."""
+        return self.source.links(ISSUED_DIR)
+
+    @cached_property
+    def issued(self) -> dict[str, IssuedCredential]:
+        """Every credential file by cid, in file-name order, readable or not."""
+        out: dict[str, IssuedCredential] = {}
+        for rel, data in self.files.items():
+            match = CREDENTIAL_FILE.match(rel)
+            if not match:
+                continue
+            cid = match.group(1)
+            digest = hashlib.sha256(data).hexdigest()
+            doc: Any = None
+            view = None
+            problem = None
+            try:
+                doc = parse_json_bytes(data, rel)
+                view = CredentialView.from_json(doc, cid=cid)
+            except ValueError as e:
+                problem = str(e).removeprefix(f"{rel}: ")
+            except CredentialError as e:
+                problem = e.message
+            out[cid] = IssuedCredential(cid, rel, data, digest, doc, view, problem)
+        return dict(sorted(out.items()))
+
+    @cached_property
+    def lists(self) -> dict[str, PublishedList]:
+        """Every status list file by path, readable or not."""
+        out: dict[str, PublishedList] = {}
+        for rel, data in self.files.items():
+            match = STATUS_FILE.match(rel)
+            if not match:
+                continue
+            doc = None
+            problem = None
+            try:
+                parsed = parse_json_bytes(data, rel)
+                if not isinstance(parsed, dict):
+                    raise ValueError("not a JSON object")
+                doc = parsed
+            except ValueError as e:
+                problem = str(e).removeprefix(f"{rel}: ")
+            out[rel] = PublishedList(
+                rel,
+                match.group(1),
+                int(match.group(2)),
+                data,
+                hashlib.sha256(data).hexdigest(),
+                doc,
+                problem,
+            )
+        return out
+
+    @cached_property
+    def stray_files(self) -> list[str]:
+        """Files under issued/ that credstack never writes."""
+        return [
+            rel
+            for rel in self.files
+            if rel != STATUS_LOG and not CREDENTIAL_FILE.match(rel) and not STATUS_FILE.match(rel)
+        ]
+
+    @cached_property
+    def log_entries(self) -> tuple[list[Any], list[StatusEvent], list[tuple[int, str]]]:
+        """(raw entries, parsed events, [(index or -1, problem)]) of the status log."""
+        data = self.files.get(STATUS_LOG)
+        if data is None:
+            return [], [], []
+        try:
+            raw = yaml.safe_load(data) or {}
+            entries = raw.get("events") or [] if isinstance(raw, dict) else None
+            if not isinstance(entries, list):
+                raise ValueError("expected 'events:' with a list of events")
+        except (yaml.YAMLError, ValueError, UnicodeDecodeError) as e:
+            return [], [], [(-1, f"not a status log ({e})")]
+        events: list[StatusEvent] = []
+        problems: list[tuple[int, str]] = []
+        for i, entry in enumerate(entries):
+            try:
+                if not isinstance(entry, dict):
+                    raise TypeError("not a mapping")
+                events.append(StatusEvent.from_json(entry))
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                problems.append((i, f"events[{i}]: malformed ({e})"))
+        return entries, events, problems
+
+    # -- strict accessors (writers, site) ------------------------------------------------
+    def credential_path(self, cid: str) -> Path:
+        # (issue 17: where a credential's file is, or goes, is registry/layout.py's to say)
+        issued = self.issued.get(cid)
+        if issued is not None:
+            return self.root / issued.rel
+        return layout.new_credential_path(self.root, cid, sharded=self._sharded)
 
     @cached_property
     def _sharded(self) -> bool:
-        return layout.is_sharded(self.root, self._credential_files)
+        return layout.is_sharded(issued.rel for issued in self.issued.values())
 
-    def read_json(self, path: Path) -> dict:
+    def read_json(self, path: Path) -> dict[str, Any]:
         """Parse one JSON file under the registry; raises RegistryError naming the file."""
         rel = path.relative_to(self.root) if path.is_relative_to(self.root) else path
         try:
-            return json.loads(path.read_text("utf-8"))
+            data = path.read_bytes()
         except OSError as e:
             raise RegistryError(f"cannot read {rel}: {e.strerror}") from e
-        except json.JSONDecodeError as e:
-            raise RegistryError(
-                f"{rel}:{e.lineno}: not valid JSON ({e.msg})",
-                hint="files under issued/ are written by credstack only; restore it with git",
-            ) from e
+        try:
+            doc = parse_json_bytes(data, str(rel))
+        except ValueError as e:
+            raise RegistryError(str(e), hint=_RESTORE) from e
+        if not isinstance(doc, dict):
+            raise RegistryError(f"{rel}: not a JSON object", hint=_RESTORE)
+        return doc
 
     @cached_property
     def credentials(self) -> dict[str, CredentialView]:
-        """Every issued credential by cid, in file-name order."""
+        """Every issued credential's view by cid; raises RegistryError for an unreadable one."""
         out: dict[str, CredentialView] = {}
-        for cid, path in self._credential_files.items():  # (issue 17: flat or sharded)
-            try:
-                out[cid] = CredentialView.from_json(self.read_json(path), cid=cid)
-            except CredentialError as e:
-                raise RegistryError(
-                    f"{path.relative_to(self.root)}: {e.message}", hint=e.hint
-                ) from e
+        for cid, issued in self.issued.items():
+            if issued.view is None:
+                raise RegistryError(f"{issued.rel}: {issued.problem}", hint=_RESTORE)
+            out[cid] = issued.view
         return out
 
     def get(self, cid_or_url: str) -> CredentialView:
@@ -158,57 +292,39 @@ class Registry:
         return self.root / STATUS_DIR / f"{purpose}-{number}.json"
 
     @cached_property
-    def status_lists(self) -> dict[str, dict]:
-        """Signed status list credentials by their public URL."""
-        out: dict[str, dict] = {}
-        folder = self.root / STATUS_DIR
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            doc = self.read_json(path)
-            out[doc.get("id", str(path))] = doc
+    def status_lists(self) -> dict[str, dict[str, Any]]:
+        """Signed status list credentials by their public URL; raises RegistryError if one is
+        not JSON."""
+        out: dict[str, dict[str, Any]] = {}
+        for published in self.lists.values():
+            if published.doc is None:
+                raise RegistryError(f"{published.rel}: {published.problem}", hint=_RESTORE)
+            out[published.url or published.rel] = published.doc
         return out
 
     @cached_property
     def log(self) -> list[StatusEvent]:
-        path = self.root / STATUS_LOG
-        if not path.exists():
-            return []
-        try:
-            raw = yaml.safe_load(path.read_text("utf-8")) or {}
-            return [StatusEvent.from_json(e) for e in raw.get("events", [])]
-        except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as e:
+        """The status log's events; raises RegistryError when it is malformed."""
+        _, events, problems = self.log_entries
+        if problems:
             raise RegistryError(
-                f"{STATUS_LOG}: malformed status log ({e})",
+                f"{STATUS_LOG}: malformed status log ({problems[0][1]})",
                 hint="the log is written by credstack only; restore it with git",
-            ) from e
+            )
+        return events
 
     @cached_property
-    def _statuses(self) -> dict[str, CurrentStatus]:
-        """cid -> current status, replaying the log once."""
-        out: dict[str, CurrentStatus] = {}
-        for event in self.log:
-            current = out.get(event.credential, CurrentStatus())
-            if event.event == "revoked":
-                current = CurrentStatus(event, current.suspended)
-            elif event.event == "suspended":
-                current = CurrentStatus(current.revoked, event)
-            elif event.event == "reinstated":
-                current = CurrentStatus(current.revoked, None)
-            out[event.credential] = current
-        return out
+    def history(self) -> StatusHistory:
+        """The status log replayed (strict: raises RegistryError when it is malformed)."""
+        return StatusHistory.replay(self.log)
 
     def current_status(self, cid: str) -> CurrentStatus:
         """Revocation and suspension of ``cid`` according to the status log."""
-        return self._statuses.get(cid, CurrentStatus())
+        return self.history.current(cid)
 
     def links(self, cid: str) -> dict[str, list[str]]:
         """Renewal and correction links: {'replaced_by': [...], 'replaces': [...]}."""
-        out: dict[str, list[str]] = {"replaced_by": [], "replaces": []}
-        for event in self.log:
-            if event.replacement and event.credential == cid:
-                out["replaced_by"].append(event.replacement)
-            if event.replacement == cid:
-                out["replaces"].append(event.credential)
-        return out
+        return self.history.links(cid)
 
     def next_status_index(self) -> tuple[int, int]:
         """(list number, index) for the next credential; indexes are never reused."""
@@ -238,8 +354,21 @@ class Registry:
                 out[view.achievement_id].append(view)
         return dict(out)
 
-    def did_document(self) -> dict:
+    @cached_property
+    def did(self) -> dict[str, Any]:
+        """The issuer's DID document, built from the program's keys."""
         return did_document(self.program)
 
+    def did_document(self) -> dict[str, Any]:
+        return self.did
 
-__all__ = ["PURPOSES", "Registry", "StatusEvent"]
+
+__all__ = [
+    "PURPOSES",
+    "CurrentStatus",
+    "IssuedCredential",
+    "PublishedList",
+    "Registry",
+    "StatusEvent",
+    "parse_json_bytes",
+]

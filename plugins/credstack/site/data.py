@@ -1,13 +1,15 @@
 """Everything the site shows, computed once from the registry before any page is rendered.
 
-:func:`load_site_data` reads the program and ``issued/``, verifies every credential (cached) and
-works out statuses, holders, renewals and pathway progress, so that rendering a page is a lookup
-plus one template. Nothing here knows about MkDocs.
+:func:`load_site_data` is a projection of the registry snapshot: it verifies every credential
+with the one verifier (through the verification cache that ``credstack check`` and
+``credstack verify`` share, so a credential checked by the merge gate is not verified again),
+and works out statuses, holders, renewals and pathway progress, so that rendering a page is a
+lookup plus one template. It reads nothing under ``issued/`` itself. Nothing here knows about
+MkDocs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,10 +20,12 @@ from pathlib import Path
 from credstack.errors import RegistryError
 from credstack.model.credential import CredentialView, Evidence
 from credstack.model.program import LEVELS, Achievement, Pathway, Price, Program
+from credstack.model.report import VerificationReport
+from credstack.model.wording import verdict
 from credstack.registry.registry import Registry, StatusEvent
-from credstack.registry.verify import VerificationReport
+from credstack.registry.vcache import VerificationCache
+from credstack.registry.verify import registry_verifier, verify_registry
 from credstack.site.cache import BuildCache
-from credstack.site.verification import BuildVerifier
 
 #: States a credential page can show; a report in any other state (invalid, error) stops the
 #: build.
@@ -190,62 +194,54 @@ def routes(program: Program, pathway: Pathway) -> tuple[Route, Route] | None:
 
 
 def _state(report: VerificationReport, view: CredentialView, at: datetime) -> str:
-    if report.status == "verified":
+    decision = report.decision
+    if decision.status == "verified":
         return "active"
-    if report.status in ("expired", "revoked", "suspended"):
-        return report.status
-    validity = report.check("validity")
-    if validity is not None and view.valid_from > at and validity.outcome == "fail":
+    if decision.status in ("expired", "revoked", "suspended"):
+        return decision.status
+    if decision.check == "validity" and decision.code == "not-yet-valid":
         return "not-yet-valid"
-    return report.status
+    return decision.status
 
 
 def read_credentials(registry: Registry) -> dict[str, bytes]:
-    """The bytes of every issued credential file, by credential id (read once per build)."""
-    raw: dict[str, bytes] = {}
-    for cid in registry.credentials:  # RegistryError for unreadable or malformed files
-        path = registry.credential_path(cid)
-        try:
-            raw[cid] = path.read_bytes()
-        except OSError as e:  # pragma: no cover - just read by the registry
-            raise RegistryError(f"cannot read {path}: {e.strerror}") from e
-    return raw
+    """The bytes of every issued credential file, by credential id (from the snapshot)."""
+    _ = registry.credentials  # RegistryError for unreadable or malformed files
+    return {cid: issued.data for cid, issued in registry.issued.items()}
 
 
 def load_site_data(
     registry: Registry,
     *,
     at: datetime,
-    cache: BuildCache,
+    cache: BuildCache | None = None,
+    verification_cache: VerificationCache | None = None,
     raw: dict[str, bytes] | None = None,
     digests: dict[str, str] | None = None,
 ) -> SiteData:
-    """Read, verify and digest every issued credential as of ``at``.
+    """Verify and digest every issued credential of the snapshot as of ``at``.
 
-    ``raw`` and ``digests`` (SHA-256 hex) of the credential files, when the caller has them.
-    Raises RegistryError when ``issued/`` cannot be read or a credential does not verify
-    (tampered file, unknown key, untrusted status list): the site never shows such a credential.
+    ``verification_cache`` is the registry's shared verification cache (None: verify without
+    one). ``cache``, ``raw`` and ``digests`` are accepted for callers of the earlier signature;
+    the snapshot has the bytes and digests. Raises RegistryError when ``issued/`` cannot be read
+    or a credential does not verify (tampered file, unknown key, untrusted status list): the
+    site never shows such a credential.
     """
+    del cache, digests
     views = registry.credentials  # RegistryError for unreadable or malformed files
-    if raw is None:
-        raw = read_credentials(registry)
-    if digests is None:
-        digests = {cid: hashlib.sha256(data).hexdigest() for cid, data in raw.items()}
-    _ = registry.status_lists, registry.log  # surface their errors now
-    verifier = BuildVerifier(registry, at=at, cache=cache, raw=raw, digests=digests)
-    events: dict[tuple[str, str], StatusEvent] = {}
-    for event in registry.log:
-        if event.replacement:
-            events[(event.credential, event.replacement)] = event
-
+    _ = registry.status_lists, registry.history  # surface their errors now
+    verifier = registry_verifier(registry, at=at, cache=verification_cache)
+    reports = verify_registry(verifier, registry)
+    if verification_cache is not None:
+        verification_cache.save()
+    events = registry.history
     infos: dict[str, CredentialInfo] = {}
     failures: list[str] = []
-    reports = verifier.reports(list(views))
     for cid, view in views.items():
         report = reports[cid]
         state = _state(report, view, at)
         if state not in STATES:
-            failures.append(f"issued/credentials/{cid}.json: {report.verdict}")
+            failures.append(f"{registry.issued[cid].rel}: {verdict(report)}")
             continue
         current = registry.current_status(cid)
         event = current.revoked if state == "revoked" else current.suspended
@@ -253,20 +249,20 @@ def load_site_data(
         infos[cid] = CredentialInfo(
             view=view,
             source=registry.credential_path(cid),
-            sha256=digests[cid],
+            sha256=registry.issued[cid].digest,
             achievement=registry.program.achievements.get(view.achievement_id),
             report=report,
             state=state,
             event=event if state in ("revoked", "suspended") else None,
             replaced_by=[
-                Link(other, events[(cid, other)])
+                Link(other, e)
                 for other in links["replaced_by"]
-                if (cid, other) in events
+                if (e := events.link_event(cid, other)) is not None
             ],
             replaces=[
-                Link(other, events[(other, cid)])
+                Link(other, e)
                 for other in links["replaces"]
-                if (other, cid) in events
+                if (e := events.link_event(other, cid)) is not None
             ],
         )
     if failures:
@@ -293,8 +289,8 @@ def load_site_data(
         credentials=infos,
         holders=holders,
         holdings={r: frozenset(h) for r, h in holdings.items()},
-        verified_now=verifier.verified,
-        raw=raw,
+        verified_now=verifier.computed,
+        raw=raw if raw is not None else read_credentials(registry),
     )
 
 

@@ -22,6 +22,7 @@ from credstack.model.badge import LEVEL_LABELS
 from credstack.model.dates import fmt_date
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
+from credstack.model.wording import report_json
 from credstack.site import csp
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
@@ -43,7 +44,7 @@ STATE_LABELS = {
     "suspended": "Suspended",
     "not-yet-valid": "Not valid yet",
 }
-CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "skip": "–"}
+CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?", "skip": "–"}
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
 #: Where the contexts bundle for the in-browser verifier goes (site root).
 CONTEXTS_PATH = "contexts.json"
@@ -531,13 +532,14 @@ class Renderer:
                 self.head(spec, title=spec.title, description=spec.description, path=spec.path)
             ),
             site_url=self.urls.site,
+            issuer_id=self.urls.issuer_id,
             stylesheet=STYLESHEET,
             scripts=PAGE_SCRIPTS,
             lean=lean,
             share=embed_image,
             bake="png svg" if lean else "svg",
             badge_style=f"{a.level} {a.color or ''}".strip() if a else "foundation",
-            headline=info.report.verdict,
+            headline=context["report"]["verdict"],
             banner_detail=_banner_detail(info),
             badge_image=self.path.artwork(a.id) if a else None,
             badge_alt=f"Badge: {name}",
@@ -568,7 +570,7 @@ class Renderer:
             "c": info,
             "a": a,
             "achievement_name": name,
-            "report": info.report,
+            "report": report_json(info.report),
             "status_icon": STATUS_ICONS.get(info.report.status, "!"),
             "issuer_url": http_url(self.program.issuer.url),
             "page_url": page_url,

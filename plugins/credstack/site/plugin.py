@@ -77,6 +77,7 @@ from credstack.model.urls import normalize_site_url
 from credstack.registry.files import dump_json
 from credstack.registry.parallel import worker_count
 from credstack.registry.registry import STATUS_DIR, Registry
+from credstack.registry.vcache import VerificationCache
 from credstack.site import csp, hosting, tree
 from credstack.site.background import Background
 from credstack.site.badges import Badges, preview_slug
@@ -260,7 +261,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                     "  hint: build with the registry's own mkdocs.yml"
                 )
             raw = read_credentials(registry)
-            digests = {cid: hashlib.sha256(data).hexdigest() for cid, data in raw.items()}
+            digests = {cid: issued.digest for cid, issued in registry.issued.items()}
             # The badges do not depend on the verification: drawing starts now, in other
             # processes, and goes on while the credentials are verified and pages rendered.
             self.badges = Badges(registry.program, self.cache, Path(config.docs_dir))
@@ -271,7 +272,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 self.badges.start([])
             self._phase("plan the badges, start drawing")
             self.data = load_site_data(
-                registry, at=get_build_datetime(), cache=self.cache, raw=raw, digests=digests
+                registry,
+                at=get_build_datetime(),
+                verification_cache=VerificationCache.for_registry(
+                    self.root, enabled=bool(self.config.cache)
+                ),
+                raw=raw,
             )
             self._phase("verify the credentials")
             self.renderer = Renderer(self.data)
@@ -541,6 +547,11 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             description = _plain(page.meta.get("description") or config.site_description or "")
         head = self.renderer.head(spec, title=title, description=description, path=page.url)
         head += f'<meta name="credstack:site-url" content="{html.escape(self.renderer.urls.site)}">'
+        head += (
+            f'<meta name="credstack:issuer" content="{html.escape(self.renderer.urls.issuer_id)}">'
+            f'<meta name="credstack:issuer-name" '
+            f'content="{html.escape(self.renderer.program.issuer.name)}">'
+        )
         output = output.replace("</head>", head + "</head>", 1)
         output = _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', output, count=1)
         is_verify_page = page.file.src_uri == VERIFY_PAGE

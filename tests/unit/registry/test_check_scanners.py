@@ -10,11 +10,10 @@ from credstack.crypto.keys import SigningKey
 from credstack.registry.check import (
     PUBLISHED_TEST_SECRETS,
     RULES,
-    VerificationCache,
-    cache_key,
     scan_emails,
     scan_secrets,
 )
+from credstack.registry.vcache import VerificationCache, entry_key
 from support import fixed_signing_key
 
 # Addresses and PEM headers are assembled at run time, so that this file itself passes the
@@ -59,10 +58,29 @@ def test_finds_pem_private_keys():
     assert scan_secrets(f"{DASHES}BEGIN PUBLIC KEY{DASHES}\n".encode()) == []
 
 
-def test_allow_marker_lets_a_reviewed_line_through_except_in_issued():
+def test_rejects_a_secret_on_a_line_marked_allow():
     data = f"{secret()}  # credstack: allow (documentation example)\n".encode()
-    assert scan_secrets(data) == []
-    assert len(scan_secrets(data, strict=True)) == 1
+    assert len(scan_secrets(data)) == 1
+
+
+def test_finds_the_issuers_seed_in_hex_and_base64_even_in_binary_files():
+    import base64
+
+    key = SigningKey.from_seed(bytes(range(32)))
+    public = frozenset({key.public_key})
+    seed = bytes(range(32))
+    for text in (
+        seed.hex(),
+        seed.hex().upper(),
+        base64.b64encode(seed).decode(),
+        base64.urlsafe_b64encode(seed).decode().rstrip("="),
+    ):
+        data = b"\x00\x01binary\n" + text.encode() + b"\n"
+        assert scan_secrets(data, public_keys=public) == [
+            (2, f"the issuer's Ed25519 secret key in {'hex' if len(text) == 64 else 'base64'}")
+        ], text
+    other = bytes([9]) * 32
+    assert scan_secrets(other.hex().encode(), public_keys=public) == []
 
 
 # -- emails ----------------------------------------------------------------------------------
@@ -116,37 +134,51 @@ def flip(data: bytes, i: int) -> bytes:
     return data[:i] + bytes([data[i] ^ 1]) + data[i + 1 :]
 
 
-@pytest.mark.parametrize("which", ["credential", "did", "list"])
+@pytest.mark.parametrize("which", [0, 1, 2])
 def test_any_byte_of_any_input_changes_the_key(which):
-    parts = {"credential": b'{"id": "x"}', "did": b'{"id": "did:web:x"}', "list": b"u1234"}
-    key = cache_key(parts["credential"], parts["did"], [parts["list"]])
+    parts = [b'{"id": "x"}', b'{"id": "did:web:x"}', b"u1234"]
+    key = entry_key("credential", *parts)
     for i in range(len(parts[which])):
-        changed = dict(parts, **{which: flip(parts[which], i)})
-        assert cache_key(changed["credential"], changed["did"], [changed["list"]]) != key
+        changed = list(parts)
+        changed[which] = flip(parts[which], i)
+        assert entry_key("credential", *changed) != key
+    assert entry_key("list", *parts) != key
 
 
 def test_inputs_cannot_be_shifted_between_parts():
-    assert cache_key(b"ab", b"c", []) != cache_key(b"a", b"bc", [])
-    assert cache_key(b"a", b"b", [b"c"]) != cache_key(b"a", b"b", [b"", b"c"])
+    assert entry_key("k", b"ab", b"c") != entry_key("k", b"a", b"bc")
+    assert entry_key("k", b"a", b"b", b"c") != entry_key("k", b"a", b"b", b"", b"c")
 
 
-def test_cache_file_round_trip_stores_only_clean_outcomes(tmp_path):
+def test_cache_file_round_trip_and_gitignore(tmp_path):
     cache = VerificationCache(tmp_path)
-    cache.put("good", {"fatal": [], "status": "ok", "message": ""})
-    cache.put("bad", {"fatal": [["signature", "changed"]], "status": "skipped", "message": ""})
-    cache.put("untrusted", {"fatal": [], "status": "untrusted", "message": "list"})
+    cache.put("good", {"checks": [], "created": None})
     cache.save()
     again = VerificationCache(tmp_path)
-    assert again.get("good") == {"fatal": [], "status": "ok", "message": ""}
-    assert again.get("bad") is None and again.get("untrusted") is None
-    assert (tmp_path.parent / ".gitignore").read_text().strip().endswith("*")
+    assert again.get("credential", "good") == {"checks": [], "created": None}
+    assert again.get("credential", "other") is None
+    assert (again.hits, again.misses) == ({"credential": 1}, {"credential": 1})
+    assert (tmp_path / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_rejects_cache_entries_without_this_machines_mac(tmp_path):
+    cache = VerificationCache(tmp_path)
+    cache.put("good", {"checks": []})
+    cache.save()
+    data = json.loads((tmp_path / "verification.json").read_text())
+    data["entries"]["good"][1] = {"checks": [], "forged": True}
+    data["entries"]["forged"] = ["0" * 64, {"checks": []}]
+    (tmp_path / "verification.json").write_text(json.dumps(data))
+    again = VerificationCache(tmp_path)
+    assert again.get("credential", "good") is None
+    assert again.get("credential", "forged") is None
 
 
 def test_a_corrupt_cache_file_is_ignored(tmp_path):
-    (tmp_path / "verified.json").write_text("{not json")
-    assert VerificationCache(tmp_path).get("x") is None
-    (tmp_path / "verified.json").write_text(json.dumps({"entries": []}))
-    assert VerificationCache(tmp_path).get("x") is None
+    (tmp_path / "verification.json").write_text("{not json")
+    assert VerificationCache(tmp_path).get("credential", "x") is None
+    (tmp_path / "verification.json").write_text(json.dumps({"entries": []}))
+    assert VerificationCache(tmp_path).get("credential", "x") is None
 
 
 def test_rule_names_are_kebab_case_and_documented():

@@ -5,9 +5,11 @@ import json
 
 import pytest
 
+from credstack.model.wording import report_json
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
-from credstack.registry.verify import ProofCache, registry_verifier
+from credstack.registry.vcache import VerificationCache
+from credstack.registry.verify import registry_verifier
 from support import at as date
 from support import award, salts
 
@@ -25,31 +27,30 @@ def many(root):
     ]
     award(root, *inputs, salt=salts())
     registry = Registry(root)
-    return root, [(v.raw, v.cid) for v in registry.credentials.values()]
+    return root, [(v.raw, v.cid, None) for v in registry.credentials.values()]
 
 
 def plain(root, items):
     verifier = registry_verifier(Registry(root), at=LATER)
-    return [verifier.verify(doc, target).to_json() for doc, target in items]
+    return [report_json(verifier.verify(doc, target)) for doc, target, _ in items]
 
 
 def test_parallel_verify_many_equals_serial(many):
     root, items = many
     fast = registry_verifier(Registry(root), at=LATER).verify_many(items, workers=2)
-    assert [r.to_json() for r in fast] == plain(root, items)
+    assert [report_json(r) for r in fast] == plain(root, items)
     assert all(r.status == "verified" for r in fast)
 
 
 def test_cached_reports_equal_uncached_and_survive_a_restart(many, tmp_path):
     root, items = many
-    path = tmp_path / "cache.json"
-    first = ProofCache(path)
+    first = VerificationCache(tmp_path)
     registry_verifier(Registry(root), at=LATER, cache=first).verify_many(items)
     first.save()
-    second = ProofCache(path)
-    assert len(second) == len(items)
+    second = VerificationCache(tmp_path)
     verifier = registry_verifier(Registry(root), at=LATER, cache=second)
-    assert [r.to_json() for r in verifier.verify_many(items)] == plain(root, items)
+    assert [report_json(r) for r in verifier.verify_many(items)] == plain(root, items)
+    assert verifier.computed == 0 and second.misses.get("credential", 0) == 0
 
 
 def tamper_any_string(doc, position):
@@ -74,16 +75,16 @@ def tamper_any_string(doc, position):
 @pytest.mark.parametrize("position", range(0, 60, 7))
 def test_any_changed_byte_misses_the_cache_and_fails(many, tmp_path, position):
     root, items = many
-    cache = ProofCache(tmp_path / "cache.json")
+    cache = VerificationCache(tmp_path)
     registry_verifier(Registry(root), at=LATER, cache=cache).verify_many(items[:1])
     doc = tamper_any_string(items[0][0], position)
     report = registry_verifier(Registry(root), at=LATER, cache=cache).verify(doc)
-    assert report.status != "verified", json.dumps(report.to_json())
+    assert report.status != "verified", json.dumps(report_json(report))
 
 
 def test_changed_did_document_invalidates_the_cache(many, tmp_path):
     root, items = many
-    cache = ProofCache(tmp_path / "cache.json")
+    cache = VerificationCache(tmp_path)
     registry_verifier(Registry(root), at=LATER, cache=cache).verify_many(items[:3])
     # Same credentials, but the DID document now lists a different key under the same id.
     registry = Registry(root)
@@ -104,7 +105,7 @@ def test_status_changes_are_never_cached(many, tmp_path):
     from support import loaded_test_key
 
     root, items = many
-    cache = ProofCache(tmp_path / "cache.json")
+    cache = VerificationCache(tmp_path)
     registry_verifier(Registry(root), at=LATER, cache=cache).verify_many(items)
     change_status(
         Registry(root), items[0][1], "revoked", key=loaded_test_key(root), when=DAY, reason="test"

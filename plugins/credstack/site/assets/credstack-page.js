@@ -11,8 +11,10 @@
   const ASSETS = 'assets/credstack/';
   // The verifier's SHA-256, written in by the site build: a new verifier keeps no old verdicts.
   const VERIFIER = /*VERIFIER*/'';
-  const ICONS = { pass: '✓', warn: '!', fail: '✗', skip: '–' };
-  const OUTCOME_WORDS = { pass: 'pass', warn: 'warning', fail: 'fail', skip: 'could not check' };
+  const ICONS = { pass: '✓', warn: '!', fail: '✗', error: '?', skip: '–' };
+  const OUTCOME_WORDS = { pass: 'pass', warn: 'warning', fail: 'fail', error: 'could not check', skip: 'not checked' };
+  // A status list saved for offline use is trusted for this long at most (then: error).
+  const OFFLINE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
   const STATUS_ICONS = { verified: '✓', expired: '!', revoked: '✗', suspended: '!', invalid: '✗', error: '?' };
   const cachedAt = new Map(); // URL -> time the service worker cached the copy it served
 
@@ -34,6 +36,14 @@
     return meta ? meta.content : ROOT;
   }
 
+  /** This site's issuer, which the verifier protects from impersonation. */
+  function ownIssuer() {
+    const id = document.querySelector('meta[name="credstack:issuer"]');
+    // (credential pages name the issuer once, in og:site_name)
+    const name = document.querySelector('meta[name="credstack:issuer-name"]') || document.querySelector('meta[property="og:site_name"]');
+    return id ? { id: id.content, site: siteUrl(), name: name ? name.content : '' } : undefined;
+  }
+
   /** Our own site's URLs are read from this copy of the site (works on previews and offline). */
   function localUrl(url) {
     const site = siteUrl();
@@ -50,7 +60,10 @@
         const response = await fetch(local, { cache: 'no-cache', credentials: 'omit' });
         if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
         const stamp = response.headers.get('x-credstack-cached-at');
-        if (stamp) cachedAt.set(url, stamp);
+        if (stamp) {
+          if (Date.now() - Date.parse(stamp) > OFFLINE_MAX_AGE_MS) throw new Error(`the copy saved for offline use on ${stamp.slice(0, 10)} is too old`);
+          cachedAt.set(url, stamp);
+        }
         return response.json();
       })());
       loads.get(local).catch(() => {}); // a prefetch nobody awaits must not log an error
@@ -125,7 +138,8 @@
     let report;
     try {
       report = await V.verifyCredential(credential, {
-        contexts: await contexts(), fetchJson, statusDetails, componentUrl, statusListCache,
+        contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(),
+        verifiedList: V.cachedVerifiedList({ fetchJson, cache: statusListCache }),
       });
     } catch (error) {
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
@@ -199,7 +213,8 @@
     }
     const notes = [];
     const issuer = credential && credential.issuer && (credential.issuer.id || credential.issuer);
-    const ours = typeof issuer === 'string' && issuer === box.dataset.issuer;
+    const own = ownIssuer();
+    const ours = typeof issuer === 'string' && own && issuer === own.id;
     if (ours && new URL(ROOT).href !== siteUrl()) {
       notes.push(el('p', { class: 'cs-verification__warning', role: 'note', text:
         `This copy of the site is served from ${new URL(ROOT).origin}, not from the issuer's site ${siteUrl()}. ` +
@@ -253,10 +268,11 @@
     let credential;
     const credentialUrl = new URL(box.dataset.credentialUrl, document.baseURI).href;
     fetchJson(credentialUrl).catch(() => {});
-    prefetch(box.dataset.issuer, null);
+    const own = ownIssuer();
+    prefetch(own && own.id, null);
     try {
       credential = await fetchJson(credentialUrl);
-      prefetch(box.dataset.issuer, credential);
+      prefetch(own && own.id, credential);
     } catch (error) {
       render(box, null, { status: 'error', verdict: `Could not be verified: the credential could not be loaded (${error.message})`, checks: [] });
       return;
@@ -407,6 +423,29 @@
     throw new Error(`no credential could be loaded from ${url} (${lastError && lastError.message})`);
   }
 
+  /** What the credential claims, said as claims: who it names as issuer, and whether that is
+   *  this site's issuer. Nothing here is shown as a fact unless the signature verified. */
+  function claims(credential, report) {
+    const subject = (credential && credential.credentialSubject) || {};
+    const name = [].concat(subject.identifier || []).find((i) => i && i.identityType === 'name');
+    const issuer = credential && credential.issuer;
+    const issuerId = issuer && typeof issuer === 'object' ? issuer.id : issuer;
+    const issuerName = issuer && typeof issuer === 'object' && issuer.name;
+    const genuine = ['verified', 'expired', 'revoked', 'suspended'].includes(report.status);
+    const own = ownIssuer();
+    const ours = own && issuerId === own.id;
+    const text = [
+      `${(subject.achievement && subject.achievement.name) || (credential && credential.name) || 'A credential'}`,
+      name && typeof name.identityHash === 'string' ? ` for ${name.identityHash}` : '',
+      `, issued by ${issuerName || 'an issuer'} (${issuerId || 'no issuer id'})`,
+    ].join('');
+    const p = el('p', { class: `cs-verify__claims${genuine ? '' : ' cs-verify__claims--unverified'}` });
+    p.append(el('span', { class: 'cs-verify__claims-label', text: genuine ? 'Signed by its issuer: ' : 'Claims that could not be verified: ' }));
+    p.append(document.createTextNode(text + '. '));
+    if (genuine) p.append(document.createTextNode(ours ? 'This is the issuer of this site.' : 'This is another issuer, not the one of this site.'));
+    return p;
+  }
+
   function verifyPage(app) {
     const box = document.getElementById('credential-verification') || app.appendChild(el('div', { id: 'credential-verification' }));
     box.dataset.status ||= 'idle';
@@ -434,13 +473,8 @@
         render(box, null, { status: 'invalid', verdict: `Not verified: ${error.message}`, checks: [] });
         return;
       }
-      const subject = credential.credentialSubject || {};
-      const name = (subject.identifier || []).find((i) => i && i.identityType === 'name');
-      summary.append(el('p', {},
-        el('strong', { text: (subject.achievement && subject.achievement.name) || credential.name || 'Credential' }),
-        document.createTextNode(name ? ` awarded to ${name.identityHash}` : ''),
-        document.createTextNode(credential.issuer && credential.issuer.name ? ` by ${credential.issuer.name}` : '')));
-      await verifyInto(box, credential);
+      const report = await verifyInto(box, credential);
+      summary.append(claims(credential, report));
     };
     input.addEventListener('change', () => input.files[0] && check(async () => readCredential(await input.files[0].arrayBuffer())));
     drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('cs-verify__drop--over'); });
@@ -461,6 +495,11 @@
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
     navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
   }
+
+  /** For monitors and tests: verify a credential (JSON) with this page's settings; the report. */
+  window.credstackPage = {
+    verify: async (credential) => V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer() }),
+  };
 
   function start() {
     if (!V) return;

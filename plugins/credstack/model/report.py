@@ -1,0 +1,248 @@
+"""Verification reports: typed check results, their reason codes, and the one verdict rule.
+
+A verification is a list of named checks, always the same ids in the same order (OB 3.0 §9
+"Verification and Validation": format → proof → status → validity window, plus credstack's
+component check for certifications). Each check ends in a :class:`CheckResult`: an outcome, a
+stable reason ``code`` and message ``params``. The report's ``status`` is decided from codes by
+:func:`decide`, never from text; words are rendered at the edges (:mod:`credstack.model.wording`
+for the CLI, the site and the JSON report; ``verifier/src/wording.js`` in the page).
+
+Every code belongs to exactly one check and implies exactly one outcome (:data:`CODES`), so the
+CLI's and the page's reports can be compared mechanically. The vocabulary is published as a
+JSON Schema, ``model/schemas/verification-report.schema.json``; a test keeps the two equal, and
+the in-browser verifier's node tests read the same schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+Outcome = Literal["pass", "warn", "fail", "error", "skip"]
+Status = Literal["verified", "expired", "revoked", "suspended", "invalid", "error"]
+
+PASS: Final = "pass"
+WARN: Final = "warn"
+FAIL: Final = "fail"
+ERROR: Final = "error"
+SKIP: Final = "skip"
+
+#: Report schema version (``reportVersion`` in the JSON).
+REPORT_VERSION: Final = 1
+
+#: The checks, in the order they run and are shown.
+CHECK_IDS: Final[tuple[str, ...]] = (
+    "format",
+    "signature",
+    "issuer-key",
+    "key-valid",
+    "status",
+    "validity",
+    "components",
+)
+
+#: check id -> reason code -> the outcome that code implies.
+CODES: Final[dict[str, dict[str, Outcome]]] = {
+    "format": {
+        "ok": PASS,
+        "unreadable": FAIL,  # the file is not JSON, or no credential could be extracted
+        "not-object": FAIL,
+        "context": FAIL,  # @context does not start with VC 2.0 + an OB 3.0 context
+        "type": FAIL,  # type lacks VerifiableCredential / OpenBadgeCredential
+        "issuer": FAIL,  # issuer is not a Profile with an id
+        "dates": FAIL,  # validFrom missing, or a date-time without a time zone
+        "subject": FAIL,  # credentialSubject / achievement / recipient missing
+        "status-entry": FAIL,  # a credentialStatus entry that cannot be read
+        "unsigned": FAIL,  # no proof at all
+        "not-checked": SKIP,  # verification stopped by a fault of the verifier (status: error)
+    },
+    "signature": {
+        "ok": PASS,
+        "mismatch": FAIL,  # the content changed since it was signed (or another key signed)
+        "malformed-proof": FAIL,
+        "bad-purpose": FAIL,  # proofPurpose is not assertionMethod
+        "unsafe-jsonld": FAIL,  # data the contexts do not define: it would not be signed
+        "unknown-context": ERROR,  # a context this verifier does not ship: cannot be checked
+        "unsupported-suite": ERROR,
+        "not-checked": SKIP,
+    },
+    "issuer-key": {
+        "ok": PASS,
+        "unconfirmed": WARN,  # <url>#z6Mk…: only the credential itself names the key
+        "unresolvable": ERROR,  # the issuer's DID document could not be had
+        "not-found": FAIL,  # the DID document does not list the key
+        "not-assertion": FAIL,  # listed, but not for assertionMethod
+        "wrong-controller": FAIL,  # the method's controller is not the DID
+        "not-issuer": FAIL,  # the key is not the credential's issuer's
+        "impersonation": FAIL,  # names this registry's issuer but is not signed by its keys
+        "unsupported": ERROR,  # a key type or method form this verifier cannot read
+        "malformed-key": FAIL,
+        "not-checked": SKIP,
+    },
+    "key-valid": {
+        "ok": PASS,
+        "retired": FAIL,  # signed after the key was retired (revoked in the DID document)
+        "future": FAIL,  # the proof claims a date in the future
+        "before-key": FAIL,  # the proof claims a date before the key existed
+        "not-checked": SKIP,
+    },
+    "status": {
+        "ok": PASS,
+        "revoked": FAIL,
+        "suspended": FAIL,
+        "none": SKIP,  # the credential carries no status information
+        "unavailable": ERROR,  # a status list (or the companion suspension list) is missing
+        "untrusted": ERROR,  # a status list is malformed, unsigned or signed by another key
+        "stale": ERROR,  # a status list is past its validUntil
+        "unsupported": ERROR,  # a credentialStatus type this verifier cannot read
+        "not-checked": SKIP,
+    },
+    "validity": {
+        "ok": PASS,
+        "expired": FAIL,
+        "not-yet-valid": FAIL,
+        "not-checked": SKIP,
+    },
+    "components": {
+        "ok": PASS,
+        "not-in-force": WARN,  # a component credential is revoked, expired, … (listed)
+        "none-found": WARN,
+        "not-applicable": SKIP,  # not a certification, or verified as a component
+        "not-checked": SKIP,
+    },
+}
+
+#: A failure of one of these means the credential is not what it claims to be.
+INTEGRITY_CHECKS: Final = ("format", "signature", "issuer-key", "key-valid")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The result of one check: ``id``, stable ``code`` and ``params`` for the message."""
+
+    id: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES.get(self.id, {}):
+            raise ValueError(f"unknown reason code {self.id}/{self.code}")
+
+    @property
+    def outcome(self) -> Outcome:
+        """pass, warn, fail, error or skip: implied by the code."""
+        return CODES[self.id][self.code]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "outcome": self.outcome,
+            "code": self.code,
+            "params": dict(self.params),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CheckResult:
+        """Read a check back (cache entries); raises ValueError/KeyError/TypeError if malformed."""
+        return cls(str(data["id"]), str(data["code"]), dict(data.get("params") or {}))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The report's status and the check (and code) that decided it."""
+
+    status: Status
+    check: str | None = None
+    code: str | None = None
+
+
+def decide(checks: Iterable[CheckResult]) -> Decision:
+    """The status of a credential from its checks, by codes only.
+
+    invalid (integrity failed, or not yet valid) > error (something could not be checked) >
+    revoked > suspended > expired > verified. Warnings never change the status.
+    """
+    by_id = {c.id: c for c in checks}
+
+    def failing(outcome: str) -> CheckResult | None:
+        return next(
+            (by_id[i] for i in INTEGRITY_CHECKS if i in by_id and by_id[i].outcome == outcome),
+            None,
+        )
+
+    bad = failing(FAIL)
+    if bad is not None:
+        return Decision("invalid", bad.id, bad.code)
+    validity = by_id.get("validity")
+    if validity is not None and validity.code == "not-yet-valid":
+        return Decision("invalid", "validity", validity.code)
+    unknown = failing(ERROR)
+    if unknown is not None:
+        return Decision("error", unknown.id, unknown.code)
+    status = by_id.get("status")
+    if status is not None and status.code in ("revoked", "suspended"):
+        return Decision(status.code, "status", status.code)  # type: ignore[arg-type]
+    if status is not None and status.outcome == ERROR:
+        return Decision("error", "status", status.code)
+    if validity is not None and validity.code == "expired":
+        return Decision("expired", "validity", validity.code)
+    if not by_id or any(by_id[i].outcome == SKIP for i in INTEGRITY_CHECKS if i in by_id):
+        # Nothing was established (should not happen: a skipped integrity check follows a
+        # failure above), so nothing is claimed.
+        return Decision("error", None, None)
+    return Decision("verified")
+
+
+@dataclass
+class VerificationReport:
+    """The result of verifying one credential: its checks and the status decided from them."""
+
+    target: str
+    credential_id: str | None
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def decision(self) -> Decision:
+        return decide(self.checks)
+
+    @property
+    def status(self) -> Status:
+        return self.decision.status
+
+    @property
+    def ok(self) -> bool:
+        """True only for ``verified``: genuine and in force (warnings allowed)."""
+        return self.status == "verified"
+
+    def check(self, check_id: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def code(self, check_id: str) -> str | None:
+        found = self.check(check_id)
+        return found.code if found else None
+
+
+def complete(checks: list[CheckResult], *, because: str) -> list[CheckResult]:
+    """``checks`` with every check not yet run appended as ``not-checked`` (in CHECK_IDS order)."""
+    done = {c.id for c in checks}
+    rest = [CheckResult(i, "not-checked", {"because": because}) for i in CHECK_IDS if i not in done]
+    out = checks + rest
+    out.sort(key=lambda c: CHECK_IDS.index(c.id))
+    return out
+
+
+__all__ = [
+    "CHECK_IDS",
+    "CODES",
+    "ERROR",
+    "FAIL",
+    "PASS",
+    "SKIP",
+    "WARN",
+    "CheckResult",
+    "Decision",
+    "VerificationReport",
+    "complete",
+    "decide",
+]

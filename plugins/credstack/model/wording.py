@@ -1,0 +1,195 @@
+"""The words of a verification report: one sentence per check and the verdict.
+
+Reports carry codes and parameters (:mod:`credstack.model.report`); this module is the one
+place that turns them into English for the CLI, the site and the JSON report's ``message`` and
+``verdict`` fields. The in-browser verifier renders the same sentences in
+``verifier/src/wording.js``. Nothing ever decides on these words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from credstack.model.report import CheckResult, VerificationReport
+
+LABELS: dict[str, str] = {
+    "format": "Format",
+    "signature": "Signature",
+    "issuer-key": "Issuer key",
+    "key-valid": "Key valid when signed",
+    "status": "Revocation status",
+    "validity": "Validity period",
+    "components": "Component credentials",
+}
+
+_BECAUSE = {
+    "format": "the credential is malformed",
+    "signature": "the signature is not valid",
+    "key": "the issuer's key is unknown",
+    "key-valid": "the key was not valid when it signed",
+    "component": "verified as a component",
+    "error": "verification stopped by an error",
+}
+
+
+def day(value: Any) -> str:
+    """'2026-03-20' from an ISO date-time string (or '?' when there is none)."""
+    return value[:10] if isinstance(value, str) and len(value) >= 10 else "?"
+
+
+def _p(params: Mapping[str, Any], name: str, default: str = "?") -> str:
+    value = params.get(name)
+    return str(value) if value not in (None, "") else default
+
+
+def _status_sentence(verb: str, params: Mapping[str, Any]) -> str:
+    text = f"{verb} by the issuer"
+    if params.get("date"):
+        text += f" on {day(params['date'])}"
+    if params.get("reason"):
+        text += f": {params['reason']}"
+    return text
+
+
+def _not_checked(params: Mapping[str, Any]) -> str:
+    because = params.get("because")
+    return f"not checked: {_BECAUSE.get(str(because), str(because))}" if because else "not checked"
+
+
+def _components(params: Mapping[str, Any]) -> str:
+    items = params.get("items") or []
+    listed = "; ".join(f"{i.get('name')} ({i.get('status')})" for i in items if isinstance(i, dict))
+    return f"component not in force: {listed}"
+
+
+_MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
+    ("format", "ok"): lambda p: "an Open Badges 3.0 credential",
+    ("signature", "ok"): lambda p: f"{_p(p, 'suite')} proof verifies",
+    ("signature", "mismatch"): lambda p: "the content has changed since it was signed",
+    ("signature", "bad-purpose"): lambda p: (
+        f"the proof purpose is {_p(p, 'purpose')}, not assertionMethod"
+    ),
+    ("signature", "unknown-context"): lambda p: (
+        f"it uses a JSON-LD context this verifier does not know: {_p(p, 'url', _p(p, 'detail'))}"
+    ),
+    ("issuer-key", "ok"): lambda p: f"{_p(p, 'method')} ({_p(p, 'source')})",
+    ("issuer-key", "unconfirmed"): lambda p: (
+        f"{_p(p, 'method')}: the key is named in the "
+        "credential itself; no document of the issuer confirms it"
+    ),
+    ("issuer-key", "unresolvable"): lambda p: (
+        "issuer keys could not be fetched: "
+        + _p(p, "detail", f"no DID document for {_p(p, 'did')}")
+    ),
+    ("issuer-key", "not-found"): lambda p: f"{_p(p, 'method')} is not in the issuer's DID document",
+    ("issuer-key", "not-assertion"): lambda p: (
+        f"{_p(p, 'method')} is not listed under assertionMethod"
+    ),
+    ("issuer-key", "wrong-controller"): lambda p: (
+        f"{_p(p, 'method')}: controller is {_p(p, 'controller')}, not the DID"
+    ),
+    ("issuer-key", "not-issuer"): lambda p: (
+        f"the key belongs to {_p(p, 'controller')}, not to the issuer {_p(p, 'issuer')}"
+    ),
+    ("issuer-key", "impersonation"): lambda p: (
+        f"not issued by {_p(p, 'name', _p(p, 'issuer'))}: "
+        "it names this issuer but is not signed with a key of its DID document"
+    ),
+    ("key-valid", "ok"): lambda p: f"signed {day(p.get('created'))} while the key was in force",
+    ("key-valid", "retired"): lambda p: (
+        f"signed {day(p.get('created'))}, after the key was retired on {day(p.get('retired'))}"
+    ),
+    ("key-valid", "future"): lambda p: f"the proof claims a future date {day(p.get('created'))}",
+    ("key-valid", "before-key"): lambda p: (
+        f"the proof claims {day(p.get('created'))}, before "
+        f"the key existed ({day(p.get('keyCreated'))})"
+    ),
+    ("status", "ok"): lambda p: "not revoked, not suspended (signed status list)",
+    ("status", "revoked"): lambda p: _status_sentence("revoked", p),
+    ("status", "suspended"): lambda p: _status_sentence("suspended", p),
+    ("status", "none"): lambda p: "the credential carries no status information",
+    ("status", "unavailable"): lambda p: (
+        f"revocation status could not be checked: {_p(p, 'url')} is not available"
+    ),
+    ("status", "untrusted"): lambda p: (
+        "revocation status could not be checked: the status "
+        f"list {_p(p, 'url')} cannot be trusted: {_p(p, 'detail')}"
+    ),
+    ("status", "stale"): lambda p: (
+        "revocation status could not be checked: the status list "
+        f"{_p(p, 'url')} is out of date (valid until {day(p.get('until'))})"
+    ),
+    ("status", "unsupported"): lambda p: (
+        "revocation status could not be checked: status type "
+        f"{', '.join(p.get('types') or ['?'])} is not supported"
+    ),
+    ("validity", "ok"): lambda p: (
+        f"valid from {day(p.get('from'))}"
+        + (f" until {day(p.get('until'))}" if p.get("until") else ", no expiry")
+    ),
+    ("validity", "expired"): lambda p: f"expired on {day(p.get('until'))}",
+    ("validity", "not-yet-valid"): lambda p: f"not yet valid: valid from {day(p.get('from'))}",
+    ("components", "ok"): lambda p: f"{_p(p, 'count')} component credentials verified",
+    ("components", "not-in-force"): _components,
+    ("components", "none-found"): lambda p: "no component credential could be found",
+    ("components", "not-applicable"): lambda p: "not a certification",
+}
+
+
+def message(check: CheckResult) -> str:
+    """One sentence for ``check``."""
+    render = _MESSAGES.get((check.id, check.code))
+    if render is not None:
+        return render(check.params)
+    if check.code == "not-checked":
+        return _not_checked(check.params)
+    detail = check.params.get("detail")
+    return str(detail) if detail else check.code.replace("-", " ")
+
+
+def label(check_id: str) -> str:
+    return LABELS.get(check_id, check_id)
+
+
+def verdict(report: VerificationReport) -> str:
+    """The verdict sentence: what a visitor reads first."""
+    decision = report.decision
+    deciding = report.check(decision.check) if decision.check else None
+    text = message(deciding) if deciding else ""
+    if decision.status == "verified":
+        key = report.check("issuer-key")
+        if key is not None and key.code == "unconfirmed":
+            return "Verified, but the signing key is not confirmed by the issuer"
+        return "Verified"
+    if decision.status == "expired":
+        return f"Verified, but {text}"
+    if decision.status in ("revoked", "suspended"):
+        return text[:1].upper() + text[1:]
+    if decision.status == "invalid":
+        if decision.check == "signature" and decision.code == "mismatch":
+            return "Not verified: the content has changed since it was signed"
+        return f"Not verified: {text}"
+    if decision.check == "status":
+        return f"Signature verified, but {text[:1].lower() + text[1:]}"
+    return f"Could not be verified: {text}" if text else "Could not be verified"
+
+
+def report_json(report: VerificationReport) -> dict[str, Any]:
+    """The documented JSON form of a report (``model/schemas/verification-report.schema.json``)."""
+    decision = report.decision
+    return {
+        "reportVersion": 1,
+        "target": report.target,
+        "id": report.credential_id,
+        "status": decision.status,
+        "reason": {"check": decision.check, "code": decision.code} if decision.check else None,
+        "verdict": verdict(report),
+        "ok": report.ok,
+        "checks": [
+            {**c.to_json(), "label": label(c.id), "message": message(c)} for c in report.checks
+        ],
+    }
+
+
+__all__ = ["LABELS", "day", "label", "message", "report_json", "verdict"]
