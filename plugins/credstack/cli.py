@@ -20,6 +20,7 @@ from pathlib import Path
 from credstack import __version__
 from credstack.errors import ConfigError, CredstackError
 from credstack.model.report import VerificationReport
+from credstack.model.sharing import safe_row
 from credstack.model.status import format_datetime, parse_date_or_datetime
 from credstack.model.wording import label, message, report_json, verdict
 from credstack.registry.award import (
@@ -86,10 +87,17 @@ def _add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "map",
         help="show competencies x achievements and the pathway tree",
-        description="Print which achievement verifies which competency, and each pathway.",
+        description="Print which achievement verifies which competency, and each pathway with "
+        "its prices (the same figures as the site's calculator).",
+    )
+    p.add_argument(
+        "--held",
+        metavar="IDS",
+        help="price what is left for someone holding these achievements (comma-separated)",
     )
     p.set_defaults(handler=_cmd_map)
     _add_registry_commands(sub)
+    _add_holder_commands(sub)
     _add_workflow_commands(sub)
 
 
@@ -126,10 +134,19 @@ def _cmd_map(args: argparse.Namespace) -> int:
     """Print the competency × achievement matrix and each certification's pathway tree."""
     import textwrap
 
-    from credstack.model.lint import cheapest_route, prerequisite_closure, verified_by
+    from credstack.model.lint import prerequisite_closure, verified_by
+    from credstack.model.pricing import quote
     from credstack.registry.program import load_program
 
     program = load_program(_root(args))
+    held = {h.strip() for h in (args.held or "").split(",") if h.strip()}
+    unknown = sorted(held - set(program.achievements))
+    if unknown:
+        raise ConfigError(
+            f"--held names unknown achievement(s): {', '.join(unknown)}",
+            hint="give achievement ids separated by commas: "
+            + ", ".join(a for a in program.achievements),
+        )
     achievements = program.achievements
     try:
         "●·├└│×".encode(sys.stdout.encoding or "ascii")
@@ -180,14 +197,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print()
         print(describe(cert.id) + valid)
         print(f"{last}pathway {pathway.id}  {pathway.name}")
-        route = cheapest_route(program, pathway)
-        separately = (
-            f" (separately from {route[0] + cert.price.amount:,.2f} {cert.price.currency})"
-            if route
-            else ""
-        )
-        print(f"   bundle {pathway.bundle_price}{separately}")
+        print(f"   bundle {pathway.bundle_price}")
         print(f"   credit {pathway.credit_percent:g} % of each micro-credential's price")
+        for line in _quote_lines(quote(program, pathway, held), held=bool(held)):
+            print(f"   {line}")
         for group in pathway.requires:
             needed = "all" if group.at_least is None else f"at least {group.at_least}"
             print(f"   {tee}{needed} of")
@@ -201,6 +214,25 @@ def _cmd_map(args: argparse.Namespace) -> int:
         print()
         print("On no pathway: " + ", ".join(f"{label[a]} {a}" for a in others))
     return 0
+
+
+def _quote_lines(q, *, held: bool) -> list[str]:
+    """`credstack map`'s price lines for one pathway (from model.pricing.quote)."""
+    if q is None:
+        return ["step by step: cannot be priced (see `credstack lint`)"]
+    who = "for the holdings given" if held else "from nothing"
+    if q.certified:
+        return [f"{who}: the certification is held; nothing left to pay"]
+    steps = ", ".join(q.route.to_take) or "no micro-credential"
+    lines = [
+        f"step by step {who}: {q.total}",
+        f"  {q.micro_price} for {steps}",
+        f"  + {q.certification_fee} for the certification ({q.credit} credit)",
+        f"  {q.route.hours:g} h of learning ahead",
+    ]
+    if q.bundle_is_cheaper:
+        lines.append(f"  the bundle ({q.bundle}) costs less")
+    return lines
 
 
 # -- registry commands: keys, award, verify, lifecycle ------------------------------------
@@ -339,11 +371,59 @@ def _cmd_award(args: argparse.Namespace) -> int:
     plan = plan_awards(
         registry, inputs, key, signed_at=now, skip_already_held=bool(args.csv), progress=_progress
     )
-    write_plan(plan)
+    records = _roster_records(args, registry, plan, now=now)
+    write_plan(plan, records.stage)
     _print_awards(plan, registry.root)
+    records.report()
     if args.csv:
         print(f"{len(plan.awarded)} awarded, {len(plan.skipped)} skipped (already awarded)")
     return 0
+
+
+class _RosterRecords:
+    """The roster rows (and earner pages) of one award call: written with the credentials."""
+
+    def __init__(self, registry: Registry, rows: list, *, sealed: bool, now: datetime) -> None:
+        self.registry, self.rows, self.sealed, self.now = registry, rows, sealed, now
+        self.local: Path | None = None
+        self.sealed_file: Path | None = None
+        self.pages: dict[str, str] = {}
+
+    def stage(self, tx) -> None:
+        from credstack.registry.profiles import stage_publish
+        from credstack.registry.roster import stage_sealed
+
+        if self.sealed:
+            self.sealed_file = stage_sealed(tx, self.registry, self.rows)
+        opted = list(dict.fromkeys(r.recipient for r in self.rows if r.public_profile))
+        if opted:
+            self.pages = stage_publish(tx, self.registry, opted, now=self.now)
+
+    def report(self) -> None:
+        if self.local is not None:
+            print(f"roster: {len(self.rows)} row(s) added to {self.local} (private, mode 0600)")
+        if self.sealed_file is not None:
+            rel = self.sealed_file.relative_to(self.registry.root)
+            print(f"roster: {len(self.rows)} row(s) sealed to the roster key in {rel} (commit it)")
+        for recipient, page in self.pages.items():
+            name = next(r.name for r in self.rows if r.recipient == recipient)
+            print(f"earner page of {name}: {self.registry.urls.site}earners/{page}/")
+
+
+def _roster_records(args, registry: Registry, plan: AwardPlan, *, now: datetime):
+    """The roster hook of award: local rows are written first (a row for an award that then
+    fails names a credential that does not exist, and is ignored); sealed rows and earner
+    pages go into the award's own transaction."""
+    from credstack.registry.roster import record_local, rows_for
+
+    mode = args.roster or os.environ.get("CREDSTACK_ROSTER") or "local"
+    if mode not in ("local", "sealed"):
+        raise ConfigError(f"--roster {mode!r}: use local or sealed")
+    rows = rows_for(plan, registry.urls.issuer_id, public_profile=args.public_profile)
+    records = _RosterRecords(registry, rows, sealed=mode == "sealed", now=now)
+    if mode == "local":
+        records.local = record_local(registry, rows)
+    return records
 
 
 def _print_report(report: VerificationReport) -> None:
@@ -396,7 +476,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         enabled=registry is not None and not args.no_cache,
     )
     verifier = registry_verifier(
-        registry, at=at, now=max(at, now), did_documents=did_docs, status_lists=lists, cache=cache
+        registry, at=at, now=now, did_documents=did_docs, status_lists=lists, cache=cache
     )
     items: list[tuple[object, str, str | None]] = []
     unreadable: list[VerificationReport] = []
@@ -441,21 +521,77 @@ def _cmd_status(event: str) -> Handler:
     return handler
 
 
-def _cmd_renew(args: argparse.Namespace) -> int:
+def _cmd_status_refresh(args: argparse.Namespace) -> int:
+    from credstack.registry.freshness import refresh_status_lists
+
     registry = _registry(args)
     key = _key(args, registry)
+    done = refresh_status_lists(registry, key, now=_now(), within=_duration(args.within))
+    for item in done:
+        was = f" (was valid until {item.until})" if item.until else ""
+        print(f"re-signed {item.path.relative_to(registry.root)}{was}")
+    days = registry.program.issuer.status_valid_days
+    print(
+        f"{len(done)} status list(s) re-signed, valid for {days} days; commit issued/status/"
+        if done
+        else "no status list is due"
+    )
+    return 0
+
+
+def _cmd_renew(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from credstack.errors import AwardError
+    from credstack.registry.renewal import cpd_evidence, renewal_problems
+
+    registry = _registry(args)
     now = _now()
+    issued_at = _when(args.issued_at, what="--issued-at") or now
+    hours = None
+    if args.cpd_hours is not None:
+        try:
+            hours = Decimal(args.cpd_hours)
+            assert hours.is_finite() and hours >= 0
+        except (InvalidOperation, AssertionError) as e:
+            raise ConfigError(f"--cpd-hours {args.cpd_hours!r} is not a number of hours") from e
+    evidence = tuple(parse_evidence(e) for e in args.evidence)
+    view = registry.get(args.credential)
+    problems = renewal_problems(
+        registry, view, at=issued_at, cpd_hours=hours, evidence=evidence, result=args.result
+    )
+    if problems:
+        raise AwardError(
+            f"the renewal rule of {view.achievement_id} is not met; nothing was written:\n  "
+            + "\n  ".join(problems),
+            hint="see the achievement's renewal rule in program/achievements/"
+            f"{view.achievement_id}.yml",
+        )
+    key = _key(args, registry)
     plan = renew(
         registry,
         args.credential,
         key=key,
         now=now,
-        issued_at=_when(args.issued_at, what="--issued-at") or now,
+        issued_at=issued_at,
         result=args.result,
+        extra_evidence=cpd_evidence(evidence, cpd_hours=hours, since=view.valid_from),
     )
+    _record_successor(args, registry, plan)
     _print_awards(plan, registry.root)
     print(f"  renews {args.credential}")
     return 0
+
+
+def _record_successor(args: argparse.Namespace, registry: Registry, plan: AwardPlan) -> None:
+    """Roster rows for renewals and corrections (no email: the roster fills it in from the
+    recipient's earlier rows). Written after the credential: a failure here loses no award."""
+    from credstack.registry.roster import record_local, rows_for
+
+    try:
+        record_local(registry, rows_for(plan, registry.urls.issuer_id))
+    except CredstackError as e:
+        _err(f"the roster was not updated: {e}", e.hint)
 
 
 def _cmd_reissue(args: argparse.Namespace) -> int:
@@ -470,6 +606,7 @@ def _cmd_reissue(args: argparse.Namespace) -> int:
         evidence=tuple(parse_evidence(e) for e in args.evidence) if args.evidence else None,
         result=args.result,
     )
+    _record_successor(args, registry, plan)
     _print_awards(plan, registry.root)
     print(f"  {args.credential} revoked: superseded by {plan.awarded[0].cid}")
     return 0
@@ -479,18 +616,23 @@ def _cmd_expiring(args: argparse.Namespace) -> int:
     registry = _registry(args)
     at = _when(args.at, what="--at") or _now()
     rows = expiring(registry, at=at, within=_duration(args.within))
+    roster = _load_roster(args, registry) if args.roster else None
     if args.csv:
         writer = csv.writer(sys.stdout)
-        writer.writerow(["credential", "name", "achievement", "valid_until", "url", "recipient"])
+        header = ["credential", "name", "achievement", "valid_until", "url", "recipient"]
+        writer.writerow(header + (["email"] if roster else []))
         for v in rows:
-            writer.writerow(
-                [v.cid, v.name, v.achievement_id, format_datetime(v.valid_until), v.id, v.recipient]
-            )
+            cells = [v.cid, v.name, v.achievement_id, format_datetime(v.valid_until), v.id]
+            cells.append(v.recipient)
+            if roster is not None:
+                cells.append(roster.email_of(v.recipient) or "")
+            writer.writerow(safe_row(cells))
         return 0
     if not rows:
         print(f"no credential expires within {args.within}")
     for v in rows:
-        print(f"{v.valid_until:%Y-%m-%d}  {v.cid}  {v.achievement_id}  {v.name}")
+        email = f"  {roster.email_of(v.recipient) or '(no email in the roster)'}" if roster else ""
+        print(f"{v.valid_until:%Y-%m-%d}  {v.cid}  {v.achievement_id}  {v.name}{email}")
     return 0
 
 
@@ -515,6 +657,16 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_cmd_keys_retire)
 
+    status = sub.add_parser("status", help="status lists: keep them fresh")
+    status_sub = status.add_subparsers(dest="status_command", metavar="SUBCOMMAND", required=True)
+    p = status_sub.add_parser(
+        "refresh",
+        help="re-sign the status lists that expire soon (same bits, a new validity window)",
+    )
+    p.add_argument("--within", default="14d", help="re-sign lists ending within this (default 14d)")
+    p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+    p.set_defaults(handler=_cmd_status_refresh)
+
     p = sub.add_parser("award", help="award a credential (or a cohort with --csv)")
     p.add_argument("achievement", nargs="?", metavar="ACHIEVEMENT")
     p.add_argument("--name", help="the recipient's display name")
@@ -524,6 +676,18 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--issued-at", help="award date (default now)")
     p.add_argument("--csv", help="cohort CSV: " + ", ".join(CSV_COLUMNS))
     p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+    p.add_argument(
+        "--roster",
+        choices=("local", "sealed"),
+        help="where the private roster row (name, email) goes: a 0600 file outside the work "
+        "tree (local, the default) or sealed to the roster key under issued/roster/ (sealed, "
+        "for CI); or set CREDSTACK_ROSTER",
+    )
+    p.add_argument(
+        "--public-profile",
+        action="store_true",
+        help="publish the recipient's earner page (opt-in; see `credstack profile`)",
+    )
     p.set_defaults(handler=_cmd_award)
 
     p = sub.add_parser("verify", help="verify credentials offline (JSON, baked PNG/SVG, folders)")
@@ -565,10 +729,19 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
         p.set_defaults(handler=_cmd_status(event))
 
-    p = sub.add_parser("renew", help="issue a fresh credential for the same recipient")
+    p = sub.add_parser(
+        "renew",
+        help="issue a fresh credential for the same recipient (checks the renewal rule)",
+        description="Renew a credential: the achievement's renewal rule (window before expiry, "
+        "CPD hours, CPD evidence, reassessment) is checked first.",
+    )
     p.add_argument("credential", metavar="ID")
     p.add_argument("--issued-at")
-    p.add_argument("--result")
+    p.add_argument("--result", help="the reassessment result, when the rule asks for one")
+    p.add_argument("--cpd-hours", help="continuing professional development hours since the award")
+    p.add_argument(
+        "--evidence", action="append", default=[], metavar="[TITLE=]URL", help="CPD evidence"
+    )
     p.add_argument("--key")
     p.set_defaults(handler=_cmd_renew)
 
@@ -584,7 +757,305 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--within", default="60d", help="e.g. 60d, 8w, 3m (default 60d)")
     p.add_argument("--at")
     p.add_argument("--csv", action="store_true", help="CSV for a reminder mail merge")
+    p.add_argument(
+        "--roster",
+        action="store_true",
+        help="add each holder's email from the private roster (see `credstack roster`)",
+    )
+    p.add_argument("--secret-file", help="roster secret file (or set CREDSTACK_ROSTER_SECRET)")
     p.set_defaults(handler=_cmd_expiring)
+
+
+# -- holder commands: roster, notify, profile, renewals, certificate ------------------------
+
+
+def _load_roster(args: argparse.Namespace, registry: Registry):
+    """The merged roster (local file + the sealed rows the available secrets open)."""
+    from credstack.registry.roster import load_roster, roster_secrets
+
+    secret_file = Path(args.secret_file) if getattr(args, "secret_file", None) else None
+    secrets = roster_secrets(registry, secret_file=secret_file)
+    roster = load_roster(registry, secrets=secrets)
+    if roster.sealed_unread:
+        _err(
+            f"{roster.sealed_unread} sealed roster row(s) under issued/roster/ could not be "
+            "opened: their emails are missing below",
+            "pass --secret-file or set CREDSTACK_ROSTER_SECRET to the roster secret",
+        )
+    return roster
+
+
+def _cmd_roster(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    roster = _load_roster(args, registry)
+    rows = sorted(roster.rows.values(), key=lambda r: (r.awarded_at, r.credential))
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["credential", "recipient", "name", "email", "achievement", "awarded_at"])
+        for r in rows:
+            cells = [r.credential, r.recipient, r.name, r.email or "", r.achievement]
+            writer.writerow(safe_row([*cells, format_datetime(r.awarded_at)]))
+        return 0
+    people: dict[str, list] = {}
+    for r in rows:
+        people.setdefault(r.recipient, []).append(r)
+    for group in people.values():
+        first = group[0]
+        print(f"{first.name} <{roster.email_of(first.recipient) or 'email unknown'}>")
+        for r in group:
+            print(f"  {r.awarded_at:%Y-%m-%d}  {r.credential}  {r.achievement}")
+    missing = len(registry.credentials) - len(roster.rows)
+    print(
+        f"{len(roster.rows)} award(s) of {len(people)} recipient(s) in the roster"
+        + (f"; {missing} credential(s) have no roster row" if missing else "")
+    )
+    return 0
+
+
+def _cmd_roster_keys_create(args: argparse.Namespace) -> int:
+    from credstack.registry.roster import ROSTER_KEY_FILE, create_roster_key
+
+    registry = _registry(args)
+    public, secret, path = create_roster_key(registry, now=_now(), store=not args.print)
+    print(f"created roster key {public}")
+    print(f"  public key written to {ROSTER_KEY_FILE} (commit it)")
+    if path is not None:
+        print(f"  secret stored in {path} (mode 0600, outside the repository)")
+    else:
+        print("  secret (shown once; keep it where only the issuer reads it):")
+        print(f"  {secret}")
+    return 0
+
+
+def _cmd_notify(args: argparse.Namespace) -> int:
+    from credstack.registry.notify import (
+        CSV_COLUMNS as NOTIFY_COLUMNS,
+    )
+    from credstack.registry.notify import (
+        SmtpSettings,
+        mark,
+        plan_notifications,
+        send,
+    )
+
+    registry = _registry(args)
+    now = _now()
+    roster = _load_roster(args, registry)
+    plan = plan_notifications(registry, roster, at=now)
+    todo = plan.pending + (plan.uncertain if args.resend_uncertain else [])
+    out = open(args.out, "w", newline="", encoding="utf-8") if args.out else None  # noqa: SIM115
+    try:
+        writer = csv.writer(out or sys.stdout)
+        if not args.send:
+            writer.writerow(NOTIFY_COLUMNS)
+            for note in todo:
+                writer.writerow(safe_row(note.csv_row()))
+    finally:
+        if out is not None:
+            out.close()
+    where = sys.stderr if not args.out and not args.send else sys.stdout
+    if plan.uncertain and not args.resend_uncertain:
+        ids = ", ".join(n.cid for n in plan.uncertain)
+        _err(
+            f"{len(plan.uncertain)} award(s) were being mailed when a run stopped and may have "
+            f"been delivered: {ids}",
+            "they are not sent again; check the mailbox's sent items, then use "
+            "--resend-uncertain to send them",
+        )
+    if plan.no_email:
+        _err(
+            f"{len(plan.no_email)} award(s) have no email in the roster: {', '.join(plan.no_email)}"
+        )
+    if args.send:
+        settings = SmtpSettings.from_env(os.environ, default_sender=registry.program.issuer.email)
+        result = send(
+            registry,
+            todo,
+            settings,
+            at=now,
+            sender_name=registry.program.issuer.name,
+            progress=_progress,
+        )
+        for cid, answer in result.failed:
+            _err(f"{cid}: the server refused the message ({answer}); it stays pending")
+        print(
+            f"sent {len(result.sent)}, refused {len(result.failed)}; "
+            f"{plan.done} notified earlier (log: {plan.log})"
+        )
+        return 1 if result.failed else 0
+    if args.mark_sent:
+        mark(registry, [n.cid for n in todo], at=now, state="marked")
+    note = (
+        f"recorded as notified in {plan.log}"
+        if args.mark_sent
+        else "dry run: nothing sent; --send mails them, --mark-sent records your own mail merge"
+    )
+    print(f"{len(todo)} award(s) to notify, {plan.done} notified earlier; {note}", file=where)
+    return 0
+
+
+def _profile_recipient(registry: Registry, credential: str) -> tuple[str, str]:
+    view = registry.get(credential)
+    if view.recipient is None:
+        raise ConfigError(f"{view.cid} names no recipient id", hint="award it with credstack")
+    return view.recipient, view.name
+
+
+def _cmd_profile_publish(args: argparse.Namespace) -> int:
+    from credstack.registry.profiles import publish
+
+    registry = _registry(args)
+    recipient, name = _profile_recipient(registry, args.credential)
+    page = publish(registry, recipient, now=_now())
+    print(f"earner page of {name}: {registry.urls.site}earners/{page}/")
+    print("  on the site after the next build; commit issued/profiles.yml")
+    return 0
+
+
+def _cmd_profile_unpublish(args: argparse.Namespace) -> int:
+    from credstack.registry.profiles import unpublish
+
+    registry = _registry(args)
+    recipient, name = _profile_recipient(registry, args.credential)
+    page = unpublish(registry, recipient)
+    if page is None:
+        print(f"{name} has no earner page")
+        return 0
+    print(f"earner page of {name} removed ({registry.urls.site}earners/{page}/)")
+    print("  gone from the site after the next build; commit issued/profiles.yml")
+    return 0
+
+
+def _cmd_renewals(args: argparse.Namespace) -> int:
+    from credstack.registry.renewal import renewals_due
+
+    registry = _registry(args)
+    at = _when(args.at, what="--at") or _now()
+    due = renewals_due(registry, at=at, within=_duration(args.within))
+    if args.markdown:
+        print(f"Renewals due as of {at:%Y-%m-%d}: {len(due)} credential(s).")
+        print()
+        if due:
+            print("| credential | achievement | renewal opens | expires |")
+            print("| --- | --- | --- | --- |")
+            for d in due:
+                v = d.view
+                print(
+                    f"| [{v.cid}]({v.id}) | {v.achievement_id} | {d.opens:%Y-%m-%d} | "
+                    f"{d.closes:%Y-%m-%d} |"
+                )
+            print()
+            print(
+                "To remind the holders, run `credstack expiring --roster --csv` where the "
+                "roster is (emails never appear here)."
+            )
+        return 0
+    if not due:
+        print(f"no renewal window is open or opens within {args.within}")
+    for d in due:
+        state = "open" if d.is_open(at) else f"opens {d.opens:%Y-%m-%d}"
+        v = d.view
+        print(f"{d.closes:%Y-%m-%d}  {v.cid}  {v.achievement_id}  {v.name}  (renewal {state})")
+    return 0
+
+
+def _cmd_certificate(args: argparse.Namespace) -> int:
+    from credstack.model.certificate import certificate
+    from credstack.registry.certificate import certificate_pdf
+    from credstack.registry.files import write_atomic
+
+    registry = _registry(args)
+    view = registry.get(args.credential)
+    now = _now()
+    verifier = registry_verifier(registry, at=now, now=now)
+    (report,) = verifier.verify_many([(view.raw, str(registry.credential_path(view.cid)), None)])
+    if report.status != "verified":
+        raise ConfigError(
+            f"{view.cid} is {report.status}: {verdict(report)}",
+            hint="a certificate is printed only for a credential in force",
+        )
+    cert = certificate(
+        registry.program,
+        view,
+        registry.program.achievements.get(view.achievement_id),
+        registry.urls.credential(view.cid),
+    )
+    raw = registry.credential_path(view.cid).read_bytes()
+    pdf = certificate_pdf(cert, raw, paper=args.paper, created=view.valid_from)
+    out = Path(args.output or f"{view.cid}.pdf")
+    write_atomic(out, pdf)
+    print(f"wrote {out} ({args.paper.upper()} landscape, credential.json attached)")
+    return 0
+
+
+def _add_holder_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "roster",
+        help="the private roster: who received which credential, with emails",
+        description="Merge the local roster file and the sealed rows under issued/roster/ "
+        "(opened with the roster secret). Never commit its output.",
+    )
+    p.add_argument("--csv", action="store_true", help="CSV (spreadsheet-safe)")
+    p.add_argument("--secret-file", help="roster secret file (or set CREDSTACK_ROSTER_SECRET)")
+    p.set_defaults(handler=_cmd_roster)
+    rsub = p.add_subparsers(dest="roster_command", metavar="ACTION")
+    keys = rsub.add_parser("keys", help="the roster key pair (for CI awards)")
+    ksub = keys.add_subparsers(dest="roster_keys_command", metavar="ACTION")
+    ksub.required = True
+    k = ksub.add_parser("create", help="new key pair: public key in program/roster-key.yml")
+    k.add_argument("--print", action="store_true", help="print the secret instead of storing it")
+    k.set_defaults(handler=_cmd_roster_keys_create)
+
+    p = sub.add_parser(
+        "notify",
+        help="tell holders about their credentials (mail-merge CSV, or --send over SMTP)",
+        description="Awards in the roster not notified yet: a mail-merge CSV (dry run, the "
+        "default) or mail sent through CREDSTACK_SMTP_HOST/_PORT/_SECURITY/_USER/_PASSWORD/"
+        "_FROM with --send. A private log makes sure nobody is mailed twice.",
+    )
+    p.add_argument("--send", action="store_true", help="send the mails (default: dry run)")
+    p.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
+    p.add_argument(
+        "--mark-sent",
+        action="store_true",
+        help="record the CSV's awards as notified (after your own mail merge)",
+    )
+    p.add_argument(
+        "--resend-uncertain",
+        action="store_true",
+        help="also send the awards an interrupted run may or may not have mailed",
+    )
+    p.add_argument("--secret-file", help="roster secret file (or set CREDSTACK_ROSTER_SECRET)")
+    p.set_defaults(handler=_cmd_notify)
+
+    p = sub.add_parser("profile", help="publish or remove a holder's earner page (opt-in)")
+    psub = p.add_subparsers(dest="profile_command", metavar="ACTION")
+    psub.required = True
+    for name, handler, text in (
+        ("publish", _cmd_profile_publish, "publish the earner page of a credential's holder"),
+        ("unpublish", _cmd_profile_unpublish, "remove it from the next build"),
+    ):
+        q = psub.add_parser(name, help=text)
+        q.add_argument("credential", metavar="ID", help="any credential of the holder")
+        q.set_defaults(handler=handler)
+
+    p = sub.add_parser(
+        "renewals",
+        help="credentials whose renewal window is open or opens soon (no emails)",
+    )
+    p.add_argument("--within", default="31d", help="window opening within, e.g. 31d (default)")
+    p.add_argument("--at")
+    p.add_argument("--markdown", action="store_true", help="a Markdown table (for an issue)")
+    p.set_defaults(handler=_cmd_renewals)
+
+    p = sub.add_parser(
+        "certificate",
+        help="a printable PDF certificate of a credential (the signed JSON attached)",
+    )
+    p.add_argument("credential", metavar="ID")
+    p.add_argument("-o", "--output", metavar="FILE", help="default: ID.pdf")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.set_defaults(handler=_cmd_certificate)
 
 
 # -- workflow commands: check, init --------------------------------------------------------

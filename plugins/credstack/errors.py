@@ -97,3 +97,8 @@ class ResolutionError(CredstackError):
     """
 
     default_code = "not-found"
+
+
+class RosterError(CredstackError):
+    """The private roster (names and emails of recipients) is missing, unsafe or unreadable,
+    or a notification could not be prepared or sent."""

@@ -275,6 +275,22 @@ def _reused_index(repo: Path) -> str:
     return rel(repo, forge(repo, first(registry.program, "foundation").id, index=taken))
 
 
+def _expired_list(repo: Path) -> str:
+    """A genuine list (our key) whose validity window has ended."""
+    path = repo / "issued/status/revocation-1.json"
+    doc = json.loads(path.read_text())
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    unsigned["validUntil"] = "2025-04-01T00:00:00Z"
+    signed = create_proof(
+        unsigned,
+        fixed_signing_key(),
+        verification_method=doc["proof"][0]["verificationMethod"],
+        created=DAY + timedelta(days=1),
+    )
+    path.write_text(dump_json(signed))
+    return rel(repo, path)
+
+
 def _corrupt_list(repo: Path) -> str:
     path = repo / "issued/status/revocation-1.json"
     path.write_text("{ not json")
@@ -373,6 +389,7 @@ SCENARIOS: dict[str, Scenario] = {
     "status-index-unique": _reused_index,
     "status-list-exists": _delete_list,
     "status-list-verifies": _corrupt_list,
+    "status-list-fresh": _expired_list,
     "status-log-valid": _log_names_unknown,
     "status-log-links": _link_two_people,
     "status-log-matches-lists": _log_without_list,

@@ -26,8 +26,8 @@ from PIL import Image
 
 from credstack.crypto.contexts import context_bundle
 from credstack.model.baking import extract
+from credstack.model.certificate import long_date as fmt_date
 from credstack.model.credential import Evidence, issuer_profile
-from credstack.model.dates import fmt_date
 from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.verify import registry_verifier

@@ -163,12 +163,13 @@ def test_award_workflow_masks_the_email_and_opens_a_pull_request(where):
     text = WORKFLOWS[f"{where}:award.yml"]
     doc = load(text)
     inputs = doc["on"]["workflow_dispatch"]["inputs"]
-    assert set(inputs) == {"achievement", "name", "email", "evidence", "result"}
+    assert set(inputs) == {"achievement", "name", "email", "evidence", "result", "public_profile"}
     steps = doc["jobs"]["award"]["steps"]
     assert "::add-mask::" in steps[0]["run"], "mask the email before any step can print it"
     assert "inputs.email" not in str(steps[0].get("env", "")), "a step's env is logged"
     award = next(s for s in steps if "credstack award" in s.get("run", ""))
     assert award["env"]["CREDSTACK_SIGNING_KEY"] == "${{ secrets.CREDSTACK_SIGNING_KEY }}"
+    assert "--roster sealed" in award["run"], "the email goes only into a sealed roster row"
     assert "${{" not in award["run"], "inputs reach the shell through env, never inline"
     pr = next(s for s in steps if "gh pr create" in s.get("run", ""))
     assert pr["env"]["GH_TOKEN"] == "${{ github.token }}"
@@ -179,7 +180,7 @@ PIP_CACHE_PATH = "\n          cache-dependency-path: pyproject.toml"
 
 
 def test_scaffold_workflows_match_this_repositorys_except_how_credstack_is_installed():
-    for name in ("check.yml", "pages.yml", "award.yml"):
+    for name in ("check.yml", "pages.yml", "award.yml", "renewals.yml"):
         ours = WORKFLOWS[f"repo:{name}"].replace(
             "\n          cache-dependency-path: pyproject.toml", ""
         )
@@ -218,3 +219,16 @@ def test_the_checker_of_this_test_catches_a_wrong_flag():
         assert_credstack_call(["chek"])
     with pytest.raises(AssertionError, match="mkdocs build has no option --strictly"):
         assert_mkdocs_call(["build", "--strictly"])
+
+
+@pytest.mark.parametrize("where", ["repo", "init"])
+def test_renewals_workflow_opens_one_issue_a_month_without_emails(where):
+    doc = load(WORKFLOWS[f"{where}:renewals.yml"])
+    assert doc["on"]["schedule"] == [{"cron": "17 6 1 * *"}]
+    assert doc["permissions"] == {"contents": "read", "issues": "write"}
+    steps = doc["jobs"]["renewals"]["steps"]
+    listing = next(s for s in steps if "credstack renewals" in s.get("run", ""))
+    assert "--markdown" in listing["run"] and "--roster" not in listing["run"]
+    opening = next(s for s in steps if "gh issue create" in s.get("run", ""))
+    assert "already opened" in opening["run"], "one issue a month, even when run twice"
+    assert "secrets." not in WORKFLOWS[f"{where}:renewals.yml"]

@@ -137,7 +137,8 @@ export function qrMatrix(text) {
   return rows;
 }
 
-function qrPath(matrix) {
+/** The dark modules as one stroked SVG path (module units; row r along y = r + 0.5). */
+export function qrPath(matrix) {
   const parts = [];
   matrix.forEach((line, row) => {
     let col = 0;

@@ -27,8 +27,8 @@ from xml.sax.saxutils import escape
 import qrcode
 import qrcode.constants
 
+from credstack.model.certificate import long_date as fmt_date
 from credstack.model.credential import CredentialView
-from credstack.model.dates import fmt_date
 from credstack.model.program import Achievement
 
 DATA = Path(__file__).parent / "badge-data.json"

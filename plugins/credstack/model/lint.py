@@ -13,18 +13,19 @@ program as a whole and names each finding after what it asserts:
 - ``fit``: skills are not verified by knowledge exams alone.
 - ``hours``: learning hours fit the level (``LEVEL_HOURS``).
 - ``pricing``: bundles are a good deal and micro-credentials are priced in proportion.
+- ``renewal``: a renewal rule belongs to a credential that expires, opens within its validity
+  and asks for something (CPD hours, evidence or a reassessment).
 
 Pure: no I/O. The thresholds below are documented in ``site_src/program-format.md``.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections import Counter
 from collections.abc import Collection, Iterable
 from decimal import Decimal
 
+from credstack.model.pricing import quote
 from credstack.model.problems import Problem, ProblemList, did_you_mean, sort_problems
 from credstack.model.program import LEVEL_HOURS, LEVELS, Achievement, Pathway, Program, Source
 
@@ -40,11 +41,10 @@ MICRO_PRICE_SHARE: tuple[Decimal, Decimal] = (Decimal("0.10"), Decimal("0.25"))
 """The usual price of a micro-credential on a pathway, as a share of the certification's price,
 inclusive (``pricing``, warning)."""
 
-MAX_ROUTES: int = 100_000
-"""The most ways through a pathway's requirement enumerated to find the cheapest; beyond that the
-bundle price is not checked."""
-
 KNOWLEDGE_EXAM = "knowledge-exam"
+
+DAYS_PER_MONTH_MIN: int = 28
+"""A renewal window may open at most ``validity_months * 28`` days before expiry (``renewal``)."""
 
 
 def lint(program: Program, *, unloaded: Collection[str] = ()) -> list[Problem]:
@@ -117,38 +117,6 @@ def guaranteed_competencies(program: Program, pathway: Pathway) -> set[str]:
     return result
 
 
-def cheapest_route(program: Program, pathway: Pathway) -> tuple[Decimal, tuple[str, ...]] | None:
-    """(total price, achievement ids) of the cheapest way to meet the pathway's requirement,
-    prerequisites included and the certification excluded.
-
-    None when the requirement cannot be met with known achievements, prices mix currencies, or
-    there are more than ``MAX_ROUTES`` ways to choose.
-    """
-    options: list[list[tuple[str, ...]]] = []
-    for group in pathway.requires:
-        members = tuple(dict.fromkeys(group.achievements))
-        if group.needed > len(members) or any(m not in program.achievements for m in members):
-            return None
-        options.append(list(itertools.combinations(members, group.needed)))
-    if math.prod(len(o) for o in options) > MAX_ROUTES:
-        return None
-    order = list(program.achievements)
-    best: tuple[Decimal, tuple[str, ...]] | None = None
-    for choice in itertools.product(*options):
-        chosen = set(itertools.chain.from_iterable(choice))
-        ids = chosen | prerequisite_closure(program, chosen)
-        if any(i not in program.achievements for i in ids):
-            return None
-        prices = [program.achievements[i].price for i in ids]
-        if len({p.currency for p in prices}) > 1:
-            return None
-        total = sum((p.amount for p in prices), Decimal(0))
-        route = tuple(sorted(ids, key=order.index))
-        if best is None or (total, len(route)) < (best[0], len(best[1])):
-            best = (total, route)
-    return best
-
-
 # -- the checks --------------------------------------------------------------------------------
 
 
@@ -195,6 +163,7 @@ class _Lint:
         self.fit()
         self.hours()
         self.pricing()
+        self.renewal()
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -538,20 +507,18 @@ class _Lint:
                 pw.bundle_price.currency != currency
             ):
                 continue  # reported by the currency check
-            route = cheapest_route(self.p, pw)
-            if route is not None:
-                parts = route[0] + cert.price.amount
-                if pw.bundle_price.amount > parts:
-                    self.problems.warning(
-                        pw.where("bundle_price.amount"),
-                        "bundle_price.amount",
-                        f"the bundle ({_fmt_money(pw.bundle_price.amount, currency)}) costs more "
-                        f"than its parts: {_fmt_money(route[0], currency)} for "
-                        f"{', '.join(route[1])} + {_fmt_money(cert.price.amount, currency)} for "
-                        f"{cert.id} = {_fmt_money(parts, currency)}",
-                        "price the bundle below the cheapest way to buy the parts",
-                        check="pricing",
-                    )
+            q = quote(self.p, pw)
+            if q is not None and q.bundle.amount > q.route.total:
+                self.problems.warning(
+                    pw.where("bundle_price.amount"),
+                    "bundle_price.amount",
+                    f"the bundle ({q.bundle}) costs more than its parts bought step by step: "
+                    f"{q.micro_price} for {', '.join(q.route.to_take)} + "
+                    f"{_fmt_money(cert.price.amount, currency)} for {cert.id} less a credit of "
+                    f"{q.credit} = {q.total}",
+                    "price the bundle below the cheapest way to buy the parts",
+                    check="pricing",
+                )
             named = [self.p.achievements[i] for i in pw.components()]
             credit = pw.credit_percent / 100 * sum((m.price.amount for m in named), Decimal(0))
             if credit > cert.price.amount:
@@ -582,6 +549,40 @@ class _Lint:
                         "adjust this price, or the certification's",
                         check="pricing",
                     )
+
+    # -- renewal -----------------------------------------------------------------------------
+
+    def renewal(self) -> None:
+        for a in self.p.achievements.values():
+            rule = a.renewal
+            if rule is None:
+                continue
+            if a.validity_months is None:
+                self.problems.error(
+                    a.where("renewal"),
+                    "renewal",
+                    "a renewal rule, but the credential never expires",
+                    "add validity_months, or remove renewal",
+                    check="renewal",
+                )
+            elif rule.window_days > a.validity_months * DAYS_PER_MONTH_MIN:
+                self.problems.error(
+                    a.where("renewal.window_days"),
+                    "renewal.window_days",
+                    f"the renewal window ({rule.window_days} days) is longer than the "
+                    f"validity ({a.validity_months} months)",
+                    "open the window a few weeks or months before expiry, e.g. window_days: 90",
+                    check="renewal",
+                )
+            if rule.cpd_hours is None and rule.evidence is None and rule.reassessment is None:
+                self.problems.warning(
+                    a.where("renewal"),
+                    "renewal",
+                    "the renewal rule asks for no CPD hours, evidence or reassessment",
+                    "add cpd_hours, evidence or reassessment: renewal should show current "
+                    "competence",
+                    check="renewal",
+                )
 
 
 def _strongly_connected(graph: dict[str, list[str]]) -> list[set[str]]:

@@ -91,6 +91,11 @@ class IssuerKey:
         return self.retired_at is None or when < self.retired_at
 
 
+#: Days a signed status list stays valid (its validUntil): it must be re-signed before then
+#: (`credstack status refresh`, run by a scheduled workflow), or verifiers call it stale.
+STATUS_VALID_DAYS = 35
+
+
 @dataclass(frozen=True)
 class Issuer:
     name: str
@@ -100,6 +105,8 @@ class Issuer:
     logo: str | None = None
     keys: tuple[IssuerKey, ...] = ()
     source: Source = Source("program/issuer.yml")
+    #: How long a signed status list is valid (issuer.yml ``status_valid_days``).
+    status_valid_days: int = STATUS_VALID_DAYS
 
     def key(self, key_id: str) -> IssuerKey | None:
         return next((k for k in self.keys if k.id == key_id), None)
@@ -124,6 +131,17 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class Renewal:
+    """How a holder renews an expiring credential: from ``window_days`` before it expires,
+    with continuing professional development (CPD) and, optionally, a reassessment."""
+
+    window_days: int  # the renewal window opens this many days before validUntil
+    cpd_hours: Decimal | None = None  # CPD hours since the credential was issued
+    evidence: str | None = None  # what CPD evidence the holder submits
+    reassessment: str | None = None  # what is reassessed (renewing then needs a result)
+
+
+@dataclass(frozen=True)
 class Achievement:
     id: str
     name: str
@@ -138,6 +156,9 @@ class Achievement:
     validity_months: int | None = None
     image: str | None = None
     color: str | None = None
+    #: Where to enrol or buy (any checkout, e.g. a payment link): an http(s) URL.
+    enrol_url: str | None = None
+    renewal: Renewal | None = None
     source: Source = Source("program/achievements")
     #: Line of each field path in the source file ("price.amount", "prerequisites[1]"), so that
     #: design checks can point at the exact line. Not part of equality.
@@ -185,6 +206,8 @@ class Pathway:
     bundle_price: Price
     #: Share (%) of each held micro-credential's price credited toward the certification's price.
     credit_percent: Decimal
+    #: Where to enrol in (buy) the whole pathway at the bundle price: an http(s) URL.
+    enrol_url: str | None = None
     source: Source = Source("program/pathways")
     #: Line of each field path in the source file ("requires[1].of[0]"). Not part of equality.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)

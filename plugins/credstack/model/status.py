@@ -10,6 +10,7 @@ import gzip
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from credstack.errors import StatusError
 
@@ -79,9 +80,17 @@ class Bitstring:
 
 
 def list_credential(
-    *, list_url: str, issuer_id: str, purpose: str, bitstring: Bitstring, valid_from: datetime
-) -> dict:
-    """An unsigned BitstringStatusListCredential (§2.2) for ``purpose``."""
+    *,
+    list_url: str,
+    issuer_id: str,
+    purpose: str,
+    bitstring: Bitstring,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+) -> dict[str, Any]:
+    """An unsigned BitstringStatusListCredential (§2.2) for ``purpose``, valid from
+    ``valid_from`` until ``valid_until`` (Security Considerations, "Validity Periods": a list is
+    re-signed before it expires, so an older copy cannot be replayed for long)."""
     if purpose not in PURPOSES:
         raise StatusError(f"unknown status purpose {purpose!r}")
     return {
@@ -90,6 +99,7 @@ def list_credential(
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id,
         "validFrom": format_datetime(valid_from),
+        **({"validUntil": format_datetime(valid_until)} if valid_until is not None else {}),
         "credentialSubject": {
             "id": f"{list_url}#list",
             "type": "BitstringStatusList",

@@ -35,11 +35,23 @@ from credstack.model.status import (
     parse_date_or_datetime,
 )
 from credstack.registry.files import Transaction
+from credstack.registry.freshness import validity_window
 from credstack.registry.keys import LoadedKey
 from credstack.registry.parallel import parallel_map
 from credstack.registry.registry import LIST_SIZE, Registry
 
-CSV_COLUMNS = ("name", "email", "achievement", "result", "evidence", "issued_at")
+CSV_COLUMNS = (
+    "name",
+    "email",
+    "achievement",
+    "result",
+    "evidence",
+    "issued_at",
+    "public_profile",
+)
+#: Values of the ``public_profile`` column that opt in (anything else but empty is an error).
+YES = ("yes", "y", "true", "1", "x")
+NO = ("no", "n", "false", "0", "")
 REQUIRED_CSV_COLUMNS = ("name", "email", "achievement")
 
 
@@ -57,6 +69,8 @@ class AwardInput:
     where: str = ""  # "cohort.csv:7" for CSV rows
     #: (identityHash, salt, recipient id) of an earlier credential, when renewing or correcting
     identity: tuple[str, str, str] | None = None
+    #: The recipient opted into a public earner page (CSV column ``public_profile``).
+    public_profile: bool = False
 
     def recipient(self, issuer_id: str) -> str:
         """The stable recipient id; raises CredentialError for a malformed email."""
@@ -339,6 +353,7 @@ def missing_status_lists(
                 purpose=purpose,
                 bitstring=Bitstring.empty(LIST_SIZE),
                 valid_from=signed_at,
+                valid_until=validity_window(registry.program, signed_at)[1],
             )
             out[path] = create_proof(
                 unsigned,
@@ -399,6 +414,9 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
                     issued_at = parse_date_or_datetime(row["issued_at"])
                 except ValueError as e:
                     raise AwardError(f"issued_at {row['issued_at']!r} is not a date") from e
+            opt_in = row.get("public_profile", "").lower()
+            if opt_in not in YES + NO:
+                raise AwardError(f"public_profile {row['public_profile']!r} is not yes or no")
             dup = (email, row["achievement"])
             if dup in seen:
                 raise AwardError(f"same recipient and achievement as line {seen[dup]}")
@@ -412,6 +430,7 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
                     evidence=evidence,
                     result=row.get("result") or None,
                     where=where,
+                    public_profile=opt_in in YES,
                 )
             )
         except CredstackError as e:

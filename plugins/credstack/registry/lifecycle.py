@@ -7,17 +7,18 @@ and appends an event to ``issued/status-log.yml``, in one transaction.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import yaml
 
-from credstack.crypto.proof import create_proof
 from credstack.errors import AwardError, StatusError
-from credstack.model.credential import CredentialView
+from credstack.model.credential import CredentialView, Evidence
 from credstack.model.status import Bitstring
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
+from credstack.registry.freshness import resign
 from credstack.registry.keys import LoadedKey
 from credstack.registry.registry import STATUS_LOG, CurrentStatus, Registry, StatusEvent
 
@@ -44,13 +45,10 @@ def log_text(events: list[StatusEvent]) -> str:
 def resign_list(
     registry: Registry, doc: dict, key: LoadedKey, when: datetime, bits: Bitstring
 ) -> dict:
-    """A copy of status list ``doc`` with ``bits`` and a fresh proof."""
+    """A copy of status list ``doc`` with ``bits``, a fresh validity window and proof."""
     unsigned = copy.deepcopy(doc)
-    unsigned.pop("proof", None)
     unsigned["credentialSubject"]["encodedList"] = bits.encode()
-    return create_proof(
-        unsigned, key.signing_key, verification_method=key.verification_method, created=when
-    )
+    return resign(registry.program, unsigned, key, when)
 
 
 def stage_status(
@@ -222,8 +220,12 @@ def renew(
     now: datetime,
     issued_at: datetime,
     result: str | None = None,
+    extra_evidence: tuple[Evidence, ...] = (),
 ) -> AwardPlan:
     """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
+
+    ``extra_evidence`` (e.g. the CPD record, see ``credstack.registry.renewal``) is added to
+    the evidence carried over from ``cid``.
 
     The award rules still apply (prerequisites and, for certifications, the pathway). Raises
     AwardError or StatusError; writes nothing then.
@@ -234,6 +236,8 @@ def renew(
     inp = _successor_input(
         view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
     )
+    if extra_evidence:
+        inp = dataclasses.replace(inp, evidence=inp.evidence + tuple(extra_evidence))
     plan = plan_awards(registry, [inp], key, signed_at=now)
     new = plan.awarded[0].cid
     events = [

@@ -28,6 +28,7 @@ from credstack.model.program import (
     ASSESSMENT_METHODS,
     COMPETENCY_KINDS,
     LEVELS,
+    STATUS_VALID_DAYS,
     Achievement,
     Assessment,
     Competency,
@@ -36,6 +37,7 @@ from credstack.model.program import (
     Pathway,
     Price,
     Program,
+    Renewal,
     RequirementGroup,
     Source,
 )
@@ -75,11 +77,22 @@ ZERO_DECIMAL_CURRENCIES: frozenset[str] = frozenset(
 )
 
 ISSUER_KEYS = ("name", "url", "email", "description")
-ISSUER_OPTIONAL = ("logo",)
+ISSUER_OPTIONAL = ("logo", "status_valid_days")
 KEY_KEYS = ("id", "publicKeyMultibase", "created")
 COMPETENCY_KEYS = ("id", "name", "description", "domain", "kind")
 ACHIEVEMENT_KEYS = ("name", "level", "description", "criteria", "competencies", "hours", "price")
-ACHIEVEMENT_OPTIONAL = ("assessment", "prerequisites", "validity_months", "image", "color")
+ACHIEVEMENT_OPTIONAL = (
+    "assessment",
+    "prerequisites",
+    "validity_months",
+    "image",
+    "color",
+    "enrol_url",
+    "renewal",
+)
+RENEWAL_KEYS = ("window_days",)
+RENEWAL_OPTIONAL = ("cpd_hours", "evidence", "reassessment")
+PATHWAY_OPTIONAL = ("enrol_url",)
 ASSESSMENT_KEYS = ("method", "assesses", "passing_standard")
 PATHWAY_KEYS = (
     "name",
@@ -433,6 +446,45 @@ class _File:
             return Assessment(method, assesses, passing, tuple(scale))  # type: ignore[arg-type]
         return None
 
+    def web_url(self, m: LineDict, key: str, path: str) -> str | None:
+        """An absolute http(s) URL (a link on the site: nothing else becomes a link)."""
+        value = self.text(m, key, path)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c.isspace() or ord(c) < 32 for c in value)
+        ):
+            self.error(
+                m.line_of(key),
+                _join(path, key),
+                f"not an http(s) URL: '{value}'",
+                "give the full address, e.g. https://buy.stripe.com/…",
+            )
+            return None
+        return value
+
+    def renewal(self, parent: LineDict, key: str, path: str) -> Renewal | None:
+        """The ``renewal`` rule: window_days, and cpd_hours / evidence / reassessment."""
+        field = _join(path, key)
+        m = self.mapping(parent[key], parent.line_of(key), field, RENEWAL_KEYS, RENEWAL_OPTIONAL)
+        if m is None:
+            return None
+        window = self.integer(m, "window_days", field, minimum=1)
+        hours = self.number(m, "cpd_hours", field)
+        if hours is not None and hours <= 0:
+            self.error(
+                m.line_of("cpd_hours"), f"{field}.cpd_hours", f"must be more than 0, got {hours}"
+            )
+            hours = None
+        evidence = self.text(m, "evidence", field)
+        reassessment = self.text(m, "reassessment", field)
+        if window is None:
+            return None
+        return Renewal(window, hours, evidence, reassessment)
+
     def image(self, m: LineDict, key: str, path: str, docs_dir: str, root: Path) -> str | None:
         """An http(s) URL, or a path relative to the MkDocs docs_dir that exists."""
         value = self.text(m, key, path)
@@ -639,6 +691,18 @@ class _Loader:
             )
         description = doc.text(m, "description", "")
         logo = doc.image(m, "logo", "", self.docs_dir, self.root)
+        valid_days = m.get("status_valid_days", STATUS_VALID_DAYS)
+        if (
+            isinstance(valid_days, bool)
+            or not isinstance(valid_days, int)
+            or not (1 <= valid_days <= 3660)
+        ):
+            doc.error(
+                m.line_of("status_valid_days"),
+                "status_valid_days",
+                f"not a number of days between 1 and 3660: {_kind(valid_days)}",
+                "how long a signed status list is valid before it must be re-signed, e.g. 35",
+            )
         if doc.failed or keys is None:
             return None
         return Issuer(
@@ -649,6 +713,7 @@ class _Loader:
             logo=logo,
             keys=keys,
             source=Source(ISSUER_FILE, m.line),
+            status_valid_days=valid_days,
         )
 
     def keys(self) -> tuple[IssuerKey, ...] | None:
@@ -888,6 +953,8 @@ class _Loader:
         price = doc.price(m, "price", "")
         validity = doc.integer(m, "validity_months", "", minimum=1)
         image = doc.image(m, "image", "", self.docs_dir, self.root)
+        enrol_url = doc.web_url(m, "enrol_url", "")
+        renewal = doc.renewal(m, "renewal", "") if m.get("renewal") is not None else None
         color = None
         if "color" in m:
             color = m["color"]
@@ -922,6 +989,8 @@ class _Loader:
             validity_months=validity,
             image=image,
             color=color,
+            enrol_url=enrol_url,
+            renewal=renewal,
             source=Source(rel, m.line),
             lines=_line_map(m),
         )
@@ -941,7 +1010,7 @@ class _Loader:
         if not ok:
             return None
         doc = _File(rel, self.problems)
-        m = _top_mapping(doc, data, PATHWAY_KEYS)
+        m = _top_mapping(doc, data, PATHWAY_KEYS, PATHWAY_OPTIONAL)
         if m is None:
             return None
         name = doc.text(m, "name", "")
@@ -954,6 +1023,7 @@ class _Loader:
         groups = self.groups(doc, m)
         capstone = doc.assessment(m, "capstone", "") if m.get("capstone") is not None else None
         bundle = doc.price(m, "bundle_price", "")
+        enrol_url = doc.web_url(m, "enrol_url", "")
         credit = doc.number(m, "credit_percent", "")
         if credit is not None and not 0 <= credit <= 100:
             doc.error(
@@ -975,6 +1045,7 @@ class _Loader:
             capstone=capstone,
             bundle_price=bundle,
             credit_percent=credit,
+            enrol_url=enrol_url,
             source=Source(rel, m.line),
             lines=_line_map(m),
         )

@@ -50,6 +50,8 @@ LIST_SIZE = MIN_BITS
 
 CREDENTIAL_FILE = layout.CREDENTIAL_FILE  # (issue 17: flat or in its shard; group 1 is the cid)
 STATUS_FILE = re.compile(r"^issued/status/(revocation|suspension)-([1-9][0-9]*)\.json$")
+#: Written by credstack too (issue 16): sealed roster rows and the earner pages opted into.
+HOLDER_FILE = re.compile(r"^issued/(roster/[A-Za-z0-9][A-Za-z0-9-]*\.sealed|profiles\.yml)$")
 _RESTORE = "files under issued/ are written by credstack only; restore it with git"
 
 
@@ -197,7 +199,10 @@ class Registry:
         return [
             rel
             for rel in self.files
-            if rel != STATUS_LOG and not CREDENTIAL_FILE.match(rel) and not STATUS_FILE.match(rel)
+            if rel != STATUS_LOG
+            and not CREDENTIAL_FILE.match(rel)
+            and not STATUS_FILE.match(rel)
+            and not HOLDER_FILE.match(rel)
         ]
 
     @cached_property

@@ -10,16 +10,14 @@ MkDocs.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from credstack.errors import RegistryError
 from credstack.model.credential import CredentialView, Evidence
-from credstack.model.program import LEVELS, Achievement, Pathway, Price, Program
+from credstack.model.program import LEVELS, Achievement, Pathway, Program
 from credstack.model.report import VerificationReport
 from credstack.model.wording import verdict
 from credstack.registry.registry import Registry, StatusEvent
@@ -75,17 +73,6 @@ class Progress:
     certified: bool
 
 
-@dataclass(frozen=True)
-class Route:
-    """The cheapest or shortest way through a pathway: achievements and totals."""
-
-    achievements: tuple[str, ...]  # micro-credentials, prerequisites included
-    hours: float  # micro-credentials + certification
-    micro_price: Price | None  # sum of the micro-credential prices (None: mixed currencies)
-    credit: Price | None  # credited toward the certification
-    total_price: Price | None  # micro-credentials + certification - credit
-
-
 @dataclass
 class SiteData:
     """The program and the registry, checked and digested for rendering."""
@@ -133,64 +120,6 @@ def pathway_members(program: Program, pathway: Pathway) -> list[str]:
         visit(aid)
     visit(pathway.certification)
     return ordered
-
-
-def _closure(program: Program, ids: list[str]) -> list[str]:
-    out: list[str] = []
-
-    def visit(aid: str) -> None:
-        if aid in out or aid not in program.achievements:
-            return
-        for pre in program.achievements[aid].prerequisites:
-            visit(pre)
-        out.append(aid)
-
-    for aid in ids:
-        visit(aid)
-    return out
-
-
-def _sum(prices: list[Price]) -> Price | None:
-    currencies = {p.currency for p in prices}
-    if len(currencies) > 1:
-        return None
-    currency = currencies.pop() if currencies else "EUR"
-    return Price(sum((p.amount for p in prices), Decimal(0)), currency)
-
-
-def routes(program: Program, pathway: Pathway) -> tuple[Route, Route] | None:
-    """(shortest, cheapest) routes through ``pathway``; None when a group cannot be met."""
-    options = []
-    for group in pathway.requires:
-        known = [a for a in group.achievements if a in program.achievements]
-        if len(known) < group.needed:
-            return None
-        options.append(list(itertools.combinations(known, group.needed)))
-    certification = program.achievements.get(pathway.certification)
-    candidates = []
-    for choice in itertools.product(*options):
-        ids = _closure(program, [a for combo in choice for a in combo])
-        micro = [program.achievements[a] for a in ids if program.achievements[a].is_micro]
-        hours = sum(a.hours for a in micro) + (certification.hours if certification else 0)
-        micro_price = _sum([a.price for a in micro])
-        credit = total = None
-        if micro_price is not None:
-            credit = Price(
-                (micro_price.amount * pathway.credit_percent / 100).quantize(Decimal("0.01")),
-                micro_price.currency,
-            )
-            if certification and certification.price.currency == micro_price.currency:
-                fee = max(certification.price.amount - credit.amount, Decimal(0))
-                total = Price(micro_price.amount + fee, micro_price.currency)
-        candidates.append(Route(tuple(a.id for a in micro), hours, micro_price, credit, total))
-    if not candidates:
-        return None
-    shortest = min(candidates, key=lambda r: (r.hours, r.achievements))
-    priced = [r for r in candidates if r.total_price is not None]
-    cheapest = (
-        min(priced, key=lambda r: (r.total_price.amount, r.achievements)) if priced else shortest
-    )
-    return shortest, cheapest
 
 
 def _state(report: VerificationReport, view: CredentialView, at: datetime) -> str:

@@ -19,7 +19,8 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from credstack.model.badge import LEVEL_LABELS
-from credstack.model.dates import fmt_date
+from credstack.model.certificate import long_date
+from credstack.model.pricing import credit_for
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.model.wording import report_json
@@ -32,8 +33,8 @@ from credstack.site.data import (
     components_of,
     levels_of,
     pathway_members,
-    routes,
 )
+from credstack.site.holders import HolderPages
 from credstack.site.images import PREVIEW_SIZE
 from credstack.site.safe import http_url, render_markdown
 
@@ -95,6 +96,11 @@ def _banner_detail(info: CredentialInfo) -> str:
 # -- formatting ------------------------------------------------------------------------------
 
 
+def fmt_date(when: datetime | None) -> str:
+    """'28 November 2026' (UTC), independent of the machine's locale."""
+    return long_date(when)
+
+
 def fmt_hours(hours: float) -> str:
     text = f"{hours:g}"
     return f"{text} hour" if text == "1" else f"{text} hours"
@@ -112,10 +118,10 @@ def level_label(level: str) -> str:
     return LEVEL_LABELS.get(level, level.capitalize())
 
 
-def credit(pathway: Pathway, achievement: Achievement) -> Price:
-    """What a held micro-credential takes off the certification's price on ``pathway``."""
-    amount = (achievement.price.amount * pathway.credit_percent / 100).quantize(Decimal("0.01"))
-    return Price(amount, achievement.price.currency)
+def credit(pathway: Pathway, achievement: Achievement) -> Price | None:
+    """What a held micro-credential takes off the certification's price on ``pathway`` (None
+    for a prerequisite the pathway does not name): :func:`credstack.model.pricing.credit_for`."""
+    return credit_for(pathway, achievement)
 
 
 # -- where things go -------------------------------------------------------------------------
@@ -225,6 +231,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["pct"] = fmt_pct
+        self.env.filters["num"] = lambda v: f"{Decimal(v).normalize():f}"
         self.env.globals.update(
             path=self.path,
             level_label=level_label,
@@ -241,6 +248,8 @@ class Renderer:
         )
         self._markdown: dict[str, Markup] = {}
         self._templates = {}
+        self.holders = HolderPages(self)
+        self.env.globals.update(enrol=self.holders.enrol_link)
         self.specs = self._specs()
 
     # -- the page list ---------------------------------------------------------------------
@@ -302,6 +311,7 @@ class Renderer:
                     hide=("navigation", "toc"),
                 )
             )
+        specs.extend(self.holders.specs())
         return {s.src_uri: s for s in specs}
 
     # -- helpers used by templates -------------------------------------------------------
@@ -428,7 +438,6 @@ class Renderer:
 
     def _pathway(self, spec: PageSpec) -> dict[str, Any]:
         p = self.program.pathways[spec.key]
-        found = routes(self.program, p)
         members = sorted(
             (self.program.achievements[a] for a in pathway_members(self.program, p)),
             key=lambda a: LEVELS.index(a.level),
@@ -447,27 +456,20 @@ class Renderer:
             "achievements": self.program.achievements,
             "members": members,
             "holder_counts": self.data.holders,
-            "shortest": found[0] if found else None,
-            "cheapest": found[1] if found else None,
             "cert": self.program.achievements.get(p.certification),
             "extra_prereqs": extra,
+            **self.holders.pathway_context(p),
         }
 
     def _catalog(self, spec: PageSpec) -> dict[str, Any]:
-        bundles = []
-        for p in self.program.pathways.values():
-            found = routes(self.program, p)
-            bundles.append(
-                {
-                    "pathway": p,
-                    "shortest": found[0] if found else None,
-                    "cheapest": found[1] if found else None,
-                }
-            )
+        bundles = [self.holders.bundle_row(p) for p in self.program.pathways.values()]
         return {
             "levels": levels_of(self.program),
             "names": {a.id: a.name for a in self.program.achievements.values()},
             "pathways_of": self.pathways_of,
+            "credit_of": lambda a: [
+                (p, c) for p in self.pathways_of(a) if (c := credit_for(p, a)) is not None
+            ],
             "pathways_for_cert": lambda a: [
                 p for p in self.program.pathways.values() if p.certification == a.id
             ],
@@ -544,7 +546,7 @@ class Renderer:
             badge_image=self.path.artwork(a.id) if a else None,
             badge_alt=f"Badge: {name}",
         )
-        page = self._template("credential_page.html").render(**context)
+        page = self._template("credential_page.html").render(rel=self._rel(spec.path), **context)
         return csp.add_policy(page, policy=csp.CREDENTIAL_POLICY)
 
     def _credential(self, spec: PageSpec) -> dict[str, Any]:
@@ -579,7 +581,11 @@ class Renderer:
             "progress": progress,
             "steps": self.steps,
             "description": self.markdown(a.description) if a else "",
+            **self.holders.credential_context(info, page_url),
         }
+
+    def _earner(self, spec: PageSpec) -> dict[str, Any]:
+        return self.holders.earner_context(spec)
 
     # -- head ------------------------------------------------------------------------------
     def head(self, spec: PageSpec | None, *, title: str, description: str, path: str) -> str:
@@ -613,7 +619,7 @@ class Renderer:
                 tags.append(("name", "twitter:description", description))
             if spec is not None and spec.image:
                 tags.append(("name", "twitter:image", self.urls.site + spec.image))
-        if spec is not None and spec.kind == "credential":
+        if spec is not None and spec.kind in ("credential", "earner"):
             # Permanent and shareable, but kept out of search engines: a person's name and
             # credentials are theirs to share, not for a crawler to index.
             tags.append(("name", "robots", "noindex"))

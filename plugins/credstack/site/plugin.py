@@ -83,6 +83,7 @@ from credstack.site.background import Background
 from credstack.site.badges import Badges, preview_slug
 from credstack.site.cache import BuildCache, link_or_copy
 from credstack.site.data import SiteData, load_site_data, read_credentials
+from credstack.site.holders import CERTIFICATE_CSS, certificate_css, holder_assets
 from credstack.site.pages import (
     ASSETS_URL,
     CONTEXTS_PATH,
@@ -430,6 +431,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
+        yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout
         # The badge data the page's badge maker shares with the build (widths, shapes).
         yield BADGE_DATA, copy(badge.DATA)
         # The theme's logo, for the credential pages' header (drawn by the stylesheet).
@@ -437,12 +439,15 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         if logo:
             yield LOGO, content(logo)
         # Plugin assets (stylesheet, in-browser verifier, badge maker); the page script learns
-        # the verifier's hash (the key of the status-list verdicts it keeps).
+        # the verifier's hash (the key of the status-list verdicts it keeps); the stylesheet
+        # carries the certificate's print view too (credential pages load that one file).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
                 target = ASSETS_URL + source.relative_to(ASSETS).as_posix()
                 if target == PAGE_JS:
                     yield target, content(page_script())
+                elif target == STYLESHEET:
+                    yield target, content(source.read_text("utf-8") + certificate_css())
                 else:
                     yield target, copy(source)
         # Images, drawn once and cached. The credentials' own files are put in place after
@@ -563,9 +568,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 f'<script defer src="{up}{src}"></script>' for src in (VERIFIER_JS, PAGE_JS)
             )
             output = output.replace("</head>", scripts + "</head>", 1)
+        output = holder_assets(output, spec, page.url)
         return self._policy(output, fetch_other_issuers=is_verify_page)
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "sitemap.xml":
+            return self._sitemap_without_earners(output)
         if template_name.endswith(".html"):
             return self._policy(output)
         return output
@@ -576,6 +584,20 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         if self.serving:
             return page
         return csp.add_policy(page, fetch_other_issuers=fetch_other_issuers)
+
+    def _sitemap_without_earners(self, output: str) -> str:
+        """Earner pages stay out of the sitemap (credential pages are not MkDocs pages)."""
+        hidden = {
+            self.renderer.urls.site + spec.path
+            for spec in self.specs.values()
+            if spec.kind == "earner"
+        }
+
+        def keep(match: re.Match) -> str:
+            loc = re.search(r"<loc>(.*?)</loc>", match.group(0))
+            return "" if loc and html.unescape(loc.group(1)) in hidden else match.group(0)
+
+        return re.sub(r"\s*<url>.*?</url>", keep, output, flags=re.S)
 
     # -- credential pages ----------------------------------------------------------------
     def _render_page(self, spec: PageSpec) -> tuple[str, str]:

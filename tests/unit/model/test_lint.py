@@ -7,10 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from credstack.model import lint as lint_module
 from credstack.model.lint import (
     MAX_COMPETENCIES,
-    cheapest_route,
     guaranteed_competencies,
     lint,
     prerequisite_closure,
@@ -147,27 +145,6 @@ def test_practitioner_may_connect_two_domains_but_not_three():
     assert [x.source.file for x in problems if x.check == "bounded"] == [
         "program/achievements/p3.yml"
     ]
-
-
-def test_cheapest_route_counts_prerequisites():
-    p = program(
-        ach("f", price="100"),
-        ach("a", "practitioner", pre=("f",), price="100"),  # 200 with its foundation
-        ach("b", "practitioner", pre=(), price="150"),
-    )
-    route = cheapest_route(p, pathway((["a", "b"], 1)))
-    assert route == (Decimal("150"), ("b",))
-
-
-def test_cheapest_route_gives_up_on_too_many_choices(monkeypatch):
-    p = small_program()
-    monkeypatch.setattr(lint_module, "MAX_ROUTES", 1)
-    assert cheapest_route(p, p.pathways["path"]) is None
-
-
-def test_cheapest_route_of_an_impossible_requirement_is_none():
-    p = small_program()
-    assert cheapest_route(p, pathway((["p1", "p2"], 3))) is None
 
 
 def test_guaranteed_competencies_need_every_choice_to_cover_them():

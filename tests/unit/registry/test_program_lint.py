@@ -363,7 +363,21 @@ def test_bundle_dearer_than_its_parts(scratch_root):
         "warning",
     )
     # cheapest route: both foundations + the two cheapest practitioners that need no extra
-    assert "1,340.00 EUR" in p.message and "= 3,090.00 EUR" in p.message
+    # foundation (1,340.00), then the certification less 20 % of those four prices (268.00)
+    assert "1,340.00 EUR for" in p.message and "credit of 268.00 EUR = 2,822.00 EUR" in p.message
+
+
+def test_bundle_dearer_than_step_by_step_with_the_credit(scratch_root):
+    # 2,800 is below the parts without credit (3,090) but above the step-by-step price (2,822)
+    edit(scratch_root, PATHWAY, "amount: 2790.00", "amount: 2823.00")
+    find(
+        problems_of(scratch_root),
+        "pricing",
+        PATHWAY,
+        line_of(scratch_root, PATHWAY, "bundle_price:"),
+        "costs more than its parts bought step by step",
+        "warning",
+    )
 
 
 def test_micro_credential_priced_out_of_proportion(scratch_root):
@@ -420,3 +434,111 @@ def test_several_problems_are_all_reported_in_one_run(scratch_root):
 
 def test_demo_is_clean(demo_root):
     assert problems_of(demo_root) == []
+
+
+# -- enrol_url and renewal -------------------------------------------------------------------
+
+
+def test_enrol_url_must_be_http(scratch_root):
+    edit(
+        scratch_root,
+        SESSION,
+        "enrol_url: https://northwind-lab.example/enrol/session-design",
+        "enrol_url: javascript:alert(1)",
+    )
+    edit(scratch_root, PATHWAY, "enrol_url: https://", "enrol_url: ftp://")
+    problems = problems_of(scratch_root)
+    find(
+        problems,
+        "schema",
+        SESSION,
+        line_of(scratch_root, SESSION, "enrol_url"),
+        "not an http(s) URL",
+        "error",
+    )
+    find(
+        problems,
+        "schema",
+        PATHWAY,
+        line_of(scratch_root, PATHWAY, "enrol_url"),
+        "not an http(s) URL",
+        "error",
+    )
+
+
+def test_renewal_on_a_credential_that_never_expires(scratch_root):
+    edit(
+        scratch_root,
+        SESSION,
+        "prerequisites: []",
+        "prerequisites: []\nrenewal:\n  window_days: 30\n  cpd_hours: 5",
+    )
+    find(
+        problems_of(scratch_root),
+        "renewal",
+        SESSION,
+        line_of(scratch_root, SESSION, "renewal:"),
+        "never expires",
+        "error",
+    )
+
+
+def test_renewal_window_longer_than_the_validity(scratch_root):
+    edit(scratch_root, WORKSHOP, "window_days: 90", "window_days: 1100")
+    find(
+        problems_of(scratch_root),
+        "renewal",
+        WORKSHOP,
+        line_of(scratch_root, WORKSHOP, "window_days"),
+        "longer than the validity (36 months)",
+        "error",
+    )
+
+
+def test_renewal_that_asks_for_nothing(scratch_root):
+    drop_block(scratch_root, WORKSHOP, "renewal")
+    edit(
+        scratch_root,
+        WORKSHOP,
+        "validity_months: 36",
+        "validity_months: 36\nrenewal:\n  window_days: 60",
+    )
+    find(
+        problems_of(scratch_root),
+        "renewal",
+        WORKSHOP,
+        line_of(scratch_root, WORKSHOP, "renewal:"),
+        "asks for no CPD hours",
+        "warning",
+    )
+
+
+def test_renewal_shape_errors(scratch_root):
+    edit(scratch_root, WORKSHOP, "window_days: 90", "window_days: soon\n  cpd_hourz: 3")
+    problems = problems_of(scratch_root)
+    find(
+        problems,
+        "schema",
+        WORKSHOP,
+        line_of(scratch_root, WORKSHOP, "window_days"),
+        "whole number",
+        "error",
+    )
+    find(
+        problems,
+        "schema",
+        WORKSHOP,
+        line_of(scratch_root, WORKSHOP, "cpd_hourz"),
+        "unknown key",
+        "error",
+    )
+
+
+def test_the_demo_renewal_rules_load():
+    from credstack.registry.program import load_program
+    from support import REPO
+
+    program = load_program(REPO)
+    rule = program.achievements["certified-facilitator"].renewal
+    assert rule.window_days == 120 and rule.cpd_hours == 40 and rule.reassessment
+    assert program.pathways["facilitator-pathway"].enrol_url.startswith("https://")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from credstack.model.dates import fmt_date
+from credstack.model.certificate import long_date as fmt_date
 from credstack.model.urls import SiteUrls
 from credstack.site.pages import SitePaths, fmt_hours
 

@@ -11,7 +11,8 @@
   ``.test``, ``.invalid``, ``.localhost`` top-level domains, and ``.local``/``.tld``), or on a
   reviewed line marked ``credstack: allow``. The marker never works inside ``issued/``.
 * ``issued-layout``: ``issued/`` holds ``credentials/<cid>.json``,
-  ``status/<revocation|suspension>-<n>.json`` and ``status-log.yml``, nothing else.
+  ``status/<revocation|suspension>-<n>.json``, ``status-log.yml``, sealed roster rows
+  ``roster/<cid>.sealed`` and ``profiles.yml`` (earner pages; issue 16), nothing else.
 * ``no-cache-files``: nothing under ``.cache/`` is committed (a committed cache entry must never
   vouch for a credential; the cache also authenticates its entries).
 * ``no-symlinks``: the tree holds no symbolic links (one in ``site_src/`` could publish a key).
@@ -194,7 +195,8 @@ def issued_layout(gate: Gate) -> None:
             rel,
             "issued-layout",
             "not a file credstack writes (issued/ holds credentials/<id>.json, "
-            "status/<revocation|suspension>-<n>.json and status-log.yml only)",
+            "status/<revocation|suspension>-<n>.json, status-log.yml, roster/<id>.sealed and "
+            "profiles.yml only)",
             "move it out of issued/ (site pages belong in site_src/)",
         )
 

@@ -192,6 +192,33 @@ def status_list_verifies(gate: Gate) -> None:
             )
 
 
+#: A status list ending within this is reported so that it is re-signed in time.
+FRESHNESS_MARGIN_DAYS = 7
+
+
+@rule("status-list-fresh", "every status list is within its validity window (re-signed in time)")
+def status_list_fresh(gate: Gate) -> None:
+    from datetime import timedelta
+
+    from credstack.model.status import parse_datetime
+
+    assert gate.head is not None
+    hint = (
+        "re-sign the lists with `credstack status refresh` (the scheduled status workflow does "
+        "it every week); verifiers call an expired list stale and show no credential on it as "
+        "valid"
+    )
+    for rel in gate.head.lists:
+        verdict = gate.lists.get(rel)
+        if verdict is None or verdict.code != "ok" or not verdict.valid_until:
+            continue
+        until = parse_datetime(verdict.valid_until)
+        if until <= gate.at:
+            gate.error(rel, "status-list-fresh", f"expired on {until:%Y-%m-%d %H:%M} UTC", hint)
+        elif until <= gate.at + timedelta(days=FRESHNESS_MARGIN_DAYS):
+            gate.warning(rel, "status-list-fresh", f"expires on {until:%Y-%m-%d %H:%M} UTC", hint)
+
+
 @rule(
     "status-log-valid",
     "issued/status-log.yml is readable, names issued credentials, and "

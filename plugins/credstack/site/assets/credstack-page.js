@@ -490,6 +490,46 @@
     if (fromQuery) { urlInput.value = fromQuery; check(() => fromUrl(fromQuery)); }
   }
 
+  // -- for the pathway calculator and earner pages (credstack-holders.js) ------------------------
+  /** Load a credential from a link (its page, credential.json or a badge) and verify it here. */
+  async function verifyLink(link) {
+    const credential = await fromUrl(link);
+    const report = await V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl });
+    return { credential, report };
+  }
+  window.CredstackPage = { verifyLink };
+
+  /** The certificate print view's QR code, drawn when the view is first shown (the badge
+   *  maker's encoder: the same modules as the PDF's); resolves when drawn. */
+  let qrDrawn = null;
+  function certificateQr() {
+    const svg = document.querySelector('svg.cs-certificate__qr[data-qr]');
+    if (!svg) return Promise.resolve();
+    qrDrawn ||= loadBadgeModule().then((B) => {
+      const matrix = B.qrMatrix(svg.dataset.qr);
+      svg.setAttribute('viewBox', `0 0 ${matrix.length} ${matrix.length}`);
+      const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+      for (const [k, v] of Object.entries({ d: B.qrPath(matrix), fill: 'none', stroke: '#1f2937', 'stroke-width': '1', 'shape-rendering': 'crispEdges' })) path.setAttribute(k, v);
+      svg.append(path);
+    }).catch(() => {});
+    return qrDrawn;
+  }
+
+  /** The certificate's Print button (credential pages, #certificate): QR code first. */
+  function printButtons() {
+    for (const button of document.querySelectorAll('[data-cs-print]')) {
+      button.addEventListener('click', async () => {
+        await certificateQr();
+        window.print();
+      });
+    }
+    if (!document.getElementById('certificate')) return;
+    const shown = () => location.hash === '#certificate' && certificateQr();
+    window.addEventListener('hashchange', shown);
+    window.addEventListener('beforeprint', () => certificateQr());
+    shown();
+  }
+
   // -- offline --------------------------------------------------------------------------------
   function registerServiceWorker() {
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
@@ -502,6 +542,7 @@
   };
 
   function start() {
+    printButtons();
     if (!V) return;
     const app = document.getElementById('credstack-verify');
     const box = document.getElementById('credential-verification');
