@@ -10,6 +10,7 @@ by the templates; Markdown from the program goes through :mod:`credstack.site.sa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
