@@ -18,6 +18,7 @@ import zxingcpp
 from PIL import Image
 
 from conftest import EXPIRED, REVOKED, VALID, final_status
+from credstack.model.sharing import linkedin_url
 from credstack.registry.registry import Registry
 from support import REPO
 
@@ -60,6 +61,15 @@ def test_linkedin_link_carries_every_field_once_verified(page, server):
         "certId": VALID,
     }
     assert {k: v[0] for k, v in parse_qs(parts.query).items()} == expected
+    # The same link as the one credstack notify mails (one home for its fields and encoding).
+    assert href == linkedin_url(
+        name=expected["name"],
+        organization=expected["organizationName"],
+        issued=view.valid_from,
+        expires=view.valid_until,
+        cert_url=expected["certUrl"],
+        cert_id=VALID,
+    )
     snippet = page.inner_text(".cs-snippet")
     assert snippet.startswith(f'<a href="{registry.urls.credential(VALID)}"><img src="')
     assert f'{registry.urls.credential(VALID)}badge.png"' in snippet

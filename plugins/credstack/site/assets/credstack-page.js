@@ -198,8 +198,8 @@
       document.createTextNode(' ' + report.verdict));
     // A credential page lists the checks further down (#credential-checks); the verify page
     // keeps them in the box.
-    const own = document.getElementById('credential-checks');
-    const list = own || el('ul', { class: 'cs-checks' });
+    const pageList = document.getElementById('credential-checks');
+    const list = pageList || el('ul', { class: 'cs-checks' });
     list.replaceChildren();
     for (const check of report.checks) {
       list.append(el('li', { class: `cs-check cs-check--${check.outcome}` },
@@ -230,9 +230,9 @@
     notes.push(el('p', { class: 'cs-verification__when', text:
       `Checked in your browser just now (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing was sent anywhere.` }));
     box.replaceChildren(verdict, ...notes);
-    if (!own) box.append(list);
+    if (!pageList) box.append(list);
     const form = credential && typeof credential === 'object' ? recipientForm(credential) : null;
-    if (form && own) {
+    if (form && pageList) {
       const old = list.parentNode.querySelector('.cs-recipient-check');
       if (old) old.replaceWith(form);
       else list.after(form);
@@ -282,7 +282,8 @@
     badgeDownloads(credential);
   }
 
-  /** LinkedIn's add-to-profile URL, every field prefilled (name, organisation, dates, URL, id). */
+  /** LinkedIn's add-to-profile URL, every field prefilled (name, organisation, dates, URL, id):
+   *  the link credstack.model.sharing.linkedin_url makes (a browser test compares them). */
   function linkedinUrl(credential) {
     const subject = credential.credentialSubject || {};
     const issued = new Date(credential.validFrom);
@@ -299,7 +300,9 @@
     }
     const id = String(credential.id || '');
     params.push(['certUrl', id], ['certId', id.replace(/\/+$/, '').split('/').pop()]);
-    return 'https://www.linkedin.com/profile/add?' + params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    // Encoded as Python's quote(safe='') does (model/sharing.py makes the same link for mail).
+    const encode = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    return 'https://www.linkedin.com/profile/add?' + params.map(([k, v]) => `${k}=${encode(v)}`).join('&');
   }
 
   const recipientName = (credential) => {
