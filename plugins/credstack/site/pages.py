@@ -24,7 +24,7 @@ from credstack.model.certificate import long_date
 from credstack.model.pricing import credit_for
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
-from credstack.model.wording import report_json
+from credstack.model.wording import verdict
 from credstack.site import csp
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
@@ -524,9 +524,8 @@ class Renderer:
         name = context["achievement_name"]
         # The embedded badge (relative to the credential's URL): its own PNG, or on a lean
         # site the achievement's artwork.
-        embed_image = "" if lean and not a else "badge.png"
-        if lean and a:
-            embed_image = "../../" + self.path.artwork(a.id)
+        # (lean: the page's own badge image, the artwork; the page script reads it there)
+        embed_image = "" if lean else "badge.png"
         context.update(
             chrome=chrome,
             up="../" * spec.path.count("/"),
@@ -573,7 +572,8 @@ class Renderer:
             "c": info,
             "a": a,
             "achievement_name": name,
-            "report": report_json(info.report),
+            # (the page shows the verdict and status as of the build; the browser lists checks)
+            "report": {"status": info.report.status, "verdict": verdict(info.report)},
             "status_icon": STATUS_ICONS.get(info.report.status, "!"),
             "issuer_url": http_url(self.program.issuer.url),
             "page_url": page_url,

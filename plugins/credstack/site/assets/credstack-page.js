@@ -328,8 +328,11 @@
     holder.replaceChildren(
       el('a', { class: 'cs-button cs-linkedin', href: linkedinUrl(credential), rel: 'noopener', text: 'Add to LinkedIn' }),
       copy);
+    // The badge to embed: the credential's badge.png, or on a lean site the achievement's artwork.
     const main = document.querySelector('main[data-share]');
-    const src = main && main.dataset.share && new URL(main.dataset.share, page).href;
+    const art = document.querySelector('img.cs-credential__badge');
+    const relative = (main && main.dataset.share) || (art && art.getAttribute('src'));
+    const src = relative && new URL(relative, page).href;
     if (!src) return;
     const name = (credential.credentialSubject && credential.credentialSubject.achievement && credential.credentialSubject.achievement.name) || '';
     const issuer = (credential.issuer && credential.issuer.name) || '';
