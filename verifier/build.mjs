@@ -1,8 +1,7 @@
-// Bundles src/ into minified IIFEs plus the licences of what they bundle: the verifier
-// (window.CredstackVerifier, ../plugins/credstack/site/assets/verifier/) and the badge maker
-// (window.CredstackBadge, ../plugins/credstack/site/assets/badge/, loaded only when a visitor
-// downloads a badge a lean site does not publish). `npm run build` writes both; test/bundle.test.js
-// rebuilds in memory and checks that the committed files are byte-identical.
+// Bundles src/ into one minified IIFE (window.CredstackVerifier) plus the licences of what it bundles,
+// and the badge maker (window.CredstackBadge, ../plugins/credstack/site/assets/badge/, loaded only
+// when a visitor downloads a badge image the site does not publish). `npm run build` writes both;
+// test/bundle.test.js rebuilds in memory and checks that the committed files are byte-identical.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +11,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, '..', 'plugins', 'credstack', 'site', 'assets', 'verifier');
 export const BUNDLE = 'credstack-verifier.js';
 export const LICENSES = 'LICENSES.txt';
+/** Loaded on demand by the core (CredstackVerifier.loadSuites): other issuers' suites. */
+export const SUITES = 'credstack-suites.js';
 export const BADGE_DIR = join(here, '..', 'plugins', 'credstack', 'site', 'assets', 'badge');
 export const BADGE_BUNDLE = 'credstack-badge.js';
 export const BADGE_LICENSES = 'LICENSES.txt';
@@ -39,42 +40,79 @@ function licenceText(pkg) {
   throw new Error(`${pkg.name} ships no LICENSE file; add its licence text to build.mjs`);
 }
 
-async function bundle(entry, globalName, bundleName, licensesName) {
+/** Build in memory. Returns { [fileName]: Uint8Array }. Same inputs, same bytes. */
+export async function build() {
   const { version } = readJson(join(here, 'package.json'));
   const result = await esbuild.build({
     absWorkingDir: here,
-    entryPoints: [entry],
+    entryPoints: ['src/index.js'],
     bundle: true,
     minify: true,
     format: 'iife',
-    globalName,
+    globalName: 'CredstackVerifier',
     platform: 'browser',
     target: ['es2020'],
     charset: 'ascii', // escapes non-ASCII: the script then decodes right whatever charset it is served with
-    legalComments: 'none', // licences go to the licences file
+    legalComments: 'none', // licences go to LICENSES.txt
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  // The suites file: an ES module imported at run time by loadSuites(), so pages verifying
+  // credstack's own credentials never download it. It bundles no npm package (the core hands
+  // in its canonicalizer), so the core's licences cover everything.
+  const suites = await esbuild.build({
+    absWorkingDir: here,
+    entryPoints: ['src/suites.js'],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2020'],
+    charset: 'ascii',
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  if (bundledPackages(suites.metafile).length) throw new Error(`${SUITES} must not bundle npm packages`);
+  const packages = bundledPackages(result.metafile);
+  const banner = `/*! credstack-verifier ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${LICENSES} */\n`;
+  const licences = packages.map((p) => `${p.name}@${p.version} (${p.license})\n\n${licenceText(p)}\n`).join(`\n${'-'.repeat(72)}\n\n`);
+  const encoder = new TextEncoder();
+  return {
+    [BUNDLE]: encoder.encode(banner + result.outputFiles[0].text),
+    [LICENSES]: encoder.encode(`Third-party software bundled in ${BUNDLE}\n\n${licences}`),
+    [SUITES]: encoder.encode(`/*! credstack-verifier ${version} suites (loaded on demand by ${BUNDLE}) */\n${suites.outputFiles[0].text}`),
+  };
+}
+
+/** Build the badge maker in memory, as build(): { [fileName]: Uint8Array }. */
+export async function buildBadge() {
+  const { version } = readJson(join(here, 'package.json'));
+  const result = await esbuild.build({
+    absWorkingDir: here,
+    entryPoints: ['src/badge.js'],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    globalName: 'CredstackBadge',
+    platform: 'browser',
+    target: ['es2020'],
+    charset: 'ascii',
+    legalComments: 'none',
     metafile: true,
     write: false,
     logLevel: 'warning',
   });
   const packages = bundledPackages(result.metafile);
-  const name = bundleName.replace(/\.js$/, '');
-  const banner = `/*! ${name} ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${licensesName} */\n`;
+  const banner = `/*! credstack-badge ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${BADGE_LICENSES} */\n`;
   const licences = packages.map((p) => `${p.name}@${p.version} (${p.license})\n\n${licenceText(p)}\n`).join(`\n${'-'.repeat(72)}\n\n`);
   const encoder = new TextEncoder();
   return {
-    [bundleName]: encoder.encode(banner + result.outputFiles[0].text),
-    [licensesName]: encoder.encode(`Third-party software bundled in ${bundleName}\n\n${licences}`),
+    [BADGE_BUNDLE]: encoder.encode(banner + result.outputFiles[0].text),
+    [BADGE_LICENSES]: encoder.encode(`Third-party software bundled in ${BADGE_BUNDLE}\n\n${licences}`),
   };
-}
-
-/** Build the verifier in memory. Returns { [fileName]: Uint8Array }. Same inputs, same bytes. */
-export async function build() {
-  return bundle('src/index.js', 'CredstackVerifier', BUNDLE, LICENSES);
-}
-
-/** Build the badge maker in memory, as build(). */
-export async function buildBadge() {
-  return bundle('src/badge.js', 'CredstackBadge', BADGE_BUNDLE, BADGE_LICENSES);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

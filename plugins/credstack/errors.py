@@ -60,6 +60,22 @@ class CanonicalizationError(CredstackError):
     default_code = "unsafe-jsonld"
 
 
+class UnknownContextError(CanonicalizationError):
+    """A JSON-LD context credstack does not ship (nothing is ever fetched); ``url`` names it.
+
+    Code ``unknown-context``.
+    """
+
+    default_code = "unknown-context"
+
+    def __init__(self, url: str, *, hint: str | None = None):
+        super().__init__(
+            f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the network",
+            hint=hint,
+        )
+        self.url = url
+
+
 class ProofError(CredstackError):
     """A Data Integrity proof is missing, malformed or does not verify.
 
@@ -89,6 +105,18 @@ class CheckError(CredstackError):
     """The merge gate found problems."""
 
 
+class LogError(CredstackError):
+    """The transparency log is malformed, inconsistent with itself or an older checkpoint, or
+    its checkpoint does not verify.
+
+    Codes: ``malformed-entry``, ``malformed-checkpoint``, ``malformed-note``,
+    ``malformed-proof``, ``checkpoint-signature``, ``unknown-key``, ``inconsistent``,
+    ``no-log``.
+    """
+
+    default_code = "malformed-entry"
+
+
 class ResolutionError(CredstackError):
     """The issuer's key could not be found: unknown DID, verification method or key format.
 
@@ -102,3 +130,9 @@ class ResolutionError(CredstackError):
 class RosterError(CredstackError):
     """The private roster (names and emails of recipients) is missing, unsafe or unreadable,
     or a notification could not be prepared or sent."""
+
+
+class KeyFormatError(ResolutionError):
+    """A key written in the credential itself (did:key, ``<url>#z...``) is not a valid key."""
+
+    default_code = "malformed-key"

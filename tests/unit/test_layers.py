@@ -13,7 +13,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "plugins" / "credstack"
 RANK = {"errors": 0, "model": 1, "crypto": 2, "registry": 3, "cli": 4, "site": 4}
-ONLY_IN = {"pyld": {"crypto"}, "nacl": {"crypto"}, "mkdocs": {"site"}}
+ONLY_IN = {
+    "pyld": {"crypto"},
+    "nacl": {"crypto"},
+    "cryptography": {"crypto"},
+    "mkdocs": {"site"},
+}
 
 
 def layer_of(module: str) -> str | None:

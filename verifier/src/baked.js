@@ -76,3 +76,76 @@ export function extractFromSvg(text) {
   const cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/.exec(body);
   return parseCredential(cdata ? cdata[1] : decodeXml(body));
 }
+
+/** Files larger than this are refused before parsing (as model/baking.py MAX_INPUT_BYTES). */
+export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
+const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+function pngPayload(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const latin1 = new TextDecoder('latin1');
+  const found = [];
+  let at = 8;
+  while (at + 12 <= bytes.length) {
+    const length = view.getUint32(at);
+    const type = latin1.decode(bytes.subarray(at + 4, at + 8));
+    const start = at + 8;
+    const end = start + length;
+    if (end + 4 > bytes.length) throw new Error('the PNG image is truncated');
+    const chunk = bytes.subarray(start, end);
+    const nul = chunk.indexOf(0);
+    if ((type === 'iTXt' || type === 'tEXt') && nul > 0 && latin1.decode(chunk.subarray(0, nul)) === KEYWORD) {
+      if (type === 'tEXt') found.push(chunk.subarray(nul + 1));
+      else {
+        if (chunk.length < nul + 3) throw new Error('the PNG iTXt chunk openbadgecredential is truncated');
+        // OB 3.0 §5.3.1: not compressed (which also refuses decompression bombs).
+        if (chunk[nul + 1] !== 0) throw new Error("the PNG's openbadgecredential iTXt chunk is compressed, which Open Badges 3.0 §5.3.1 does not allow");
+        const lang = chunk.indexOf(0, nul + 3);
+        const translated = lang < 0 ? -1 : chunk.indexOf(0, lang + 1);
+        found.push(translated < 0 ? new Uint8Array() : chunk.subarray(translated + 1));
+      }
+    }
+    at = end + 4;
+    if (type === 'IEND') break;
+  }
+  if (!found.length) throw new Error('the PNG image carries no baked credential');
+  if (found.length > 1) throw new Error('the PNG image carries more than one baked credential');
+  return { where: 'PNG', text: new TextDecoder().decode(found[0]) };
+}
+
+function svgPayload(text) {
+  if (text.split('<openbadges:credential').length > 2) throw new Error('the SVG image carries more than one baked credential');
+  const match = /<openbadges:credential\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/>|>([\s\S]*?)<\/openbadges:credential\s*>)/.exec(text);
+  if (!match) throw new Error('the SVG image carries no baked credential');
+  const verify = /\sverify\s*=\s*("([^"]*)"|'([^']*)')/.exec(match[1]);
+  if (verify) return { where: 'SVG', text: decodeXml(verify[2] ?? verify[3]) };
+  const cdata = /<!\[CDATA\[([\s\S]*?)\]\]>/.exec(match[3] || '');
+  return { where: 'SVG', text: cdata ? cdata[1] : decodeXml(match[3] || '') };
+}
+
+/**
+ * What a file carries (OB 3.0 §5.3): { kind: 'json', credential } or { kind: 'jwt', token },
+ * with `where` 'file' | 'PNG' | 'SVG'. Bounded like model/baking.py extract_payload. Throws an
+ * Error saying what was found instead.
+ */
+export function extractPayload(data) {
+  const bytes = data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  if (bytes.length > MAX_INPUT_BYTES) throw new Error(`the file is ${bytes.length} bytes; at most ${MAX_INPUT_BYTES} are read`);
+  let payload;
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) payload = pngPayload(bytes);
+  else {
+    const text = new TextDecoder().decode(bytes);
+    const head = text.trimStart().slice(0, 512);
+    payload = head.startsWith('<') && (text.slice(0, 4096).includes('<svg') || head.includes('<?xml')) ? svgPayload(text) : { where: 'file', text };
+  }
+  const value = payload.text.trim();
+  if (JWS.test(value)) return { kind: 'jwt', where: payload.where, token: value };
+  let credential;
+  try {
+    credential = JSON.parse(value);
+  } catch {
+    throw new Error(`the credential in the ${payload.where} is not valid JSON`);
+  }
+  if (!asObject(credential)) throw new Error(`the credential in the ${payload.where} is not a JSON object`);
+  return { kind: 'json', where: payload.where, credential };
+}

@@ -28,7 +28,7 @@ export function contextLoader(contexts) {
  * jsonld.js safe mode fails closed: a term the contexts do not define, a relative IRI or any
  * value that expansion would drop throws instead of silently vanishing from what is signed.
  */
-export async function canonize(document, documentLoader) {
+export async function canonize(document, documentLoader, { messageDigestAlgorithm } = {}) {
   const refusedBefore = documentLoader.refused.length;
   try {
     return await jsonld.canonize(document, {
@@ -37,6 +37,8 @@ export async function canonize(document, documentLoader) {
       documentLoader,
       safe: true,
       base: null,
+      // RDFC-1.0's hash: SHA-256 unless a suite says otherwise (ecdsa-rdfc-2019 P-384: sha384).
+      ...(messageDigestAlgorithm ? { canonizeOptions: { messageDigestAlgorithm } } : {}),
     });
   } catch (error) {
     if (documentLoader.refused.length > refusedBefore) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { BADGE_BUNDLE, BADGE_DIR, BUNDLE, OUT_DIR, build, buildBadge } from '../build.mjs';
+import { BADGE_BUNDLE, BADGE_DIR, BUNDLE, OUT_DIR, SUITES, build, buildBadge } from '../build.mjs';
 import * as T from '../test-support/issuer.js';
 
 const committed = (name) => readFileSync(join(OUT_DIR, name));
@@ -33,6 +33,21 @@ test('the committed badge maker is byte-identical to a fresh build (run npm run 
 
 test('the bundle is pure ASCII (a server may send it without a charset)', () => {
   assert.ok(committed(BUNDLE).every((byte) => byte < 0x80));
+  assert.ok(committed(SUITES).every((byte) => byte < 0x80));
+});
+
+test('the other suites are not in the core bundle (pages verifying our own credentials never load them)', () => {
+  const core = committed(BUNDLE).toString('utf8');
+  for (const marker of ['ecdsa-rdfc-2019', 'RSASSA-PKCS1-v1_5', 'StatusList2021', 'Ed25519Signature2020']) {
+    assert.ok(!core.includes(marker), `${marker} is in ${BUNDLE}`);
+    assert.ok(committed(SUITES).toString('utf8').includes(marker), `${marker} is not in ${SUITES}`);
+  }
+  assert.match(core, /credstack-suites\.js/);
+});
+
+test('core and suites together stay under 90 KB gzipped', () => {
+  const size = gzipSync(committed(BUNDLE), { level: 9 }).length + gzipSync(committed(SUITES), { level: 9 }).length;
+  assert.ok(size < 90 * 1024, `${size} bytes gzipped`);
 });
 
 test('the bundle stays under 60 KB gzipped', () => {
@@ -55,7 +70,7 @@ function browserLike({ crypto = globalThis.crypto } = {}) {
 
 test('loaded as a script, it exposes window.CredstackVerifier with the documented API', () => {
   const { window } = browserLike();
-  for (const name of ['verifyCredential', 'verifyDataIntegrityProof', 'hashEmail', 'matchRecipient', 'extractFromPng', 'extractFromSvg']) {
+  for (const name of ['verifyCredential', 'verifyDataIntegrityProof', 'hashEmail', 'matchRecipient', 'extractFromPng', 'extractFromSvg', 'loadSuites']) {
     assert.equal(typeof window.CredstackVerifier[name], 'function', name);
   }
   assert.equal(vm.runInContext('typeof process + typeof require', browserLike()), 'undefinedundefined');

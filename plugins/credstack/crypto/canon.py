@@ -34,6 +34,7 @@ them without changing the canonical form; this is JSON-LD semantics, not a loss 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import math
@@ -122,14 +123,24 @@ _MAX_WORK_FACTOR = 1
 
 Loader = Callable[..., dict[str, Any]]
 
+_RDFC_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
+
 
 def canonize(
-    document: dict[str, Any], *, document_loader: Loader | None = None, json_path: str = "$"
+    document: dict[str, Any],
+    *,
+    document_loader: Loader | None = None,
+    json_path: str = "$",
+    hash_algorithm: str = "sha256",
 ) -> str:
     """Return the RDFC-1.0 canonical N-Quads of document; raise CanonicalizationError if unsafe.
 
     json_path names the document in error messages (e.g. "$.proof" for a proof configuration).
+    hash_algorithm is RDFC-1.0's hash (§4.2, default SHA-256); ecdsa-rdfc-2019 with P-384 uses
+    "sha384" (vc-di-ecdsa §3.3.3), which changes the blank node labels.
     """
+    if hash_algorithm not in _RDFC_HASHES:
+        raise CanonicalizationError(f"RDFC-1.0 hash {hash_algorithm!r} is not supported")
     _check_pyld_version()
     if not isinstance(document, dict):
         raise CanonicalizationError(
@@ -164,7 +175,7 @@ def canonize(
     }
     try:
         dataset = processor.to_rdf(prepared, options)
-        return _Rdfc10().canonize(dataset)
+        return _Rdfc10(hash_algorithm).canonize(dataset)
     except CanonicalizationError as error:
         # RDF conversion and serialization only see values: point at where the value sits.
         raise _locate(error, document, json_path) from None
@@ -853,9 +864,14 @@ class _Rdfc10(URDNA2015):
     quads, so blank-node labels (not just the final text) depend on it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, hash_algorithm: str = "sha256") -> None:
         super().__init__()
         self._remaining_deep_iterations: int | None = None
+        self._hash = _RDFC_HASHES[hash_algorithm]
+
+    def create_hash(self):
+        # RDFC-1.0 §4.2: the hash algorithm is a parameter of the algorithm (SHA-256 default).
+        return self._hash()
 
     def canonize(self, dataset: dict[str, list[dict[str, Any]]]) -> str:
         # RDFC-1.0 §4.4.3 (canonicalization algorithm): pyld's main() issues the canonical

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from credstack.errors import CanonicalizationError
+from credstack.errors import CanonicalizationError, UnknownContextError
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0_3_0_3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -38,10 +38,18 @@ CONTEXT_FILES: dict[str, str] = {
     "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
     "https://www.w3.org/ns/credentials/status/v1": "bitstring-status-list-v1.jsonld",
     "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
+    # Suites and status lists used by credentials of other issuers (see contexts/README.md).
+    "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.jsonld",
+    "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
+    "https://w3id.org/security/suites/jws-2020/v1": "jws-2020-v1.jsonld",
+    "https://w3id.org/vc/status-list/2021/v1": "vc-status-list-2021-v1.jsonld",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context.json": "clr-v2p0-context.json",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-context-2.0.1.json",
+    "https://w3id.org/dcc/v1": "dcc-v1.jsonld",
 }
 
-#: SHA-256 of each shipped file, as published (or checked) upstream; see
-#: tests/vectors/contexts/SOURCES.md. A context edited after install would silently change
+#: SHA-256 of each shipped file, as published (or checked) upstream; see contexts/README.md
+#: (and tests/vectors/contexts/SOURCES.md). A context edited after install would silently change
 #: what every credential means, so a mismatch refuses to load rather than warn.
 CONTEXT_SHA256: dict[str, str] = {
     "credentials-v2.jsonld": "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
@@ -66,6 +74,21 @@ CONTEXT_SHA256: dict[str, str] = {
         "fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7"
     ),
     "credentials-v1.jsonld": "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
+    "ed25519-signature-2020-v1.jsonld": (
+        "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588"
+    ),
+    "data-integrity-v1.jsonld": (
+        "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554"
+    ),
+    "jws-2020-v1.jsonld": "d648e05ddc6577827ca2bfd5e931f53e9ebc6e52a57a8da81df4ec8c46ffcd1e",
+    "vc-status-list-2021-v1.jsonld": (
+        "634d71c159289f068c96012e4511c657fdf82ac4231900081bda3ba24e2e1160"
+    ),
+    "clr-v2p0-context.json": "e198d7b517d74c5036434ce495086f67b10244709e9a3df9dcb7f8b1579b6167",
+    "clr-v2p0-context-2.0.1.json": (
+        "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6"
+    ),
+    "dcc-v1.jsonld": "1543695325471b0d23e839a28166ba4ea445cca294ac46fe034ca584cbfc6077",
 }
 
 # pyld caches resolved contexts keyed by URL alone. Its default cache is process-global, so a
@@ -118,11 +141,7 @@ def _parsed(url: str) -> dict[str, Any]:
 def load_context(url: str) -> dict[str, Any]:
     """Return a copy of the shipped context for url; raise CanonicalizationError if not shipped."""
     if url not in CONTEXT_FILES:
-        raise CanonicalizationError(
-            f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the network",
-            hint=_supported_hint(),
-            code="unknown-context",
-        )
+        raise UnknownContextError(url, hint=_supported_hint())
     return copy.deepcopy(_parsed(url))
 
 
@@ -162,12 +181,7 @@ class OfflineDocumentLoader:
         elif url in CONTEXT_FILES:
             document = load_context(url)
         else:
-            raise CanonicalizationError(
-                f"unknown JSON-LD context {url!r}: credstack never fetches contexts from the "
-                "network",
-                hint=_supported_hint(),
-                code="unknown-context",
-            )
+            raise UnknownContextError(url, hint=_supported_hint())
         return {
             "contextUrl": None,
             "documentUrl": url,

@@ -201,22 +201,47 @@ def proof_hashes(
         if not isinstance(created, str):
             raise ProofError("the proof's created must be a string", hint=_HINT_RESIGN)
         parse_datetime(created, "created")
-    # step 4: the proof configuration is interpreted with the document's own @context.
+    return rdfc_hashes(
+        document, proof_config, document_loader=document_loader, proof_path=proof_path
+    )
+
+
+def rdfc_hashes(
+    document: dict[str, Any],
+    proof_config: Mapping[str, Any],
+    *,
+    hash_name: str = "sha256",
+    document_loader: Loader | None = None,
+    proof_path: str = "$.proof",
+) -> ProofHashes:
+    """Return the RDFC-1.0 forms of document and proof configuration and their hashes.
+
+    The transformation and hashing shared by eddsa-rdfc-2022 (vc-di-eddsa §3.2.3-3.2.5),
+    ecdsa-rdfc-2019 (vc-di-ecdsa §3.3.3-3.3.5; hash_name "sha384" for P-384) and
+    Ed25519Signature2020 (the same steps under the 2020 names). The proof configuration is read
+    with the document's @context. Raises CanonicalizationError (UnknownContextError for an
+    unshipped context).
+    """
+    config = dict(proof_config)
+    # vc-di-eddsa 3.2.5 step 4: the proof configuration is interpreted with the document's
+    # own @context.
     if "@context" in document:
-        proof_config["@context"] = document["@context"]
-    # vc-di-eddsa 3.2.3 Transformation step 2: RDFC-1.0 canonical N-Quads of the document.
-    # (Done before 3.2.5 step 5 only so that a problem in the document is reported first.)
-    canonical_document = canon.canonize(document, document_loader=document_loader)
+        config["@context"] = document["@context"]
+    # 3.2.3 Transformation step 2: RDFC-1.0 canonical N-Quads of the document. (Done before
+    # 3.2.5 step 5 only so that a problem in the document is reported first.)
+    canonical_document = canon.canonize(
+        document, document_loader=document_loader, hash_algorithm=hash_name
+    )
     # 3.2.5 step 5: canonicalize the proof configuration with RDFC-1.0.
     canonical_proof_config = canon.canonize(
-        proof_config, document_loader=document_loader, json_path=proof_path
+        config, document_loader=document_loader, json_path=proof_path, hash_algorithm=hash_name
     )
-    # vc-di-eddsa 3.2.4 Hashing steps 1-2: SHA-256 of each UTF-8 canonical form.
+    # 3.2.4 Hashing steps 1-2: SHA-256 (SHA-384 for ecdsa P-384) of each UTF-8 canonical form.
     return ProofHashes(
         canonical_document=canonical_document,
         canonical_proof_config=canonical_proof_config,
-        document_hash=hashlib.sha256(canonical_document.encode("utf-8")).digest(),
-        proof_config_hash=hashlib.sha256(canonical_proof_config.encode("utf-8")).digest(),
+        document_hash=hashlib.new(hash_name, canonical_document.encode("utf-8")).digest(),
+        proof_config_hash=hashlib.new(hash_name, canonical_proof_config.encode("utf-8")).digest(),
     )
 
 

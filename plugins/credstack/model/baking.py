@@ -11,14 +11,20 @@ import json
 import re
 import struct
 import zlib
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from credstack.errors import CredentialError
 
+#: Larger inputs are refused before anything is parsed (no badge image comes near it).
+MAX_INPUT_BYTES = 10 * 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEYWORD = b"openbadgecredential"
 SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.S)
+_SVG_VERIFY = re.compile(
+    rb"<openbadges:credential\b[^>]*?\sverify\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.S
+)
 _SVG_CREDENTIAL = re.compile(
     rb"<openbadges:credential(?:\s[^>]*)?>\s*(?:<!\[CDATA\[(.*?)\]\]>|([^<]*))\s*"
     rb"</openbadges:credential>",
@@ -49,16 +55,31 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
 
 def extract_from_png(data: bytes) -> dict[str, Any]:
     """The credential baked into a PNG; raises CredentialError when there is none."""
+    payload = _png_payload(data)
+    return _parse(payload, "PNG")
+
+
+def _png_payload(data: bytes) -> bytes:
+    _check_size(data)
     found = []
     for kind, payload in png_chunks(data):
         if kind == b"iTXt":
             keyword, _, rest = payload.partition(b"\x00")
             if keyword != PNG_KEYWORD:
                 continue
-            compressed, _method = rest[0], rest[1]
+            if len(rest) < 2:
+                raise CredentialError("the PNG iTXt chunk openbadgecredential is truncated")
+            if rest[0] != 0:
+                # OB 3.0 §5.3.1: the iTXt chunk is not compressed. Refusing it also refuses
+                # decompression bombs (a few KB that inflate to gigabytes).
+                raise CredentialError(
+                    "the PNG's openbadgecredential iTXt chunk is compressed, which Open Badges "
+                    "3.0 §5.3.1 does not allow",
+                    hint="re-bake the image with an uncompressed iTXt chunk",
+                )
             _lang, _, rest = rest[2:].partition(b"\x00")
             _tkey, _, text = rest.partition(b"\x00")
-            found.append(zlib.decompress(text) if compressed else text)
+            found.append(text)
         elif kind == b"tEXt":
             keyword, _, text = payload.partition(b"\x00")
             if keyword == PNG_KEYWORD:
@@ -67,18 +88,78 @@ def extract_from_png(data: bytes) -> dict[str, Any]:
         raise CredentialError("the PNG image carries no baked credential")
     if len(found) > 1:
         raise CredentialError("the PNG image carries more than one baked credential")
-    return _parse(found[0], "PNG")
+    return found[0]
 
 
 def extract_from_svg(data: bytes) -> dict[str, Any]:
     """The credential baked into an SVG; raises CredentialError when there is none."""
-    matches = _SVG_CREDENTIAL.findall(data)
-    if not matches:
-        raise CredentialError("the SVG image carries no baked credential")
-    if len(matches) > 1:
+    return _parse(_svg_payload(data), "SVG")
+
+
+def _svg_payload(data: bytes) -> bytes:
+    _check_size(data)
+    elements = data.count(b"<openbadges:credential")
+    if elements > 1:
         raise CredentialError("the SVG image carries more than one baked credential")
+    matches = _SVG_CREDENTIAL.findall(data)
+    verify = _SVG_VERIFY.findall(data)
+    if not matches and not verify:
+        raise CredentialError("the SVG image carries no baked credential")
+    if verify:
+        # OB 3.0 §5.3.2: a VC-JWT may be given in the element's verify attribute instead.
+        return _xml_unescape(verify[0][0] or verify[0][1])
     cdata, plain = matches[0]
-    return _parse(cdata or plain, "SVG")
+    return cdata or _xml_unescape(plain)
+
+
+def _xml_unescape(raw: bytes) -> bytes:
+    text = raw.decode("utf-8", "replace")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&").encode("utf-8")
+
+
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_INPUT_BYTES:
+        raise CredentialError(
+            f"the file is {len(data):,} bytes; credstack reads credentials and badge images of "
+            f"at most {MAX_INPUT_BYTES:,} bytes",
+            hint="is this the right file? A baked badge is usually well under 1 MB",
+        )
+
+
+_JWS = re.compile(rb"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class BakedPayload:
+    """What a file carries: a JSON credential (``credential``) or a VC-JWT (``token``)."""
+
+    kind: Literal["json", "jwt"]
+    where: Literal["file", "PNG", "SVG"]
+    credential: dict[str, Any] | None = None
+    token: str | None = None
+
+
+def extract_payload(data: bytes) -> BakedPayload:
+    """The JSON credential or VC-JWT in a file, a baked PNG or a baked SVG (OB 3.0 §5.3).
+
+    Bounded: inputs over MAX_INPUT_BYTES and compressed iTXt chunks are refused at once.
+    Raises CredentialError with what was found instead.
+    """
+    _check_size(data)
+    if data.startswith(PNG_SIGNATURE):
+        raw, where = _png_payload(data), "PNG"
+    else:
+        head = data.lstrip()[:512]
+        if head.startswith(b"<") and (b"<svg" in data[:4096] or b"<?xml" in head):
+            raw, where = _svg_payload(data), "SVG"
+        else:
+            raw, where = data, "file"
+    text = raw.strip()
+    if _JWS.match(text):
+        return BakedPayload(kind="jwt", where=where, token=text.decode("ascii"))  # type: ignore[arg-type]
+    return BakedPayload(kind="json", where=where, credential=_parse(text, where))  # type: ignore[arg-type]
 
 
 def _parse(raw: bytes, where: str) -> dict[str, Any]:
@@ -93,6 +174,7 @@ def _parse(raw: bytes, where: str) -> dict[str, Any]:
 
 def extract(data: bytes) -> dict[str, Any]:
     """The credential in a JSON file, a baked PNG or a baked SVG (sniffed from the bytes)."""
+    _check_size(data)
     if data.startswith(PNG_SIGNATURE):
         return extract_from_png(data)
     head = data.lstrip()[:512]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import gzip
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -158,3 +159,192 @@ def parse_date_or_datetime(text: str) -> datetime:
     if "T" not in value:
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return parse_datetime(value)
+
+
+# --- Reading other issuers' lists ------------------------------------------------------------
+#
+# Three status mechanisms appear in Open Badges 3.0 credentials:
+#
+# * BitstringStatusListEntry (W3C Bitstring Status List v1.0): encodedList is multibase
+#   base64url ('u' prefix) of the GZIP of the bitstring.
+# * StatusList2021Entry (W3C CCG Status List 2021, the predecessor; VC 1.1 credentials of DCC and
+#   others): encodedList is base64url of the GZIP *without* the multibase prefix (CG report
+#   2023-01-02 §2.3 "encodedList ... GZIP-compressed, base-64 encoded"). Padding and the
+#   standard alphabet are tolerated, as Digital Bazaar's decoder does.
+# * 1EdTechRevocationList (OB 3.0 §9.x, the 1EdTech Revocation List Status Method): the entry's
+#   `id` is the URL of a JSON document whose `revokedCredential` array lists
+#   {id, revoked?, revocationReason?}; the credential is revoked when its id is listed with
+#   `revoked` true or absent (as the 1EdTech validator reads it). The document is not signed.
+#
+# Lists may arrive as VC-JWTs: verify them with credstack.crypto.suites.verify_jwt and pass the
+# credential it returns to read_status_list.
+#
+# Where a list is served (the rule implemented by list_location): the entry's
+# statusListCredential URL is the one that is fetched, and it is what identifies the list for
+# the credential. The list credential's own `id` SHOULD be that URL (Bitstring Status List §2.2
+# example; StatusList2021 §2.2), but DCC and 1EdTech publish test lists (and DCC production
+# lists moved between hosts) whose `id` is another URL, and their verifiers accept them. A
+# different id is therefore reported ("served-elsewhere"), not treated as a failure; the list
+# must still verify and be issued by an issuer the verifier accepts for the credential. An id
+# that is not a string, when present, is malformed.
+
+#: Status entry types and the list credential / list types that serve them.
+STATUS_TYPES = {
+    "BitstringStatusListEntry": ("BitstringStatusListCredential", "BitstringStatusList"),
+    "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021"),
+}
+REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+#: Decompressed lists larger than this are refused (a GZIP bomb cannot exhaust memory).
+MAX_LIST_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One credentialStatus entry: its type, purpose, list URL and index (None for 1EdTech)."""
+
+    type: str
+    purpose: str
+    list_url: str
+    index: int | None
+    size: int = 1
+
+
+@dataclass(frozen=True)
+class StatusList:
+    """A decoded status list: which mechanism, its purpose, its own id and the bits."""
+
+    kind: str
+    purpose: str
+    id: str | None
+    bits: Bitstring
+
+    def get(self, index: int) -> bool:
+        """Whether the status bit at index is set; raise StatusError outside the list."""
+        return self.bits.get(index)
+
+
+def status_entries(credential: dict[str, Any]) -> tuple[list[StatusEntry], list[str]]:
+    """The readable credentialStatus entries and the types of the others (unsupported).
+
+    A single object and an array are both read (VC 2.0 allows an array; OB 3.0's schema one
+    object). Raises StatusError for an entry of a known type that is malformed.
+    """
+    raw = credential.get("credentialStatus") if isinstance(credential, dict) else None
+    items = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    entries: list[StatusEntry] = []
+    unsupported: list[str] = []
+    for item in items:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind in STATUS_TYPES:
+            entries.append(_list_entry(item))
+        elif kind == REVOCATION_LIST_TYPE:
+            url = item.get("id")
+            if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+                raise StatusError("a 1EdTechRevocationList entry needs the list URL as its id")
+            entries.append(StatusEntry(REVOCATION_LIST_TYPE, "revocation", url, None))
+        else:
+            unsupported.append(str(kind))
+    return entries, unsupported
+
+
+def _list_entry(item: dict[str, Any]) -> StatusEntry:
+    url, purpose = item.get("statusListCredential"), item.get("statusPurpose")
+    if not isinstance(url, str) or not url:
+        raise StatusError(f"the {item['type']} has no statusListCredential URL")
+    if not isinstance(purpose, str) or not purpose:
+        raise StatusError(f"the {item['type']} has no statusPurpose")
+    index_text = item.get("statusListIndex")
+    # Both specs say a string of digits; the 1EdTech sample writes a number. Read both.
+    text = str(index_text) if isinstance(index_text, (str, int)) and index_text is not True else ""
+    if not re.fullmatch(r"\d{1,15}", text):
+        raise StatusError(f"statusListIndex {index_text!r} is not a non-negative integer")
+    size = item.get("statusSize", 1)
+    if str(size) != "1":
+        raise StatusError(f"statusSize {size!r} is not supported (only 1-bit statuses)")
+    return StatusEntry(item["type"], purpose, url, int(text))
+
+
+def decode_encoded_list(encoded: Any, *, kind: str, min_bits: int = MIN_BITS) -> Bitstring:
+    """The bitstring of a list's encodedList (kind: the list type); raise StatusError.
+
+    Lists shorter than min_bits are refused: Bitstring Status List v1.0 §3.2 step 11
+    (STATUS_LIST_LENGTH_ERROR, 131,072 entries for herd privacy). DCC's published lists hold
+    100,000 bits; a caller that accepts them passes a lower min_bits, knowingly.
+    """
+    if not isinstance(encoded, str) or not encoded:
+        raise StatusError("the status list has no encodedList")
+    if kind == "BitstringStatusList":
+        if not encoded.startswith("u"):
+            raise StatusError("a BitstringStatusList encodedList starts with 'u' (multibase)")
+        body = encoded[1:]
+    else:
+        body = encoded
+    if not re.fullmatch(r"[A-Za-z0-9_\-+/]*={0,2}", body):
+        raise StatusError("encodedList is not base64")
+    body = body.rstrip("=").replace("+", "-").replace("/", "_")
+    try:
+        compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        inflater = zlib.decompressobj(wbits=31)  # GZIP container
+        data = inflater.decompress(compressed, MAX_LIST_BYTES + 1)
+    except (ValueError, zlib.error) as error:
+        raise StatusError(f"encodedList cannot be decoded: {error}") from None
+    if len(data) > MAX_LIST_BYTES:
+        raise StatusError(f"the status list inflates to more than {MAX_LIST_BYTES:,} bytes")
+    if len(data) * 8 < min_bits:
+        raise StatusError(f"the status list has {len(data) * 8} bits; the minimum is {min_bits}")
+    return Bitstring(bytearray(data))
+
+
+def read_status_list(
+    list_credential: dict[str, Any], *, entry: StatusEntry, min_bits: int = MIN_BITS
+) -> StatusList:
+    """The list a status list credential carries, checked against the entry; raise StatusError.
+
+    Checks the credential and subject types for the entry's mechanism and that the list's
+    statusPurpose includes the entry's. Proof, issuer and validity window are the caller's.
+    """
+    if entry.type not in STATUS_TYPES:
+        raise StatusError(f"{entry.type} entries do not point at a status list credential")
+    credential_type, subject_type = STATUS_TYPES[entry.type]
+    types = _as_list(list_credential.get("type") if isinstance(list_credential, dict) else None)
+    if credential_type not in types:
+        raise StatusError(f"the document at {entry.list_url} is not a {credential_type}")
+    subject = list_credential.get("credentialSubject")
+    if isinstance(subject, list) and len(subject) == 1:
+        subject = subject[0]
+    if not isinstance(subject, dict) or subject_type not in _as_list(subject.get("type")):
+        raise StatusError(f"the status list's credentialSubject is not a {subject_type}")
+    purposes = _as_list(subject.get("statusPurpose"))
+    if entry.purpose not in purposes:
+        raise StatusError(f"the status list is for {purposes}, not {entry.purpose}")
+    own_id = list_credential.get("id")
+    if own_id is not None and not isinstance(own_id, str):
+        raise StatusError("the status list credential's id is not a string")
+    bits = decode_encoded_list(subject.get("encodedList"), kind=subject_type, min_bits=min_bits)
+    return StatusList(subject_type, entry.purpose, own_id, bits)
+
+
+def list_location(entry: StatusEntry, list_credential: dict[str, Any]) -> str:
+    """'same' when the list credential's id is the URL it was fetched from, else
+    'served-elsewhere' (see the rule above; not a failure)."""
+    own_id = list_credential.get("id") if isinstance(list_credential, dict) else None
+    return "same" if own_id in (None, entry.list_url) else "served-elsewhere"
+
+
+def revoked_in_1edtech_list(revocation_list: dict[str, Any], credential_id: str) -> bool:
+    """Whether a 1EdTech Revocation List revokes credential_id; raise StatusError if malformed."""
+    if not isinstance(revocation_list, dict):
+        raise StatusError("the 1EdTech revocation list is not a JSON object")
+    items = revocation_list.get("revokedCredential", [])
+    if not isinstance(items, list):
+        raise StatusError("revokedCredential must be an array")
+    for item in items:
+        if isinstance(item, dict) and item.get("id") == credential_id:
+            return item.get("revoked", True) is not False
+    return False
+
+
+def _as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -34,6 +34,7 @@ from credstack.model.status import (
     list_credential,
     parse_date_or_datetime,
 )
+from credstack.registry import tlog
 from credstack.registry.files import Transaction
 from credstack.registry.freshness import validity_window
 from credstack.registry.keys import LoadedKey
@@ -95,6 +96,7 @@ class AwardPlan:
     awarded: list[Awarded] = field(default_factory=list)
     skipped: list[tuple[AwardInput, str]] = field(default_factory=list)
     status_lists: dict[Path, dict] = field(default_factory=dict)
+    root: Path | None = None  # the registry's root (the transparency log lives there)
 
 
 def parse_evidence(text: str) -> Evidence:
@@ -222,7 +224,7 @@ def plan_awards(
     With ``skip_already_held`` (cohort re-runs), an award the recipient already holds in force
     is skipped and reported instead of refused.
     """
-    plan = AwardPlan()
+    plan = AwardPlan(root=registry.root)
     ledger = _Ledger(registry)
     errors: list[str] = []
     number, index = registry.next_status_index()
@@ -373,6 +375,10 @@ def write_plan(plan: AwardPlan, extra: Callable[[Transaction], None] | None = No
             tx.write_json(awarded.path, awarded.credential)
         for path, doc in plan.status_lists.items():
             tx.write_json(path, doc)
+        if plan.root is not None:  # transparency log: one entry per credential and new list
+            tlog.record_issued(
+                tx, plan.root, [a.credential for a in plan.awarded], plan.status_lists.values()
+            )
         if extra is not None:
             extra(tx)
 

@@ -16,6 +16,7 @@ import yaml
 from credstack.errors import AwardError, StatusError
 from credstack.model.credential import CredentialView, Evidence
 from credstack.model.status import Bitstring
+from credstack.registry import tlog
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
 from credstack.registry.freshness import resign
@@ -57,8 +58,10 @@ def stage_status(
     changes: list[tuple[str, str, bool]],
     key: LoadedKey,
     when: datetime,
-) -> None:
-    """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each."""
+) -> dict[str, dict]:
+    """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each.
+
+    Returns the re-signed lists by URL."""
     lists: dict[str, Bitstring] = {}
     for cid, purpose, value in changes:
         view = registry.get(cid)
@@ -75,12 +78,13 @@ def stage_status(
         bits = lists.get(ref.list_url) or Bitstring.decode(doc["credentialSubject"]["encodedList"])
         bits.set(ref.index, value)
         lists[ref.list_url] = bits
+    written = {}
     for url, bits in lists.items():
         doc = registry.status_lists[url]
         name = url.rsplit("/", 1)[-1]
-        tx.write_json(
-            registry.root / "issued" / "status" / name, resign_list(registry, doc, key, when, bits)
-        )
+        written[url] = resign_list(registry, doc, key, when, bits)
+        tx.write_json(registry.root / "issued" / "status" / name, written[url])
+    return written
 
 
 @dataclass(frozen=True)
@@ -154,8 +158,16 @@ def change_statuses(
     own = tx is None
     tx = tx or Transaction()
     bits = [(c.view.cid, *_BITS[c.event.event]) for c in done]
-    stage_status(registry, tx, bits, key, when)
+    written = stage_status(registry, tx, bits, key, when)
     tx.write(registry.root / STATUS_LOG, log_text([*registry.log, *(c.event for c in done)]))
+    # Transparency log: one entry per change, with the SHA-256 of the list signed for it.
+    changes = []
+    for c in done:
+        purpose = _BITS[c.event.event][0]
+        ref = c.view.status(purpose)
+        assert ref is not None  # stage_status refused credentials without it
+        changes.append((c.view.id, purpose, c.event.event, when, ref.list_url))
+    tlog.record_status_changes(tx, registry.root, changes, written)
     if own:
         tx.commit()
     return done

@@ -98,10 +98,13 @@ from credstack.site.pages import (
     level_label,
     read_icon,
 )
+from credstack.site.tlog import LogFiles, build_log_files
 
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
+#: Other issuers' suites, import()ed by the verifier on demand (issue 13); precached for offline.
+SUITES_JS = ASSETS_URL + "verifier/credstack-suites.js"
 VERIFY_PAGE = "verify.md"
 STATUS_LOG_PATH = "status/log.json"
 LOGO = ASSETS_URL + "logo.svg"
@@ -136,7 +139,7 @@ def service_worker(precache: list[str]) -> str:
 GLANCE_MARKER = "<!-- credstack:pathways -->"
 #: Index pages that the navigation expands into sections of generated pages.
 SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
-CACHE_KINDS = ("img", "verify", "page", "json")
+CACHE_KINDS = ("img", "verify", "page", "json", "tlog")
 #: Fewer credential pages than this are rendered in this process alone.
 PARALLEL_PAGES_AT = 400
 
@@ -216,6 +219,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         self.root = Path(".")
         self.chrome: PageChrome | None = None
         self.badges: Badges | None = None
+        self.log_files: LogFiles | None = None  # the transparency log (site/tlog.py)
         self.serving = False
         self._started = 0.0
         self._phases: list[tuple[str, float]] = []
@@ -281,6 +285,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 raw=raw,
             )
             self._phase("verify the credentials")
+            # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
+            self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
+            self._phase("build the transparency log")
             self.renderer = Renderer(self.data)
         except CredstackError as e:
             self._stop_drawing()
@@ -429,6 +436,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             yield target, copy(source)
         # The status log (dates and reasons for the verdict sentence; the signed lists decide).
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
+        # The transparency log (site/tlog.py): under log/, as C2SP tlog-tiles lays it out.
+        for target, blob in (self.log_files.files if self.log_files else {}).items():
+            yield target, content(blob)
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
         yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout
@@ -478,6 +488,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             *lists,
             STYLESHEET,
             VERIFIER_JS,
+            SUITES_JS,
             PAGE_JS,
         ]
 

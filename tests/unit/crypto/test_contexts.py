@@ -38,6 +38,14 @@ REQUIRED = {
     "https://www.w3.org/ns/cid/v1",
     "https://www.w3.org/ns/credentials/status/v1",
     "https://www.w3.org/2018/credentials/v1",
+    # Third-party credentials (tests/corpus): suites, status lists, CLR, DCC.
+    "https://w3id.org/security/suites/ed25519-2020/v1",
+    "https://w3id.org/security/data-integrity/v1",
+    "https://w3id.org/security/suites/jws-2020/v1",
+    "https://w3id.org/vc/status-list/2021/v1",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context.json",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+    "https://w3id.org/dcc/v1",
 }
 
 
@@ -46,7 +54,16 @@ def test_every_required_context_ships():
 
 
 def test_index_lists_exactly_the_files_in_the_package():
-    assert sorted(CONTEXT_FILES.values()) == sorted(p.name for p in PACKAGE_DIR.iterdir())
+    shipped = sorted(p.name for p in PACKAGE_DIR.iterdir() if p.name != "README.md")
+    assert sorted(CONTEXT_FILES.values()) == shipped
+
+
+def test_readme_gives_the_provenance_of_every_shipped_context():
+    readme = (PACKAGE_DIR / "README.md").read_text(encoding="utf-8")
+    for filename in CONTEXT_FILES.values():
+        digest = CONTEXT_SHA256[filename]
+        row = rf"\| `{re.escape(filename)}` \| [^|]*\| [^|]+ \| `{digest[:8]}…{digest[-4:]}` \|"
+        assert re.search(row, readme), filename
 
 
 def test_test_only_contexts_do_not_ship():
