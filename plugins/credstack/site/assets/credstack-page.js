@@ -4,7 +4,9 @@
 // Everything a credential carries is written with textContent: never as HTML.
 (() => {
   'use strict';
-  const V = window.CredstackVerifier;
+  // The verifier bundle: on credential pages this script loads async (it starts fetching the
+  // documents while the deferred verifier still downloads), so it is looked up when needed.
+  let V = window.CredstackVerifier;
   const script = document.currentScript;
   // This file is served at <site>/assets/credstack/credstack-page.js.
   const ROOT = new URL('../../', script.src).href;
@@ -547,7 +549,24 @@
     verify: async (credential) => V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer() }),
   };
 
+  let waiting = false;
   function start() {
+    V = window.CredstackVerifier;
+    if (!V && document.readyState !== 'complete') {
+      // This async script ran before the deferred verifier: start once the document is ready
+      // (whichever of the two events comes next: this one may run after DOMContentLoaded).
+      if (!waiting) {
+        waiting = true;
+        const once = () => {
+          document.removeEventListener('DOMContentLoaded', once);
+          window.removeEventListener('load', once);
+          start();
+        };
+        document.addEventListener('DOMContentLoaded', once);
+        window.addEventListener('load', once);
+      }
+      return;
+    }
     printButtons();
     if (!V) return;
     const app = document.getElementById('credstack-verify');
@@ -555,6 +574,15 @@
     if (app) verifyPage(app);
     else if (box && box.dataset.credentialUrl) credentialPage(box);
     registerServiceWorker();
+  }
+  // A credential page runs this script async, from <head>: the documents the verifier needs
+  // start loading at once (the credential, then its status lists; the contexts, keys and log),
+  // before the page is parsed and while the verifier bundle still loads.
+  if (script && script.async && document.querySelector('meta[name="credstack:issuer"]')) {
+    const own = ownIssuer();
+    const credentialUrl = new URL('credential.json', document.baseURI).href;
+    prefetch(own && own.id, null);
+    fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
   }
   // Material's instant navigation swaps pages without reloading scripts: follow it.
   if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(start);
