@@ -21,6 +21,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import json
 import os
 import statistics
 import subprocess
@@ -56,6 +57,17 @@ TIMES = """() => {
 }"""
 
 
+def demo_credential(name: str, achievement: str) -> str:
+    """The demo's credential for ``name`` and ``achievement`` (by its story, bench/demo.py)."""
+    for path in sorted((REPO / "issued" / "credentials").rglob("*.json")):  # flat or sharded
+        doc = json.loads(path.read_text("utf-8"))
+        subject = doc["credentialSubject"]
+        names = [i["identityHash"] for i in subject["identifier"] if i["identityType"] == "name"]
+        if names == [name] and subject["achievement"]["humanCode"] == achievement:
+            return path.stem
+    raise SystemExit(f"the demo has no {achievement} credential for {name}")
+
+
 def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=9))
 
@@ -72,10 +84,16 @@ def median(rows: list[dict], key: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=30)
-    parser.add_argument("--credential", default="2025-zhwnhhb4ze")
-    parser.add_argument("--next", default="2025-dng5ph5cfc", help="another credential")
+    parser.add_argument(
+        "--credential", help="credential id (default: Amara Okafor's session-design in the demo)"
+    )
+    parser.add_argument(
+        "--next", help="another credential (default: her facilitation-fundamentals)"
+    )
     parser.add_argument("--theme-page", default="achievements/session-design/")
     args = parser.parse_args(argv)
+    args.credential = args.credential or demo_credential("Amara Okafor", "session-design")
+    args.next = args.next or demo_credential("Amara Okafor", "facilitation-fundamentals")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

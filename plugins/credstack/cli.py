@@ -100,6 +100,7 @@ def _add_commands(sub: argparse._SubParsersAction) -> None:
     _add_holder_commands(sub)
     _add_workflow_commands(sub)
     _add_log_commands(sub)
+    _add_application_commands(sub)
 
 
 # -- program commands: lint, map ------------------------------------------------------------
@@ -345,8 +346,11 @@ def _cmd_award(args: argparse.Namespace) -> int:
     if issued_at > now:
         raise ConfigError("--issued-at lies in the future", hint="award on or before today")
     if args.csv:
-        if args.achievement or args.name or args.email:
-            raise ConfigError("give either --csv FILE or ACHIEVEMENT --name --email, not both")
+        if args.achievement or args.name or args.email or args.assessor or args.assessed_on:
+            raise ConfigError(
+                "give either --csv FILE or ACHIEVEMENT --name --email --assessor, not both",
+                hint="in a cohort CSV, name each row's assessors in the column assessors",
+            )
         inputs = read_cohort_csv(Path(args.csv), default_issued_at=issued_at)
         for inp in inputs:
             if inp.issued_at > now:
@@ -366,6 +370,8 @@ def _cmd_award(args: argparse.Namespace) -> int:
                 issued_at=issued_at,
                 evidence=tuple(parse_evidence(e) for e in args.evidence),
                 result=args.result,
+                assessors=tuple(args.assessor),
+                assessed_on=_when(args.assessed_on, what="--assessed-on"),
             )
         ]
     key = _key(args, registry)
@@ -600,6 +606,8 @@ def _cmd_renew(args: argparse.Namespace) -> int:
         issued_at=issued_at,
         result=args.result,
         extra_evidence=cpd_evidence(evidence, cpd_hours=hours, since=view.valid_from),
+        assessors=tuple(args.assessor),
+        assessed_on=_when(args.assessed_on, what="--assessed-on"),
     )
     _record_successor(args, registry, plan)
     _print_awards(plan, registry.root)
@@ -660,6 +668,17 @@ def _cmd_expiring(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_assessor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--assessor",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="an assessor on record in program/assessors.yml (repeat for each one)",
+    )
+    p.add_argument("--assessed-on", metavar="DATE", help="date of the assessment (default: award)")
+
+
 def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     keys = sub.add_parser("keys", help="create, list and retire the issuer's signing keys")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
@@ -697,6 +716,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--email", help="the recipient's email (stored only as a salted hash)")
     p.add_argument("--evidence", action="append", default=[], metavar="[TITLE=]URL")
     p.add_argument("--result", help="the assessment result (on the achievement's scale)")
+    _add_assessor_options(p)
     p.add_argument("--issued-at", help="award date (default now)")
     p.add_argument("--csv", help="cohort CSV: " + ", ".join(CSV_COLUMNS))
     p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
@@ -770,6 +790,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--evidence", action="append", default=[], metavar="[TITLE=]URL", help="CPD evidence"
     )
+    _add_assessor_options(p)
     p.add_argument("--key")
     p.set_defaults(handler=_cmd_renew)
 
@@ -1101,29 +1122,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
         workers=args.jobs or None,
         allow_key_change=args.allow_key_change,
     )
+    lines: list[str] = []
     if report.keys_added:
-        print("=" * 78)
-        print(
+        lines.append("=" * 78)
+        lines.append(
             f"THIS CHANGE ADDS SIGNING KEY(S): {', '.join(report.keys_added)}. Anything signed "
             "with them verifies as issued by you."
         )
-        print("=" * 78)
+        lines.append("=" * 78)
     for finding in report.sorted_findings():
-        print(f"{finding.severity}: {finding}")
+        lines.append(f"{finding.severity}: {finding}")
         if finding.hint:
-            print(f"  hint: {finding.hint}")
+            lines.append(f"  hint: {finding.hint}")
     states = ", ".join(
         f"{report.states[s]} {s}"
         for s in ("verified", "revoked", "suspended", "expired")
         if report.states[s] or s == "verified"
     )
     against = f" against {report.base} ({report.new_credentials} new)" if report.base else ""
-    print(
+    lines.append(
         f"checked {report.credentials} credential(s) and {report.status_lists} status list(s)"
         f"{against}: {states}"
     )
     if args.verbose:
-        print(
+        lines.append(
             f"  {report.cache_hits} from the cache, {report.verified} verified now "
             f"({report.workers} process{'es' if report.workers > 1 else ''})"
         )
@@ -1132,8 +1154,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     line += "s" if warnings != 1 else ""
     if args.strict and warnings and not errors:
         line += " (--strict: warnings fail)"
-    print(line)
-    return 0 if report.ok(strict=args.strict) else 1
+    lines.append(line)
+    print("\n".join(lines))
+    ok = report.ok(strict=args.strict)
+    if args.comment:
+        from credstack.registry.files import write_atomic
+        from credstack.registry.gate import gate_comment
+
+        write_atomic(Path(args.comment), gate_comment(ok, lines))
+    return 0 if ok else 1
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -1149,6 +1178,170 @@ def _cmd_init(args: argparse.Namespace) -> int:
     print(f"created a credstack registry in {target} ({len(result.written)} files)")
     print(f"next: read {target / 'README.md'} (create a key, set site_url, award, open a PR)")
     return 0
+
+
+def _read_issue(path: str) -> dict:
+    from credstack.errors import ApplicationError
+
+    try:
+        doc = json.loads(Path(path).read_text("utf-8"))
+    except OSError as e:
+        raise ApplicationError(f"cannot read {path}: {e.strerror}") from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ApplicationError(
+            f"{path} is not JSON ({e})", hint="save the issue with `gh api repos/O/R/issues/N`"
+        ) from e
+    return doc if isinstance(doc, dict) else {}
+
+
+def _write_text(path: str | None, text: str) -> None:
+    if path:
+        from credstack.registry.files import write_atomic
+
+        write_atomic(Path(path), text)
+
+
+def _application(args: argparse.Namespace, registry: Registry):
+    """(issue number or None, application); writes the refusal comment before raising."""
+    from credstack.model.application import issue_of, parse_application
+    from credstack.registry.application import refusal_comment
+
+    payload = _read_issue(args.issue)
+    number = None
+    try:
+        number = issue_of(payload)["number"]
+        return number, parse_application(payload, registry.program)
+    except CredstackError as e:
+        _write_text(args.comment, refusal_comment(registry, number, e))
+        raise
+
+
+def _cmd_application_read(args: argparse.Namespace) -> int:
+    """Read an application issue into the award input it asks for (JSON), or say why not."""
+    from credstack.registry.application import received_comment
+
+    registry = _registry(args)
+    _number, application = _application(args, registry)
+    _write_text(args.comment, received_comment(registry, application))
+    print(json.dumps(application.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_application_award(args: argparse.Namespace) -> int:
+    """Award from an application issue; on refusal write the reason and change nothing."""
+    from credstack.registry.application import (
+        awarded_comment,
+        plan_application,
+        pr_body,
+        refusal_comment,
+    )
+
+    registry = _registry(args)
+    number, application = _application(args, registry)
+    try:
+        email = args.email or os.environ.get("CREDSTACK_RECIPIENT_EMAIL", "")
+        if not email.strip():
+            raise ConfigError(
+                "no recipient email",
+                hint="pass --email or set CREDSTACK_RECIPIENT_EMAIL (the award workflow's "
+                "masked input); the email never comes from the public issue",
+            )
+        now = _now()
+        issued_at = _when(args.issued_at, what="--issued-at") or now
+        if issued_at > now:
+            raise ConfigError("--issued-at lies in the future", hint="award on or before today")
+        plan = plan_application(
+            registry,
+            application,
+            email=email,
+            assessors=tuple(args.assessor),
+            key=_key(args, registry),
+            now=now,
+            issued_at=issued_at,
+            assessed_on=_when(args.assessed_on, what="--assessed-on"),
+            result=args.result,
+            awarded_by=args.awarded_by,
+        )
+        records = _roster_records(args, registry, plan, now=now)
+        write_plan(plan, records.stage)
+    except CredstackError as e:
+        _write_text(args.comment, refusal_comment(registry, number, e))
+        raise
+    records.report()
+    awarded = plan.awarded[0]
+    _write_text(args.comment, awarded_comment(registry, application, awarded))
+    _write_text(args.pr_body, pr_body(registry, application, awarded))
+    _print_awards(plan, registry.root)
+    print(f"  application: #{application.issue}")
+    return 0
+
+
+def _cmd_workflows(args: argparse.Namespace) -> int:
+    """Write the issue forms, CODEOWNERS and workflows of this registry (or check them)."""
+    from credstack.registry.workflows import sync_workflows
+
+    registry = _registry(args)
+    result = sync_workflows(registry.root, registry.program, force=args.force, dry_run=args.check)
+    verb = "stale" if args.check else "wrote"
+    for rel in result.written:
+        print(f"  {verb:<7} {rel}")
+    for rel in result.removed:
+        print(f"  {'stale' if args.check else 'removed':<7} {rel} (its achievement is gone)")
+    for rel in result.kept:
+        print(f"  kept    {rel} (differs from credstack's; --force replaces a workflow)")
+    if result.no_codeowners:
+        print('  no CODEOWNERS: name maintainers in program/issuer.yml (maintainers: ["@you"])')
+    if args.check:
+        stale = [r for r in result.stale if not r.startswith(".github/workflows/")]
+        if stale:
+            print(f"{len(stale)} generated file(s) out of date: run `credstack workflows`")
+            return 1
+        print("the issue forms and CODEOWNERS match the program")
+        return 0
+    print(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
+    return 0
+
+
+def _add_application_commands(sub: argparse._SubParsersAction) -> None:
+    app = sub.add_parser(
+        "application",
+        help="read or award an application made with an issue form",
+        description="The steps the GitHub workflows run on application issues (ISSUE.json: "
+        "`gh api repos/OWNER/REPO/issues/N`, or an issues event file).",
+    )
+    asub = app.add_subparsers(dest="application_command", metavar="ACTION")
+    asub.required = True
+    p = asub.add_parser("read", help="validate an application; print the award input as JSON")
+    p.add_argument("issue", metavar="ISSUE.json")
+    p.add_argument("--comment", metavar="FILE", help="write the answer for the issue (Markdown)")
+    p.set_defaults(handler=_cmd_application_read)
+    p = asub.add_parser("award", help="award from an application (email from a masked input)")
+    p.add_argument("issue", metavar="ISSUE.json")
+    p.add_argument("--email", help="default: $CREDSTACK_RECIPIENT_EMAIL")
+    p.add_argument("--result", help="the assessment result (on the achievement's scale)")
+    _add_assessor_options(p)
+    p.add_argument("--issued-at", help="award date (default now)")
+    p.add_argument("--awarded-by", metavar="LOGIN", help="GitHub user making the award")
+    p.add_argument("--comment", metavar="FILE", help="write the answer for the issue (Markdown)")
+    p.add_argument("--pr-body", metavar="FILE", help="write the pull request's description")
+    p.add_argument(
+        "--roster",
+        choices=("local", "sealed"),
+        help="where the private roster row goes (default: $CREDSTACK_ROSTER or local)",
+    )
+    p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+    p.set_defaults(handler=_cmd_application_award, public_profile=False)
+    p = sub.add_parser(
+        "workflows",
+        help="write the issue forms, CODEOWNERS and GitHub workflows",
+        description="Write an 'Apply for …' issue form per achievement, the 'Appeal a decision' "
+        "form and CODEOWNERS from the program, and the workflows that are missing.",
+    )
+    p.add_argument("--force", action="store_true", help="replace workflows that differ")
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if generated files are stale"
+    )
+    p.set_defaults(handler=_cmd_workflows)
 
 
 def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
@@ -1171,6 +1364,9 @@ def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="verification processes (default: auto)"
+    )
+    p.add_argument(
+        "--comment", metavar="FILE", help="also write the verdict as Markdown (a PR comment)"
     )
     p.set_defaults(handler=_cmd_check)
     p = sub.add_parser(

@@ -8,6 +8,8 @@ catches :class:`CredstackError` once and prints both; the MkDocs plugin turns it
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CredstackError(Exception):
     """Base class: a message, an optional location (``file`` or ``file:line``) and a hint.
@@ -37,7 +39,7 @@ class CredstackError(Exception):
 class ProgramError(CredstackError):
     """The program definition under ``program/`` is missing, unreadable or invalid."""
 
-    def __init__(self, message: str, *, problems: list | None = None, **kw):
+    def __init__(self, message: str, *, problems: list[Any] | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.problems = list(problems or [])
 
@@ -91,6 +93,10 @@ class CredentialError(CredstackError):
 
 class AwardError(CredstackError):
     """An award was refused: the program's rules are not met. Nothing was written."""
+
+
+class ApplicationError(CredstackError):
+    """An application (a GitHub issue made with an 'Apply for …' form) cannot be read or awarded."""
 
 
 class StatusError(CredstackError):

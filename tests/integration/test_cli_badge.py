@@ -13,10 +13,10 @@ from PIL import Image
 
 from credstack.model.baking import extract
 from credstack.registry.registry import Registry
-from support import REPO, snapshot
+from support import REPO, demo_credential, snapshot
 
-VALID = "2025-zhwnhhb4ze"
-REVOKED = "2025-yobw6iq4ko"
+VALID = demo_credential("Amara Okafor", "session-design")
+REVOKED = demo_credential("Tomás Novak", "impact-evaluation")
 
 
 def run(*args: str, cwd=None):

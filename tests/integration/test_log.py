@@ -26,8 +26,8 @@ from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.tlog import CONFIG_FILE, ENTRIES_DIR, read_config, read_entries
 from credstack.registry.transparency import LOG_RULES, check_log
+from support import assessed_by, award, fixed_signing_key, result_for, scratch_registry, snapshot
 from support import at as date
-from support import award, fixed_signing_key, result_for, scratch_registry, snapshot
 
 FINDING = re.compile(r"^(error|warning): (\S+): ([a-z-]+): ")
 
@@ -129,6 +129,13 @@ def test_log_init_backfills_in_historical_order(root, tmp_path):
     assert snapshot(root) == before
 
 
+def assessed(root) -> list[str]:
+    """The award arguments for a foundation credential: its id and the assessors it needs."""
+    aid = foundation(root)
+    program = Registry(root).program
+    return [aid, *(x for a in assessed_by(program, aid) for x in ("--assessor", a))]
+
+
 def test_the_log_key_is_in_the_did_document_but_cannot_sign_credentials(root):
     did = Registry(root).did_document()
     config = read_config(root)
@@ -141,7 +148,7 @@ def test_the_log_key_is_in_the_did_document_but_cannot_sign_credentials(root):
 
 def test_every_cli_change_appends_its_entries_and_the_state(root):
     count = len(read_entries(root))
-    code, text = run(root, "award", foundation(root), "--name", "Di", "--email", "di@example.org")
+    code, text = run(root, "award", *assessed(root), "--name", "Di", "--email", "di@example.org")
     assert code == 0, text
     new = entries(root)[count:]
     assert [e["kind"] for e in new] == ["credential-issued", "status-lists"]
@@ -294,7 +301,7 @@ def test_attack_a_log_truncated_by_a_pull_request(root):
 
 
 def test_gate_accepts_changes_made_with_the_cli(root):
-    assert run(root, "award", foundation(root), "--name", "Di", "--email", "di@example.org")[0] == 0
+    assert run(root, "award", *assessed(root), "--name", "Di", "--email", "di@example.org")[0] == 0
     assert run(root, "suspend", cids(root)[0], "--reason", "appeal")[0] == 0
     commit(root)
     assert check_log(root, base="main") == []
@@ -417,7 +424,7 @@ def _entry_without_change(root, tmp_path):
 
 
 def _lying_state(root, tmp_path):
-    assert run(root, "award", foundation(root), "--name", "Di", "--email", "di@example.org")[0] == 0
+    assert run(root, "award", *assessed(root), "--name", "Di", "--email", "di@example.org")[0] == 0
     lines = segment(root).read_text().splitlines(keepends=True)
     first_state = next(i for i, line in enumerate(lines) if '"status-lists"' in line)
     lines[first_state] = re.sub(r"[0-9a-f]{64}", "1" * 64, lines[first_state], count=1)
@@ -498,3 +505,16 @@ def test_each_rule_finds_its_scenario_and_disabled_it_is_silent(root, tmp_path, 
         silent = {f.rule for f in verify_log(root, **options, disabled=[rule]).findings}
     assert rule in found
     assert rule not in silent
+
+
+def test_the_merge_gate_runs_the_log_rules(root):
+    """`credstack check --base` reports the log's findings with the other rules."""
+    from datetime import UTC, datetime
+
+    from credstack.registry.check import check_registry
+
+    shutil.rmtree(root / "issued" / "log")
+    report = check_registry(root, at=datetime.now(UTC), base="main")
+    assert "log-append-only" in {f.rule for f in report.errors}
+    quiet = check_registry(root, at=datetime.now(UTC), base="main", disabled={"log-append-only"})
+    assert "log-append-only" not in {f.rule for f in quiet.findings}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from credstack.model.program import Program
 from credstack.model.status import format_datetime
 from credstack.model.urls import SiteUrls
@@ -9,7 +11,9 @@ from credstack.model.urls import SiteUrls
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 
-def did_document(program: Program, *, log: tuple[dict, dict] | None = None) -> dict:
+def did_document(
+    program: Program, *, log: tuple[dict[str, Any], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The DID document to publish at the did:web location of ``program.site_url``.
 
     Retired keys stay listed (older credentials must keep verifying) with the Multikey

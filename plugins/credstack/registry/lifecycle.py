@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import yaml
 
 from credstack.errors import AwardError, StatusError
+from credstack.model.assessment import assessment_record
 from credstack.model.credential import CredentialView, Evidence
 from credstack.model.status import Bitstring
 from credstack.registry import tlog
@@ -204,7 +206,16 @@ def expiring(registry: Registry, *, at: datetime, within: timedelta) -> list[Cre
 
 
 def _successor_input(
-    view: CredentialView, *, issued_at: datetime, name: str | None, evidence, result, where: str
+    view: CredentialView,
+    *,
+    issued_at: datetime,
+    name: str | None,
+    evidence,
+    result,
+    where: str,
+    assessors: tuple[str, ...] = (),
+    assessed_on: datetime | None = None,
+    keep_record: bool = False,
 ) -> AwardInput:
     if view.recipient is None or view.email_hash is None or view.salt is None:
         raise AwardError(
@@ -221,6 +232,10 @@ def _successor_input(
         renews=view.cid,
         where=where,
         identity=(view.email_hash, view.salt, view.recipient),
+        assessors=assessors,
+        assessed_on=assessed_on,
+        keep_assessment=keep_record,
+        record=assessment_record(view.raw) if keep_record else None,
     )
 
 
@@ -233,20 +248,29 @@ def renew(
     issued_at: datetime,
     result: str | None = None,
     extra_evidence: tuple[Evidence, ...] = (),
+    assessors: tuple[str, ...] = (),
+    assessed_on: datetime | None = None,
 ) -> AwardPlan:
     """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
 
     ``extra_evidence`` (e.g. the CPD record, see ``credstack.registry.renewal``) is added to
     the evidence carried over from ``cid``.
 
-    The award rules still apply (prerequisites and, for certifications, the pathway). Raises
-    AwardError or StatusError; writes nothing then.
+    The award rules still apply (prerequisites, for certifications the pathway, and a fresh
+    assessment by ``assessors``). Raises AwardError or StatusError; writes nothing then.
     """
     view = registry.get(cid)
     if registry.current_status(view.cid).revoked is not None:
         raise StatusError(f"{view.cid} was revoked; it cannot be renewed", hint="award anew")
     inp = _successor_input(
-        view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
+        view,
+        issued_at=issued_at,
+        name=None,
+        evidence=None,
+        result=result,
+        where=f"renew {cid}",
+        assessors=assessors,
+        assessed_on=assessed_on,
     )
     if extra_evidence:
         inp = dataclasses.replace(inp, evidence=inp.evidence + tuple(extra_evidence))
@@ -269,8 +293,10 @@ def reissue(
     name: str | None = None,
     evidence=None,
     result: str | None = None,
+    salt_factory: Callable[[], str] | None = None,
 ) -> AwardPlan:
-    """Issue a corrected copy of ``cid`` (same award date) and revoke ``cid`` as superseded."""
+    """Issue a corrected copy of ``cid`` (same award date and assessment record) and revoke
+    ``cid`` as superseded."""
     view = registry.get(cid)
     current = registry.current_status(view.cid)
     if current.revoked is not None:
@@ -282,10 +308,12 @@ def reissue(
         evidence=evidence,
         result=result,
         where=f"reissue {cid}",
+        keep_record=True,
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
     # and the stacking rules are checked as of the original award date.
-    plan = plan_awards(registry, [inp], key, signed_at=now)
+    salts = {"salt_factory": salt_factory} if salt_factory is not None else {}
+    plan = plan_awards(registry, [inp], key, signed_at=now, **salts)
     new = plan.awarded[0].cid
 
     def extra(tx: Transaction) -> None:

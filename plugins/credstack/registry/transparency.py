@@ -279,8 +279,8 @@ def _check_against_registry(registry: Registry, log: _Log, findings: list[LogFin
         purpose = tlog.STATUS_EVENTS.get(event.event)
         if purpose is None:
             continue
-        view = registry.credentials.get(event.credential)
-        url = view.id if view else registry.urls.credential(event.credential)
+        logged_view = registry.credentials.get(event.credential)
+        url = logged_view.id if logged_view else registry.urls.credential(event.credential)
         wanted[(url, purpose, event.event, format_datetime(event.date))] += 1
     have: dict[tuple[str, str, str, str], list[int]] = {}
     for index, entry in by_kind.get(tlog.STATUS_CHANGED, []):
@@ -363,11 +363,13 @@ def _check_against_registry(registry: Registry, log: _Log, findings: list[LogFin
 
     # Keys: every creation and retirement of program/keys.yml, both ways.
     key_events: Counter[tuple[str, str, str, str]] = Counter()
-    for key in registry.program.issuer.keys:
-        pk = key.public_key_multibase
-        key_events[(tlog.KEY_ADDED, key.id, pk, format_datetime(key.created))] += 1
-        if key.retired_at is not None:
-            key_events[(tlog.KEY_RETIRED, key.id, pk, format_datetime(key.retired_at))] += 1
+    for issuer_key in registry.program.issuer.keys:
+        pk = issuer_key.public_key_multibase
+        added = format_datetime(issuer_key.created)
+        key_events[(tlog.KEY_ADDED, issuer_key.id, pk, added)] += 1
+        if issuer_key.retired_at is not None:
+            retired = format_datetime(issuer_key.retired_at)
+            key_events[(tlog.KEY_RETIRED, issuer_key.id, pk, retired)] += 1
     logged_keys: dict[tuple[str, str, str, str], list[int]] = {}
     for kind in (tlog.KEY_ADDED, tlog.KEY_RETIRED):
         for index, entry in by_kind.get(kind, []):
@@ -402,9 +404,9 @@ def _check_against_registry(registry: Registry, log: _Log, findings: list[LogFin
     positions = [i for i, _e in entries]
     for position, replayed in states.items():
         index = positions[position]
-        entry = log.parsed[index]
-        assert entry is not None
-        if entry["lists"] != replayed:
+        state = log.parsed[index]
+        assert state is not None
+        if state["lists"] != replayed:
             findings.append(
                 LogFinding(
                     _where(index),

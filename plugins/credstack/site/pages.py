@@ -26,6 +26,7 @@ from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.model.wording import verdict
 from credstack.site import csp
+from credstack.site.assessment import achievement_assessment, credential_assessment
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
     CredentialInfo,
@@ -219,8 +220,9 @@ class _Box:
 class Renderer:
     """Renders the generated pages' bodies and head tags."""
 
-    def __init__(self, data: SiteData):
+    def __init__(self, data: SiteData, *, repo_url: str | None = None):
         self.data = data
+        self.repo_url = repo_url
         self.program = data.program
         self.urls = SiteUrls(self.program.site_url)
         self.path = SitePaths(self.urls)
@@ -494,6 +496,7 @@ class Renderer:
                 for c in a.competencies
                 if c in self.program.competencies
             ],
+            "how": achievement_assessment(self.program, a, repo_url=self.repo_url),
         }
 
     def _competencies(self, spec: PageSpec) -> dict[str, Any]:
@@ -578,6 +581,7 @@ class Renderer:
             "issuer_url": http_url(self.program.issuer.url),
             "page_url": page_url,
             "evidence": evidence,
+            "assessment": credential_assessment(view.raw),
             "components": components,
             "progress": progress,
             "steps": self.steps,
@@ -594,7 +598,6 @@ class Renderer:
         e = escape
         url = self.urls.site + path
         tags = [
-            ("property", "og:type", "website"),
             ("property", "og:site_name", self.program.issuer.name),
             ("property", "og:title", title),
             ("property", "og:url", url),
@@ -613,6 +616,8 @@ class Renderer:
                 card = "summary_large_image"
         tags.append(("name", "twitter:card", card))
         if spec is None or spec.kind != "credential":
+            tags.insert(0, ("property", "og:type", "website"))  # (the default: credential
+            # pages, of which there are many, go without it)
             # (Twitter reads og:title, og:description and og:image when these are missing:
             # credential pages, of which there are many, go without the copies.)
             tags.append(("name", "twitter:title", title))

@@ -288,7 +288,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
             self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
             self._phase("build the transparency log")
-            self.renderer = Renderer(self.data)
+            self.renderer = Renderer(self.data, repo_url=config.get("repo_url"))
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
@@ -505,8 +505,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 url = item.url
             elif isinstance(item, Link) and "://" not in (item.url or ""):
                 url = item.url.lstrip("/")
-            if url is not None and item.title:
+            if url is not None and item.title and url not in ("", "./"):
                 items.append(NavItem(_plain(item.title), url))
+        # A credential page is a destination: its header names the site (a link home) and
+        # offers the catalog, the pathways and the verify page, not the whole navigation.
+        wanted = ("achievements/", "pathways/", "verify/")
+        items = [i for i in items if i.path in wanted] or items
         favicon = config.theme.get("favicon")
         self.chrome = PageChrome(
             site_name=config.site_name,

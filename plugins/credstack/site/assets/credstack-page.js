@@ -35,7 +35,11 @@
   /** The issuer's canonical site URL (site_url), from the page. */
   function siteUrl() {
     const meta = document.querySelector('meta[name="credstack:site-url"]');
-    return meta ? meta.content : ROOT;
+    if (meta) return meta.content;
+    // A credential page names its own URL (og:url: <site>credentials/<id>/) instead.
+    const own = document.querySelector('meta[property="og:url"]');
+    const match = own && /^(https?:\/\/.+\/)credentials\/[^/]+\/$/.exec(own.content);
+    return match ? match[1] : ROOT;
   }
 
   /** This site's issuer, which the verifier protects from impersonation. */
@@ -572,7 +576,10 @@
     const app = document.getElementById('credstack-verify');
     const box = document.getElementById('credential-verification');
     if (app) verifyPage(app);
-    else if (box && box.dataset.credentialUrl) credentialPage(box);
+    else if (box && box.dataset.checked === 'build') {
+      box.dataset.credentialUrl ||= 'credential.json'; // (lean pages leave the default out)
+      credentialPage(box);
+    }
     registerServiceWorker();
   }
   // A credential page runs this script async, from <head>: the documents the verifier needs
