@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -57,9 +58,11 @@ META_SIZES = (20, 18, 16)
 
 
 @cache
-def data() -> dict:
-    """The badge data: advance widths of the badge font (per weight) and medallion shapes."""
-    return json.loads(DATA.read_text("utf-8"))
+def data() -> dict[str, Any]:
+    """The badge data: advance widths of the badge font (per weight) and medallion shapes.
+    Raises OSError or ValueError when the package's copy is missing or damaged."""
+    loaded: dict[str, Any] = json.loads(DATA.read_text("utf-8"))
+    return loaded
 
 
 @cache
@@ -199,7 +202,8 @@ def qr_matrix(data_: str) -> list[list[bool]]:
     )
     code.add_data(data_, optimize=0)
     code.make(fit=True)
-    return code.get_matrix()
+    matrix: list[list[bool]] = code.get_matrix()
+    return matrix
 
 
 def qr_svg_path(matrix: list[list[bool]]) -> str:
@@ -356,7 +360,7 @@ def layout(text: BadgeText, url: str, matrix: list[list[bool]] | None = None) ->
 
 def medallion_svg(level: str, color: str) -> str:
     """The level's medallion (circle, hexagon or rosette) in ``color``, at the band's left."""
-    shapes = data()["shapes"]
+    shapes: dict[str, str] = data()["shapes"]
     shape = shapes.get(level, shapes["foundation"])
     ring = "#ffffff" if text_on(color) == WHITE else hex_color(INK)
     return (

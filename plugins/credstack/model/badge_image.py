@@ -16,6 +16,7 @@ import json
 import math
 import os
 from functools import cache, lru_cache
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -55,7 +56,7 @@ WIDTH_RANGES = (
 
 @cache
 def _font_file(weight: str) -> str:
-    import font_source_sans_pro  # type: ignore[import-untyped]
+    import font_source_sans_pro
 
     name = "SourceSansPro-Semibold.ttf" if weight == "bold" else "SourceSansPro-Regular.ttf"
     return os.path.join(font_source_sans_pro.font_directory, name)
@@ -72,11 +73,15 @@ def font(size: int, weight: str = "regular") -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(_font_file(weight), size)
 
 
-def badge_data() -> dict:
-    """What ``assets/badge/badge-data.json`` holds, computed from the font and the shapes
+def badge_data() -> dict[str, Any]:
+    """What ``model/badge-data.json`` holds, computed from the font and the shapes
     (``python -c 'from credstack.model.badge_image import write_badge_data; write_badge_data()'``
     writes it; a test checks that the committed file is this)."""
-    out: dict = {"version": 1, "fallback": 1000, "ranges": [list(r) for r in WIDTH_RANGES]}
+    out: dict[str, Any] = {
+        "version": 1,
+        "fallback": 1000,
+        "ranges": [list(r) for r in WIDTH_RANGES],
+    }
     for weight in ("regular", "bold"):
         f = ImageFont.truetype(_font_file(weight), 1000, layout_engine=ImageFont.Layout.BASIC)
         out[weight] = [round(f.getlength(chr(c))) for a, b in WIDTH_RANGES for c in range(a, b + 1)]
@@ -133,7 +138,10 @@ def _scaled(artwork: bytes, size: int) -> Image.Image:
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def _polygon(cx: float, cy: float, radius: float, sides: int, rotation: float = 0.0):
+Point = tuple[float, float]
+
+
+def _polygon(cx: float, cy: float, radius: float, sides: int, rotation: float = 0.0) -> list[Point]:
     return [
         (
             cx + radius * math.cos(rotation + 2 * math.pi * i / sides),
@@ -143,8 +151,8 @@ def _polygon(cx: float, cy: float, radius: float, sides: int, rotation: float = 
     ]
 
 
-def _rosette(cx: float, cy: float, outer: float, inner: float, points: int):
-    out = []
+def _rosette(cx: float, cy: float, outer: float, inner: float, points: int) -> list[Point]:
+    out: list[Point] = []
     for i in range(points * 2):
         r = outer if i % 2 == 0 else inner
         angle = -math.pi / 2 + math.pi * i / points
@@ -182,7 +190,7 @@ def _svg_medallion(level: str) -> str:
     ``{ring}`` (filled in by :func:`credstack.model.badge.medallion_svg`)."""
     cx, cy, r = 97, 95, 73
 
-    def points(pts) -> str:
+    def points(pts: list[Point]) -> str:
         return " ".join(f"{px:.2f},{py:.2f}" for px, py in pts)
 
     if level == "certification":
@@ -214,7 +222,7 @@ def _text(
     y: int,
     text: str,
     size: int,
-    fill,
+    fill: tuple[int, int, int],
     weight: str,
     anchor: str = "ls",
 ) -> None:
