@@ -34,3 +34,4 @@ export {
   credentialEntry,
   DEFAULT_MAX_AGE_MS,
 } from './tlog.js';
+export { cachedVerifiedList } from './status.js';

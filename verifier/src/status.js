@@ -122,3 +122,47 @@ export function statusEntries(credential) {
     unsupported: entries.filter((e) => !e || e.type !== 'BitstringStatusListEntry').map((e) => (e && e.type) || String(idOf(e))),
   };
 }
+
+/**
+ * A `verifiedList` hook for verifyCredential (options.verifiedList) that checks each status
+ * list's signature, issuer and key once per content: `cache` ({ key(list, issuer), has(key),
+ * add(key) }, e.g. the page's localStorage) holds passes only, under a hash of everything those
+ * checks read, so a changed byte is a new key and a failure is checked again every time. The
+ * rest of verifyStatusList (type, id, issuer, subject, the bitstring, the dates) runs on every
+ * call, and the caller still reads the bit and the list's age (isStale). A cache that fails to
+ * answer is ignored (the list is verified). Lists are fetched with `fetchJson`, once per URL.
+ */
+export function cachedVerifiedList({ fetchJson, cache }) {
+  const memo = new Map();
+  return (url, issuer, verifySecured) => {
+    const id = `${url}\u0000${issuer}`;
+    if (!memo.has(id)) {
+      memo.set(id, (async () => {
+        let list;
+        try {
+          list = await fetchJson(url, { purpose: 'status' });
+        } catch (error) {
+          throw new VerificationError('unavailable', `the status list ${url} could not be loaded (${error && error.message})`);
+        }
+        let key = null;
+        try {
+          key = await cache.key(list, issuer);
+          if (key && (await cache.has(key))) return await verifyStatusList(list, url, issuer, async () => {});
+        } catch (error) {
+          if (error instanceof VerificationError) throw error;
+          key = null;
+        }
+        const verified = await verifyStatusList(list, url, issuer, verifySecured);
+        if (key) {
+          try {
+            await cache.add(key);
+          } catch {
+            // nothing kept: verified again next time
+          }
+        }
+        return verified;
+      })());
+    }
+    return memo.get(id);
+  };
+}
