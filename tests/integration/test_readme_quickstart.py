@@ -67,7 +67,7 @@ def test_the_readme_quick_start_runs_as_written(tmp_path, monkeypatch):
                     "data-foundations,pass,first-assessor\n"
                 )
             if "ID" in words:
-                first = sorted(p.stem for p in (cwd / "issued" / "credentials").glob("*"))[0]
+                first = sorted(p.stem for p in (cwd / "issued" / "credentials").rglob("*.json"))[0]
                 words = [first if w == "ID" else w for w in words]
             out = io.StringIO()
             old = Path.cwd()
