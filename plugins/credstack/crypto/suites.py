@@ -22,14 +22,17 @@ VC-JWT                     OB 3.0 §8.2: RS256 (the baseline), ES256, ES384, EdD
 =========================  =====================================================================
 
 Every RDFC suite canonicalizes with :mod:`credstack.crypto.canon` (jsonld.js safe mode, shipped
-contexts only). A proof of any other suite is reported ``unsupported-suite``, never a pass. The
-outcome ``code`` is stable and shared with the in-browser verifier (verifier/src/suites.js):
+contexts only). A proof of any other suite is reported ``unsupported-suite``, never a pass.
 
-``ok``, ``signature-mismatch``, ``malformed``, ``unsupported-suite``, ``unsafe-jsonld``,
-``unknown-context``, ``key-unresolved``, ``key-type-mismatch``, ``purpose-mismatch``,
-``claims-mismatch``.
+Outcomes speak the verification report's vocabulary (:data:`credstack.model.report.CODES`), so
+there is one set of proof codes from the suites to the report, in Python and in the page
+(verifier/src/engine.js). An outcome belongs to the ``signature`` check (``ok``, ``mismatch``,
+``malformed-proof``, ``bad-purpose``, ``unsafe-jsonld``, ``unknown-context``,
+``unsupported-suite``, ``key-type-mismatch``, ``claims-mismatch``) or, when the key could not
+be had, to the ``issuer-key`` check (the resolver's code: ``unresolvable``, ``not-found``,
+``unsupported``, ``malformed-key``).
 
-``params`` carries what a message needs (``message`` in English; ``url`` for an unknown context;
+``params`` carries what a message needs (``detail`` in English; ``url`` for an unknown context;
 ``claim`` for a JWT claim; ``alg``). Whether the key belongs to the issuer, and whether it was
 valid when it signed, is the caller's decision: the outcome carries the resolved ``method``.
 """
@@ -52,25 +55,24 @@ from credstack.crypto.proof import parse_datetime, rdfc_hashes
 from credstack.crypto.publickeys import HashName
 from credstack.errors import (
     CanonicalizationError,
-    KeyFormatError,
     ProofError,
     ResolutionError,
     UnknownContextError,
 )
+from credstack.model.report import CODES as REPORT_CODES
 
 Loader = Callable[..., dict[str, Any]]
 
 OK: Final = "ok"
-SIGNATURE_MISMATCH: Final = "signature-mismatch"
-MALFORMED: Final = "malformed"
+SIGNATURE_MISMATCH: Final = "mismatch"
+MALFORMED: Final = "malformed-proof"
 UNSUPPORTED_SUITE: Final = "unsupported-suite"
 UNSAFE_JSONLD: Final = "unsafe-jsonld"
 UNKNOWN_CONTEXT: Final = "unknown-context"
-KEY_UNRESOLVED: Final = "key-unresolved"
 KEY_TYPE_MISMATCH: Final = "key-type-mismatch"
-PURPOSE_MISMATCH: Final = "purpose-mismatch"
+PURPOSE_MISMATCH: Final = "bad-purpose"
 CLAIMS_MISMATCH: Final = "claims-mismatch"
-#: Every outcome code, in the order a report lists them.
+#: Every signature outcome code, in the order a report lists them (a subset of the report's).
 CODES: Final = (
     OK,
     SIGNATURE_MISMATCH,
@@ -78,7 +80,6 @@ CODES: Final = (
     UNSUPPORTED_SUITE,
     UNSAFE_JSONLD,
     UNKNOWN_CONTEXT,
-    KEY_UNRESOLVED,
     KEY_TYPE_MISMATCH,
     PURPOSE_MISMATCH,
     CLAIMS_MISMATCH,
@@ -112,8 +113,9 @@ class ProofOutcome:
     """The result for one proof: ``ok`` exactly when ``code == "ok"``.
 
     ``suite`` is the cryptosuite, proof type or ``VC-JWT``; ``index`` the position in the
-    document's proof array (0 for a single proof or a JWT); ``method`` the resolved verification
-    method when the key was found.
+    document's proof array (0 for a single proof or a JWT); ``check`` the report check the code
+    belongs to (``signature``, or ``issuer-key`` when the key could not be had); ``method`` the
+    resolved verification method when the key was found.
     """
 
     suite: str
@@ -124,6 +126,11 @@ class ProofOutcome:
     index: int = 0
     purpose: str | None = None
     method: ResolvedMethod | None = field(default=None, compare=False)
+    check: str = "signature"
+
+    def __post_init__(self) -> None:
+        if self.code not in REPORT_CODES.get(self.check, {}):
+            raise ValueError(f"unknown proof outcome {self.check}/{self.code}")
 
     @property
     def ok(self) -> bool:
@@ -138,6 +145,7 @@ class ProofOutcome:
             "verificationMethod": self.verification_method,
             "created": self.created.isoformat().replace("+00:00", "Z") if self.created else None,
             "ok": self.ok,
+            "check": self.check,
             "code": self.code,
             "params": dict(self.params),
         }
@@ -168,7 +176,14 @@ def verify_proofs(
 
 
 def _outcome(
-    suite: str, proof: Mapping[str, Any], index: int, code: str, message: str, **params: str
+    suite: str,
+    proof: Mapping[str, Any],
+    index: int,
+    code: str,
+    message: str,
+    *,
+    check: str = "signature",
+    **params: str,
 ) -> ProofOutcome:
     method = proof.get("verificationMethod")
     purpose = proof.get("proofPurpose")
@@ -177,10 +192,17 @@ def _outcome(
         verification_method=method if isinstance(method, str) else None,
         created=_created(proof),
         code=code,
-        params={"message": message, **params},
+        params={"detail": message, **params},
         index=index,
         purpose=purpose if isinstance(purpose, str) else None,
+        check=check,
     )
+
+
+def key_outcome_code(error: ResolutionError) -> str:
+    """The issuer-key code of a resolution failure (``unresolvable`` when it has none)."""
+    code = error.code or "unresolvable"
+    return code if code in REPORT_CODES["issuer-key"] else "unresolvable"
 
 
 def _created(proof: Mapping[str, Any]) -> datetime | None:
@@ -251,11 +273,12 @@ def _verify_one(
     # Controlled Identifiers 1.0 "Retrieve Verification Method".
     try:
         method = resolve_key(proof["verificationMethod"])
-    except KeyFormatError as error:
-        # The key is written in the credential itself (did:key, <url>#z...) and is broken.
-        return _outcome(suite, proof, index, MALFORMED, error.message)
     except ResolutionError as error:
-        return _outcome(suite, proof, index, KEY_UNRESOLVED, error.message)
+        # Unknown DID document, method not in it, a key type credstack does not read, or a key
+        # written in the credential itself (did:key, <url>#z...) that is broken.
+        return _outcome(
+            suite, proof, index, key_outcome_code(error), error.message, check="issuer-key"
+        )
     key = method.key
     if key.algorithm not in algorithms:
         outcome = _outcome(
@@ -356,6 +379,7 @@ def _with_method(outcome: ProofOutcome, method: ResolvedMethod) -> ProofOutcome:
         index=outcome.index,
         purpose=outcome.purpose,
         method=method,
+        check=outcome.check,
     )
 
 
@@ -381,6 +405,7 @@ def _jwt_outcome(
     code: str,
     message: str,
     *,
+    check: str = "signature",
     kid: str | None = None,
     alg: str = "",
     created: datetime | None = None,
@@ -394,9 +419,10 @@ def _jwt_outcome(
         verification_method=kid,
         created=created,
         code=code,
-        params={"message": message, **params},
+        params={"detail": message, **params},
         purpose=ASSERTION_METHOD,
         method=method,
+        check=check,
     )
 
 
@@ -435,10 +461,22 @@ def verify_jwt(token: str, resolve_key: KeyResolver) -> tuple[dict[str, Any] | N
     label = kid or ("jwk" if "jwk" in header else None)
 
     def result(
-        code: str, message: str, *, method: ResolvedMethod | None = None, **params: str
+        code: str,
+        message: str,
+        *,
+        method: ResolvedMethod | None = None,
+        check: str = "signature",
+        **params: str,
     ) -> tuple[dict[str, Any], ProofOutcome]:
         outcome = _jwt_outcome(
-            code, message, kid=label, alg=str(alg), created=created, method=method, **params
+            code,
+            message,
+            check=check,
+            kid=label,
+            alg=str(alg),
+            created=created,
+            method=method,
+            **params,
         )
         return credential, outcome
 
@@ -457,9 +495,13 @@ def verify_jwt(token: str, resolve_key: KeyResolver) -> tuple[dict[str, Any] | N
         elif "jwk" in header:
             method = jwk_method(header["jwk"])
         else:
-            raise ResolutionError("the JOSE header has neither kid nor jwk")
+            raise ResolutionError(
+                "the JOSE header has neither kid nor jwk: the key would come from the issuer's "
+                "profile on the network",
+                code="unresolvable",
+            )
     except ResolutionError as error:
-        return result(KEY_UNRESOLVED, error.message)
+        return result(key_outcome_code(error), error.message, check="issuer-key")
     wanted, hash_name = JWT_ALGORITHMS[alg]
     if method.key.algorithm != wanted:
         return result(
@@ -481,6 +523,18 @@ def verify_jwt(token: str, resolve_key: KeyResolver) -> tuple[dict[str, Any] | N
         claim, message = mismatch
         return result(CLAIMS_MISMATCH, message, method=method, claim=claim)
     return result(OK, "the VC-JWT verifies", method=method)
+
+
+def jwt_credential(token: str) -> dict[str, Any] | None:
+    """The credential a VC-JWT carries, decoded but NOT verified (None when it has none)."""
+    parts = token.strip().split(".") if isinstance(token, str) else []
+    if len(parts) != 3 or len(token) > MAX_JWT_CHARS:
+        return None
+    try:
+        payload = _b64url_json(parts[1])
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
+        return None
+    return _jwt_credential(payload) if isinstance(payload, dict) else None
 
 
 def _jwt_credential(payload: dict[str, Any]) -> dict[str, Any] | None:

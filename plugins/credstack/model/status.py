@@ -200,13 +200,17 @@ MAX_LIST_BYTES = 16 * 1024 * 1024
 
 @dataclass(frozen=True)
 class StatusEntry:
-    """One credentialStatus entry: its type, purpose, list URL and index (None for 1EdTech)."""
+    """One credentialStatus entry: its type, purpose, list URL and index (None for 1EdTech).
+
+    ``implied``: credstack's companion suspension list, not named in the credential itself.
+    """
 
     type: str
     purpose: str
     list_url: str
     index: int | None
     size: int = 1
+    implied: bool = False
 
 
 @dataclass(frozen=True)
