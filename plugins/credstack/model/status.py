@@ -258,8 +258,15 @@ def _list_entry(item: dict[str, Any]) -> StatusEntry:
     if not isinstance(purpose, str) or not purpose:
         raise StatusError(f"the {item['type']} has no statusPurpose")
     index_text = item.get("statusListIndex")
-    # Both specs say a string of digits; the 1EdTech sample writes a number. Read both.
-    text = str(index_text) if isinstance(index_text, (str, int)) and index_text is not True else ""
+    # Both specs say a string of digits; the 1EdTech sample writes a number. Read both (a JSON
+    # number is read as JavaScript reads it: 3.0 is 3).
+    if isinstance(index_text, float) and index_text.is_integer():
+        index_text = int(index_text)
+    text = (
+        str(index_text)
+        if isinstance(index_text, (str, int)) and not isinstance(index_text, bool)
+        else ""
+    )
     if not re.fullmatch(r"\d{1,15}", text):
         raise StatusError(f"statusListIndex {index_text!r} is not a non-negative integer")
     size = item.get("statusSize", 1)
