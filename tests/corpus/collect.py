@@ -171,8 +171,10 @@ _DCC_VERIFIER_CORE_LIST = (
 def _is_ob(document: dict[str, Any]) -> bool:
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
-    return any(t in types for t in ("OpenBadgeCredential", "AchievementCredential",
-                                    "EndorsementCredential"))
+    return any(
+        t in types
+        for t in ("OpenBadgeCredential", "AchievementCredential", "EndorsementCredential")
+    )
 
 
 def _dcc_expectation(name: str, document: dict[str, Any]) -> tuple[str, str]:

@@ -13,6 +13,7 @@ export const EDDSA_SUITES = {
   'DataIntegrityProof eddsa-2022': ['eddsa-2022', ['Ed25519']],
 };
 const SIGNATURE_BYTES = { Ed25519: 64, 'P-256': 64, 'P-384': 96 };
+export const MAX_PROOFS = 16; // proofs beyond this many are refused unread (suites.py MAX_PROOFS)
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 // Absolute IRIs as plugins/credstack/crypto/canon.py reads them.
 const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$/;
@@ -67,6 +68,7 @@ function base58Value(text) {
 
 async function verifyOne(deps, unsecured, proofs, index, resolveKey, expectedPurpose) {
   const proof = proofs[index];
+  if (index >= MAX_PROOFS) return outcome('unknown', {}, index, 'malformed-proof', `credstack verifies at most ${MAX_PROOFS} proofs`);
   if (!isObject(proof)) return outcome('unknown', {}, index, 'malformed-proof', 'the proof is not a JSON object');
   const cryptosuite = proof.type === 'DataIntegrityProof' && typeof proof.cryptosuite === 'string' ? proof.cryptosuite : null;
   const known = deps.table[`${proof.type} ${cryptosuite}`];

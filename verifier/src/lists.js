@@ -9,6 +9,7 @@
 export const MIN_BITS = 131072; // Bitstring Status List §3.2: minimumNumberOfEntries
 export const MAX_LIST_BYTES = 16 * 1024 * 1024; // refuse GZIP bombs
 export const REVOCATION_LIST_TYPE = '1EdTechRevocationList';
+export const MAX_STATUS_ENTRIES = 16; // each may cost a fetch
 /** Entry type -> [list credential type, list subject type]. */
 export const STATUS_TYPES = {
   BitstringStatusListEntry: ['BitstringStatusListCredential', 'BitstringStatusList'],
@@ -40,7 +41,9 @@ function listEntry(item) {
 export function statusEntries(credential) {
   const entries = [];
   const unsupported = [];
-  for (const item of asList(isObject(credential) ? credential.credentialStatus : undefined)) {
+  const items = asList(isObject(credential) ? credential.credentialStatus : undefined);
+  if (items.length > MAX_STATUS_ENTRIES) throw new StatusError(`${items.length} credentialStatus entries; credstack reads at most ${MAX_STATUS_ENTRIES}`);
+  for (const item of items) {
     const kind = isObject(item) ? item.type : undefined;
     if (Object.prototype.hasOwnProperty.call(STATUS_TYPES, kind)) {
       entries.push(listEntry(item));

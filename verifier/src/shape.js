@@ -22,6 +22,10 @@ export const KINDS = {
 };
 const CREDENTIAL_TYPES = Object.keys(KINDS);
 const STATUS_SUBJECTS = ['BitstringStatusList', 'StatusList2021'];
+// Larger or deeper documents are refused before anything else reads them (shape.py MAX_VALUES).
+export const MAX_VALUES = 20000;
+export const MAX_DEPTH = 64;
+export const MAX_COMPONENTS = 64; // at most this many components (or embedded credentials) are verified
 // XML Schema dateTimeStamp with a four-digit year from 0001 (the range both verifiers can read).
 const DATE_TIME = /^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
@@ -37,6 +41,20 @@ export function isDateTimeStamp(value) {
 }
 
 export const isAbsoluteIri = (value) => typeof value === 'string' && ABSOLUTE_IRI.test(value);
+
+/** Why `doc` is too large or too deeply nested to verify (null when it is not). */
+export function sizeProblem(doc) {
+  let count = 0;
+  const stack = [[doc, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop();
+    count += 1;
+    if (count > MAX_VALUES) return `it holds more than ${MAX_VALUES.toLocaleString('en')} JSON values: too large to verify`;
+    if (depth > MAX_DEPTH) return `it is nested more than ${MAX_DEPTH} levels deep: too deep to verify`;
+    if (value !== null && typeof value === 'object') for (const v of Object.values(value)) stack.push([v, depth + 1]);
+  }
+  return null;
+}
 
 export function credentialKind(doc) {
   if (!isObject(doc)) return null;
@@ -100,6 +118,8 @@ function subjectProblems(doc, kind) {
 /** Every [code, detail] the document breaks, in rule order; [] when it is well formed. */
 export function shapeProblems(doc, { secured = false } = {}) {
   if (!isObject(doc)) return [['not-object', 'not a JSON object']];
+  const tooLarge = sizeProblem(doc);
+  if (tooLarge) return [['unreadable', tooLarge]];
   const problems = [];
   const kind = credentialKind(doc);
   const context = contextProblem(asArray(doc['@context']), kind);
@@ -175,6 +195,6 @@ export function credentialFacts(doc) {
     statuses: [...entries, ...implied],
     unsupportedStatus: [...new Set(unsupported)].sort(),
     achievementType,
-    components,
+    components: components.slice(0, MAX_COMPONENTS),
   };
 }

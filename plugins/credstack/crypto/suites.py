@@ -104,6 +104,8 @@ JWT_ALGORITHMS: Final[dict[str, tuple[str, str]]] = {
 }
 #: Registered JWT claims (RFC 7519 §4.1) that are not credential properties.
 _JWT_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
+#: Proofs beyond this many are refused unread (each costs a canonicalization).
+MAX_PROOFS: Final = 16
 #: Refuse tokens larger than this before decoding anything (a baked image holds at most 10 MB).
 MAX_JWT_CHARS: Final = 10 * 1024 * 1024
 
@@ -224,6 +226,10 @@ def _verify_one(
     expected_purpose: str,
 ) -> ProofOutcome:
     proof = proofs[index]
+    if index >= MAX_PROOFS:
+        return _outcome(
+            "unknown", {}, index, MALFORMED, f"credstack verifies at most {MAX_PROOFS} proofs"
+        )
     if not isinstance(proof, Mapping):
         return _outcome("unknown", {}, index, MALFORMED, "the proof is not a JSON object")
     kind = proof.get("type")

@@ -47,6 +47,14 @@ KINDS: Final[dict[str, str]] = {
 CREDENTIAL_TYPES = tuple(KINDS)
 _STATUS_SUBJECTS = ("BitstringStatusList", "StatusList2021")
 
+#: Larger or deeper documents are refused before anything else reads them: a credential (even a
+#: CLR with dozens of embedded credentials) is far smaller, and canonicalizing a bigger one could
+#: take minutes. Both verifiers use the same bounds.
+MAX_VALUES: Final = 20_000
+MAX_DEPTH: Final = 64
+#: At most this many components (or embedded credentials) are verified, in document order.
+MAX_COMPONENTS: Final = 64
+
 #: XML Schema dateTimeStamp with a four-digit year from 0001 (what both verifiers can read).
 _DATE_TIME = re.compile(r"^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 #: An absolute IRI: a scheme, then no whitespace (RFC 3987 §2.2, as the proof suites read it).
@@ -74,6 +82,23 @@ def is_datetime_stamp(value: Any) -> bool:
 def is_absolute_iri(value: Any) -> bool:
     """Whether ``value`` is a string IRI with a scheme (``https://…``, ``urn:…``, ``did:…``)."""
     return isinstance(value, str) and _ABSOLUTE_IRI.match(value) is not None
+
+
+def size_problem(doc: Any) -> str | None:
+    """Why ``doc`` is too large or too deeply nested to verify (None when it is not)."""
+    count, stack = 0, [(doc, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return f"it holds more than {MAX_VALUES:,} JSON values: too large to verify"
+        if depth > MAX_DEPTH:
+            return f"it is nested more than {MAX_DEPTH} levels deep: too deep to verify"
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None
 
 
 def credential_kind(doc: Any) -> str | None:
@@ -156,6 +181,9 @@ def shape_problems(doc: Any, *, secured: bool = False) -> list[tuple[str, str]]:
     """
     if not isinstance(doc, dict):
         return [("not-object", "not a JSON object")]
+    too_large = size_problem(doc)
+    if too_large:
+        return [("unreadable", too_large)]
     problems: list[tuple[str, str]] = []
     kind = credential_kind(doc)
     context = _context_problem(as_list(doc.get("@context")), kind)
@@ -285,7 +313,7 @@ def credential_facts(doc: dict[str, Any]) -> CredentialFacts:
         statuses=tuple(entries + implied),
         unsupported_status=tuple(sorted(set(unsupported))),
         achievement_type=achievement_type if isinstance(achievement_type, str) else None,
-        components=tuple(components),
+        components=tuple(components[:MAX_COMPONENTS]),
     )
 
 

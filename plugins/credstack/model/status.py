@@ -194,6 +194,8 @@ STATUS_TYPES = {
     "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021"),
 }
 REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+#: A credential naming more status entries than this is refused (each may cost a fetch).
+MAX_STATUS_ENTRIES = 16
 #: Decompressed lists larger than this are refused (a GZIP bomb cannot exhaust memory).
 MAX_LIST_BYTES = 16 * 1024 * 1024
 
@@ -235,6 +237,10 @@ def status_entries(credential: dict[str, Any]) -> tuple[list[StatusEntry], list[
     """
     raw = credential.get("credentialStatus") if isinstance(credential, dict) else None
     items = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    if len(items) > MAX_STATUS_ENTRIES:
+        raise StatusError(
+            f"{len(items)} credentialStatus entries; credstack reads at most {MAX_STATUS_ENTRIES}"
+        )
     entries: list[StatusEntry] = []
     unsupported: list[str] = []
     for item in items:

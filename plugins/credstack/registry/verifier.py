@@ -51,9 +51,6 @@ from credstack.registry.statuscheck import (
 )
 from credstack.registry.vcache import VerificationCache, entry_key
 
-#: Deeper JSON than this is refused before anything reads it (no credential comes near it).
-MAX_DEPTH = 200
-
 
 @dataclass(frozen=True)
 class OwnIssuer:
@@ -92,19 +89,6 @@ class OwnIssuer:
         return f"{self.issuer_id}\0{self.site}\0{self.name}"
 
 
-def _depth_ok(value: Any, limit: int = MAX_DEPTH) -> bool:
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
-
-
 def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict[str, Any]:
     """Format, signature and issuer-key checks of ``doc``: the part that does not depend on time.
 
@@ -121,8 +105,6 @@ def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict
         checks = [format_check(credential, secured=True)]
         proofs = [proof]
         doc = credential
-    elif not _depth_ok(doc):
-        checks = [CheckResult("format", "unreadable", {"detail": "the JSON is nested too deeply"})]
     else:
         checks = [format_check(doc)]
     if checks[0].outcome in (PASS, WARN):

@@ -83,14 +83,10 @@ def test_vector_verifies_and_any_one_change_fails(directory, suffix, hash_name, 
         if isinstance(bad_content["issuer"], str)
         else {**bad_content["issuer"], "id": bad_content["issuer"]["id"][:-1] + "X"}
     )
-    assert verify_proofs(bad_content, RESOLVE, loader=example_loader)[0].code in (
-        "mismatch"
-    )
+    assert verify_proofs(bad_content, RESOLVE, loader=example_loader)[0].code in ("mismatch")
     bad_option = copy.deepcopy(signed)
     bad_option["proof"]["created"] = bad_option["proof"]["created"].replace("23", "22", 1)
-    assert verify_proofs(bad_option, RESOLVE, loader=example_loader)[0].code == (
-        "mismatch"
-    )
+    assert verify_proofs(bad_option, RESOLVE, loader=example_loader)[0].code == ("mismatch")
 
 
 def test_p384_needs_sha384_as_the_rdfc_hash(example_loader):
@@ -149,9 +145,7 @@ def test_eddsa_rdfc_2022_vectors_through_the_one_entry_point(example_loader):
         old_name = copy.deepcopy(signed)
         old_name["proof"]["cryptosuite"] = "eddsa-2022"
         # The old name is accepted, but it is part of what was signed: this signature breaks.
-        assert verify_proofs(old_name, RESOLVE, loader=example_loader)[0].code == (
-            "mismatch"
-        )
+        assert verify_proofs(old_name, RESOLVE, loader=example_loader)[0].code == ("mismatch")
 
 
 def test_outcomes_name_each_problem_with_a_stable_code(example_loader):
@@ -200,16 +194,16 @@ def test_a_proof_set_reports_every_proof_and_a_chain_signs_its_predecessor(examp
     assert chained
     broken = copy.deepcopy(chain)
     broken["proof"][chained[0]]["previousProof"] = "urn:uuid:not-there"
-    assert verify_proofs(broken, RESOLVE, loader=example_loader)[chained[0]].code == "malformed-proof"
+    assert (
+        verify_proofs(broken, RESOLVE, loader=example_loader)[chained[0]].code == "malformed-proof"
+    )
     previous = chain["proof"][chained[0]]["previousProof"]
     targets = previous if isinstance(previous, list) else [previous]
     changed = copy.deepcopy(chain)
     for proof in changed["proof"]:
         if proof.get("id") == targets[0]:
             proof["created"] = "2001-01-01T00:00:00Z"
-    assert verify_proofs(changed, RESOLVE, loader=example_loader)[chained[0]].code == (
-        "mismatch"
-    )
+    assert verify_proofs(changed, RESOLVE, loader=example_loader)[chained[0]].code == ("mismatch")
 
 
 # --- VC-JWT ------------------------------------------------------------------------------------

@@ -60,11 +60,13 @@
           if (Date.now() - Date.parse(stamp) > OFFLINE_MAX_AGE_MS) throw new Error(`the copy saved for offline use on ${stamp.slice(0, 10)} is too old`);
           cachedAt.set(url, stamp);
         }
-        return response.json();
+        // JSON, or a VC-JWT (a status list may be served as one): the verifier reads both.
+        const text = (await response.text()).trim();
+        return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text) ? text : JSON.parse(text);
       })());
       loads.get(local).catch(() => {}); // a prefetch nobody awaits must not log an error
     }
-    return loads.get(local).then((doc) => structuredClone(doc));
+    return loads.get(local).then((doc) => (typeof doc === 'string' ? doc : structuredClone(doc)));
   }
 
   function contexts() {
@@ -121,19 +123,24 @@
     return found ? { date: found.date, reason: found.reason } : null;
   }
 
-  /** Verify `credential` and write the verdict and checks into `box` (#credential-verification). */
-  async function verifyInto(box, credential) {
+  /** The verifier's options on this page (`overrides` for monitors and tests: at, now, ownIssuer). */
+  async function options(overrides = {}) {
+    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), ...overrides };
+  }
+
+  /** Verify `input` (a credential, or a VC-JWT string) and write the verdict and checks into `box`. */
+  async function verifyInto(box, input) {
     box.dataset.status = 'checking';
     box.dataset.checked = 'browser';
     box.className = 'cs-verification cs-verification--checking';
     box.replaceChildren(el('p', { class: 'cs-verification__verdict', text: 'Checking in your browser…' }));
     let report;
     try {
-      report = await V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer() });
+      report = await V.verifyCredential(input, await options());
     } catch (error) {
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
     }
-    render(box, credential, report);
+    render(box, V.decodedCredential(input), report);
     return report;
   }
 
@@ -212,18 +219,16 @@
   }
 
   // -- the verify page -----------------------------------------------------------------------
+  /** The credential (JSON) or VC-JWT (string) in a file: JSON, .1ob, .jwt, or a baked PNG/SVG. */
   async function readCredential(bytes) {
-    const head = new Uint8Array(bytes.slice(0, 8));
-    if (head[0] === 0x89 && head[1] === 0x50) return V.extractFromPng(bytes);
-    const text = new TextDecoder().decode(bytes);
-    if (/^\s*</.test(text)) return V.extractFromSvg(text);
-    return JSON.parse(text);
+    const payload = V.extractPayload(new Uint8Array(bytes));
+    return payload.kind === 'jwt' ? payload.token : payload.credential;
   }
 
   async function fromUrl(raw) {
     const url = new URL(raw.trim(), document.baseURI).href;
     if (!/^https?:/.test(url)) throw new Error('only http(s) links can be checked');
-    const tries = /\.json$|\.png$|\.svg$/.test(url) ? [url] : [url.replace(/\/?$/, '/') + 'credential.json', url];
+    const tries = /\.json$|\.png$|\.svg$|\.1ob$|\.jwt$/.test(url) ? [url] : [url.replace(/\/?$/, '/') + 'credential.json', url];
     let lastError;
     for (const candidate of tries) {
       try {
@@ -266,7 +271,7 @@
     box.dataset.status ||= 'idle';
     box.setAttribute('aria-live', 'polite');
     const summary = el('div', { class: 'cs-verify__summary' });
-    const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,application/json,image/png,image/svg+xml' });
+    const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,.1ob,.jwt,application/json,image/png,image/svg+xml' });
     const drop = el('div', { class: 'cs-verify__drop', tabindex: '0', role: 'button', 'aria-label': 'Drop a credential file here, or choose one' },
       el('p', { text: 'Drop a credential here: credential.json, or a badge image (PNG or SVG) with the credential baked in.' }),
       el('label', { for: 'cs-verify-file', text: 'Or choose a file: ' }), input);
@@ -277,16 +282,16 @@
 
     const check = async (load) => {
       summary.replaceChildren();
-      let credential;
+      let input;
       try {
-        credential = await load();
-        if (!credential) throw new Error('no baked credential was found in that image');
+        input = await load();
+        if (!input) throw new Error('no baked credential was found in that image');
       } catch (error) {
-        render(box, null, { status: 'invalid', verdict: `Not verified: ${error.message}`, checks: [] });
+        render(box, null, V.unreadableReport(error.message));
         return;
       }
-      const report = await verifyInto(box, credential);
-      summary.append(claims(credential, report));
+      const report = await verifyInto(box, input);
+      summary.append(claims(V.decodedCredential(input), report));
     };
     input.addEventListener('change', () => input.files[0] && check(async () => readCredential(await input.files[0].arrayBuffer())));
     drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('cs-verify__drop--over'); });
@@ -320,9 +325,9 @@
   // -- for the pathway calculator and earner pages (credstack-holders.js) ------------------------
   /** Load a credential from a link (its page, credential.json or a badge) and verify it here. */
   async function verifyLink(link) {
-    const credential = await fromUrl(link);
-    const report = await V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl });
-    return { credential, report };
+    const input = await fromUrl(link);
+    const report = await V.verifyCredential(input, await options({ ownIssuer: undefined }));
+    return { credential: V.decodedCredential(input), report };
   }
   window.CredstackPage = { verifyLink };
 
@@ -337,9 +342,10 @@
     navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
   }
 
-  /** For monitors and tests: verify a credential (JSON) with this page's settings; the report. */
+  /** For monitors and tests: verify a credential (JSON, or a VC-JWT string) with this page's
+   *  settings; `overrides` may set at, now or ownIssuer. Returns the report. */
   window.credstackPage = {
-    verify: async (credential) => V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer() }),
+    verify: async (input, overrides) => V.verifyCredential(input, await options(overrides)),
   };
 
   function start() {
