@@ -23,7 +23,8 @@ export const KINDS = {
 const CREDENTIAL_TYPES = Object.keys(KINDS);
 const STATUS_SUBJECTS = ['BitstringStatusList', 'StatusList2021'];
 // Larger or deeper documents are refused before anything else reads them (shape.py MAX_VALUES).
-export const MAX_VALUES = 20000;
+export const MAX_VALUES = 10000;
+export const MAX_ARRAY = 500;
 export const MAX_DEPTH = 64;
 export const MAX_COMPONENTS = 64; // at most this many components (or embedded credentials) are verified
 // XML Schema dateTimeStamp with a four-digit year from 0001 (the range both verifiers can read).
@@ -51,6 +52,7 @@ export function sizeProblem(doc) {
     count += 1;
     if (count > MAX_VALUES) return `it holds more than ${MAX_VALUES.toLocaleString('en')} JSON values: too large to verify`;
     if (depth > MAX_DEPTH) return `it is nested more than ${MAX_DEPTH} levels deep: too deep to verify`;
+    if (Array.isArray(value) && value.length > MAX_ARRAY) return `it has an array of more than ${MAX_ARRAY} items: too large to verify`;
     if (value !== null && typeof value === 'object') for (const v of Object.values(value)) stack.push([v, depth + 1]);
   }
   return null;

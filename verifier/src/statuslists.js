@@ -9,7 +9,7 @@ import { asArray, parseDateTime } from './codec.js';
 import { MIN_BITS, REVOCATION_LIST_TYPE, STATUS_TYPES, StatusError, bitAt, decodeEncodedList, revokedIn1EdTechList } from './lists.js';
 import { judge } from './proofs.js';
 import { result } from './report.js';
-import { issuerId } from './shape.js';
+import { issuerId, sizeProblem } from './shape.js';
 
 export const VALIDITY_PURPOSES = ['revocation', 'suspension'];
 const LIST_TYPES = Object.fromEntries(Object.values(STATUS_TYPES));
@@ -24,6 +24,8 @@ const untrusted = (detail) => ({ code: 'untrusted', detail });
  * issuer, keys, confirmed } or { code: 'untrusted', detail }. Throws only NeedSuites.
  */
 export async function verifyList(doc, proofs) {
+  const tooLarge = isObject(doc) ? sizeProblem(doc) : null;
+  if (tooLarge) return untrusted(tooLarge);
   let judged;
   if (typeof doc === 'string') {
     const { credential, outcome } = await proofs.verifyJwt(doc);

@@ -37,7 +37,7 @@ from typing import Any
 
 from credstack.errors import CredstackError
 from credstack.model.report import CheckResult
-from credstack.model.shape import as_list, issuer_id
+from credstack.model.shape import as_list, issuer_id, size_problem
 from credstack.model.status import (
     MIN_BITS,
     REVOCATION_LIST_TYPE,
@@ -108,6 +108,9 @@ def verify_list(doc: Any, keys: KeyResolver) -> StatusListVerdict:
     signed. Never raises for a bad list.
     """
     try:
+        too_large = size_problem(doc) if isinstance(doc, dict) else None
+        if too_large:
+            return _untrusted(too_large)
         if isinstance(doc, str):
             credential, proof = judge_jwt(doc, keys, None)
             proofs = [proof]
