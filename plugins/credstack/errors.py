@@ -8,6 +8,8 @@ catches :class:`CredstackError` once and prints both; the MkDocs plugin turns it
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CredstackError(Exception):
     """Base class: a message, an optional location (``file`` or ``file:line``) and a hint.
@@ -37,7 +39,7 @@ class CredstackError(Exception):
 class ProgramError(CredstackError):
     """The program definition under ``program/`` is missing, unreadable or invalid."""
 
-    def __init__(self, message: str, *, problems: list | None = None, **kw):
+    def __init__(self, message: str, *, problems: list[Any] | None = None, **kw: Any):
         super().__init__(message, **kw)
         self.problems = list(problems or [])
 

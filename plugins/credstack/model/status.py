@@ -110,7 +110,7 @@ def list_credential(
     }
 
 
-def status_entry(*, list_url: str, purpose: str, index: int) -> dict:
+def status_entry(*, list_url: str, purpose: str, index: int) -> dict[str, Any]:
     """A BitstringStatusListEntry (§2.1) pointing at bit ``index`` of ``list_url``."""
     return {
         "id": f"{list_url}#{index}",

@@ -110,22 +110,23 @@ def bind_key(
 def _report(
     outcome: ProofOutcome, doc: Mapping[str, Any], keys: KeyResolver, own: Any
 ) -> ProofReport:
-    base = {"suite": outcome.suite, "method": outcome.verification_method}
+    suite, method = outcome.suite, outcome.verification_method
     detail = {"detail": outcome.params.get("detail", "")}
     if outcome.check == "issuer-key":
-        params: dict[str, Any] = {"method": outcome.verification_method, **detail}
-        if outcome.code == "unresolvable" and outcome.verification_method:
-            params["did"] = outcome.verification_method.split("#", 1)[0]
-        return ProofReport(**base, check="issuer-key", code=outcome.code, params=params)
+        params: dict[str, Any] = {"method": method, **detail}
+        if outcome.code == "unresolvable" and method:
+            params["did"] = method.split("#", 1)[0]
+        return ProofReport(suite, method, check="issuer-key", code=outcome.code, params=params)
     if outcome.method is not None:
         bound = bind_key(outcome.method, doc, keys, own)
         if isinstance(bound, CheckResult):
             return ProofReport(
-                **base, check="issuer-key", code=bound.code, params=dict(bound.params)
+                suite, method, check="issuer-key", code=bound.code, params=dict(bound.params)
             )
         if outcome.ok:
             return ProofReport(
-                **base,
+                suite,
+                method,
                 check="signature",
                 code="ok",
                 created=format_datetime(outcome.created) if outcome.created else None,
@@ -136,7 +137,7 @@ def _report(
                 confirmed=bound.confirmed,
             )
     params = {k: v for k, v in outcome.params.items() if k in ("detail", "url", "claim", "alg")}
-    return ProofReport(**base, check="signature", code=outcome.code, params=params)
+    return ProofReport(suite, method, check="signature", code=outcome.code, params=params)
 
 
 def judge_proofs(
