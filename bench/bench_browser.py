@@ -12,6 +12,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import json
 import os
 import statistics
 import subprocess
@@ -37,6 +38,17 @@ ARGS = [
 FINAL = ["verified", "expired", "revoked", "suspended", "invalid", "error"]
 
 
+def demo_credential(name: str, achievement: str) -> str:
+    """The demo's credential for ``name`` and ``achievement`` (by its story, bench/demo.py)."""
+    for path in sorted((REPO / "issued" / "credentials").glob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        subject = doc["credentialSubject"]
+        names = [i["identityHash"] for i in subject["identifier"] if i["identityType"] == "name"]
+        if names == [name] and subject["achievement"]["humanCode"] == achievement:
+            return path.stem
+    raise SystemExit(f"the demo has no {achievement} credential for {name}")
+
+
 def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=9))
 
@@ -49,8 +61,11 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=30)
-    parser.add_argument("--credential", default="2025-zhwnhhb4ze")
+    parser.add_argument(
+        "--credential", help="credential id (default: Amara Okafor's session-design in the demo)"
+    )
     args = parser.parse_args(argv)
+    args.credential = args.credential or demo_credential("Amara Okafor", "session-design")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import http.server
 
+from support import demo_credential
+
 FINAL = ("verified", "expired", "revoked", "suspended", "invalid", "error")
 
-# One signed credential per demo state (the demo registry is committed; see issued/).
-VALID = "2025-zhwnhhb4ze"
-REVOKED = "2025-yobw6iq4ko"
-SUSPENDED = "2025-ybhwoh3ffh"
-EXPIRED = "2023-4bfqhms7xn"
-CERTIFICATION = "2026-7c4pmls34z"
+# One signed credential per demo state, found by the demo's story (bench/demo.py).
+VALID = demo_credential("Amara Okafor", "session-design")
+REVOKED = demo_credential("Tomás Novak", "impact-evaluation")
+SUSPENDED = demo_credential("Priya Raman", "decision-workshops")
+EXPIRED = demo_credential("Hannah Schmidt", "workshop-design")
+CERTIFICATION = demo_credential("Amara Okafor", "certified-facilitator")
 CERTIFICATION_EMAIL = "amara.okafor@example.org"  # fictional recipient of the demo
 
 

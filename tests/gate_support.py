@@ -15,6 +15,7 @@ from pathlib import Path
 from credstack.cli import main
 from credstack.crypto.keys import SigningKey
 from credstack.crypto.proof import create_proof
+from credstack.model.assessment import record_for
 from credstack.model.credential import AwardRequest, build_credential, normalize_email
 from credstack.registry.award import new_cid
 from credstack.registry.check import RULES
@@ -22,6 +23,7 @@ from credstack.registry.files import dump_json
 from credstack.registry.registry import Registry
 from support import (
     TEST_KEY_ID,
+    assessed_by,
     award_with_prerequisites,
     fixed_signing_key,
     result_for,
@@ -107,6 +109,14 @@ def forge(
         result=result_for(registry.program, achievement),
         status_index=next_index if index is None else index,
         status_list_number=number,
+        # Assessed as `award` would record it, so that each test checks one rule at a time.
+        assessment=record_for(
+            registry.program,
+            achievement,
+            assessed_by(registry.program, achievement),
+            assessed_on=issued_at,
+            result=result_for(registry.program, achievement),
+        ),
     )
     signed = create_proof(
         build_credential(registry.program, request),

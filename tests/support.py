@@ -7,6 +7,7 @@ the demo registry, never the committed demo, so signatures in tests are determin
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -20,6 +21,22 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_SEED = bytes(range(32))  # TEST-ONLY
 TEST_KEY_ID = "test-key"
 KEY_CREATED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def demo_credential(name: str, achievement: str, root: Path = REPO) -> str:
+    """The id of the demo credential awarded to ``name`` for ``achievement`` (by its story,
+    see bench/demo.py), so that tests never hard-code ids that a rebuilt demo may change."""
+    import json
+
+    found = []
+    for path in sorted((root / "issued" / "credentials").glob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        subject = doc["credentialSubject"]
+        names = [i["identityHash"] for i in subject["identifier"] if i["identityType"] == "name"]
+        if names == [name] and subject["achievement"]["humanCode"] == achievement:
+            found.append(path.stem)
+    assert len(found) == 1, f"the demo has {len(found)} {achievement} credentials for {name}"
+    return found[0]
 
 
 def fixed_signing_key() -> SigningKey:
@@ -69,9 +86,26 @@ def salts():
     return lambda: f"{next(_SALTS):032x}"
 
 
+def assessed_by(program, aid: str) -> tuple[str, ...]:
+    """As many assessors on record for ``aid`` as a pass needs (the first ones in the file)."""
+    needed = program.assessors_needed(aid)
+    return tuple(a.id for a in program.assessors_for(aid)[:needed])
+
+
+def with_assessors(program, inp: AwardInput) -> AwardInput:
+    """``inp`` with the assessors a pass needs, unless it names its own."""
+    if inp.assessors or inp.keep_assessment or inp.achievement not in program.achievements:
+        return inp
+    return replace(inp, assessors=assessed_by(program, inp.achievement))
+
+
 def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, salt=None):
-    """Award through the real code path with the test key; returns the AwardPlan."""
+    """Award through the real code path with the test key; returns the AwardPlan.
+
+    Inputs that name no assessors get the first ones on record for their achievement.
+    """
     registry = Registry(root)
+    inputs = tuple(with_assessors(registry.program, i) for i in inputs)
     key = find_signing_key(
         registry.program,
         root,

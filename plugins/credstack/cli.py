@@ -106,6 +106,8 @@ def _add_commands(sub: argparse._SubParsersAction) -> None:
     _add_registry_commands(sub)
     _add_holder_commands(sub)
     _add_workflow_commands(sub)
+    _add_log_commands(sub)
+    _add_application_commands(sub)
 
 
 # -- program commands: lint, map ------------------------------------------------------------
@@ -351,8 +353,11 @@ def _cmd_award(args: argparse.Namespace) -> int:
     if issued_at > now:
         raise ConfigError("--issued-at lies in the future", hint="award on or before today")
     if args.csv:
-        if args.achievement or args.name or args.email:
-            raise ConfigError("give either --csv FILE or ACHIEVEMENT --name --email, not both")
+        if args.achievement or args.name or args.email or args.assessor or args.assessed_on:
+            raise ConfigError(
+                "give either --csv FILE or ACHIEVEMENT --name --email --assessor, not both",
+                hint="in a cohort CSV, name each row's assessors in the column assessors",
+            )
         inputs = read_cohort_csv(Path(args.csv), default_issued_at=issued_at)
         for inp in inputs:
             if inp.issued_at > now:
@@ -372,6 +377,8 @@ def _cmd_award(args: argparse.Namespace) -> int:
                 issued_at=issued_at,
                 evidence=tuple(parse_evidence(e) for e in args.evidence),
                 result=args.result,
+                assessors=tuple(args.assessor),
+                assessed_on=_when(args.assessed_on, what="--assessed-on"),
             )
         ]
     key = _key(args, registry)
@@ -470,12 +477,18 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 unreadable.append(unreadable_report(str(path), e.message))
     reports = verifier.verify_many(items) + unreadable
     cache.save()
+    # --log-proof: the transparency log (credstack.registry.transparency), one more line.
+    log_check = _log_proof_check(args, registry, items, reports) if args.log_proof else None
     if args.json:
         out = [report_json(r) for r in reports]
+        if log_check is not None:
+            out[0]["log"] = {**log_check.__dict__}
         print(json.dumps(out if len(out) != 1 else out[0], indent=2, ensure_ascii=False))
     else:
         for report in reports:
             _print_report(report)
+        if log_check is not None:
+            print(f"  {log_check.outcome.upper():<4} Public log: {log_check.message}")
         if len(reports) > 1:
             counts: dict[str, int] = {}
             for r in reports:
@@ -484,6 +497,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 f"{len(reports)} credentials: "
                 + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
             )
+    if log_check is not None and log_check.outcome != "pass":
+        return 1
     return 0 if reports and all(r.ok for r in reports) else 1
 
 
@@ -511,6 +526,21 @@ def _verify_documents(args: argparse.Namespace, registry: Registry | None) -> Do
     for where, problem in documents.problems:
         print(f"warning: {where}: {problem}", file=sys.stderr)
     return documents
+
+
+def _log_proof_check(args, registry, items, reports):
+    """``verify --log-proof FILE``: check a tlog-proof of the one credential given, offline."""
+    from credstack.registry.files import dump_json
+    from credstack.registry.transparency import check_log_proof
+
+    if len(items) != 1 or len(reports) != 1:
+        raise ConfigError("--log-proof checks one credential", hint="give one TARGET")
+    doc, path, _ = items[0]
+    vkey = args.log_key or (_log_config(registry).verifier.vkey if registry else None)
+    if vkey is None:
+        raise ConfigError("--log-proof needs the log's key", hint="pass --log-key VKEY")
+    raw = Path(path).read_bytes() if path.endswith(".json") else dump_json(doc).encode()
+    return check_log_proof(raw, Path(args.log_proof).read_text("utf-8"), vkey)
 
 
 def _cmd_status(event: str) -> Handler:
@@ -584,6 +614,8 @@ def _cmd_renew(args: argparse.Namespace) -> int:
         issued_at=issued_at,
         result=args.result,
         extra_evidence=cpd_evidence(evidence, cpd_hours=hours, since=view.valid_from),
+        assessors=tuple(args.assessor),
+        assessed_on=_when(args.assessed_on, what="--assessed-on"),
     )
     _record_successor(args, registry, plan)
     _print_awards(plan, registry.root)
@@ -644,6 +676,17 @@ def _cmd_expiring(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_assessor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--assessor",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="an assessor on record in program/assessors.yml (repeat for each one)",
+    )
+    p.add_argument("--assessed-on", metavar="DATE", help="date of the assessment (default: award)")
+
+
 def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     keys = sub.add_parser("keys", help="create, list and retire the issuer's signing keys")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
@@ -681,6 +724,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--email", help="the recipient's email (stored only as a salted hash)")
     p.add_argument("--evidence", action="append", default=[], metavar="[TITLE=]URL")
     p.add_argument("--result", help="the assessment result (on the achievement's scale)")
+    _add_assessor_options(p)
     p.add_argument("--issued-at", help="award date (default now)")
     p.add_argument("--csv", help="cohort CSV: " + ", ".join(CSV_COLUMNS))
     p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
@@ -729,6 +773,10 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
         help="outside a registry, fetch missing did:web documents and status lists over https",
     )
     p.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
+    p.add_argument("--log-proof", metavar="FILE", help="a tlog-proof: check the issuer's log too")
+    p.add_argument(
+        "--log-key", metavar="VKEY", help="the log's verifier key (default: this registry's)"
+    )
     p.set_defaults(handler=_cmd_verify)
 
     for name, event, needs_reason in (
@@ -755,6 +803,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--evidence", action="append", default=[], metavar="[TITLE=]URL", help="CPD evidence"
     )
+    _add_assessor_options(p)
     p.add_argument("--key")
     p.set_defaults(handler=_cmd_renew)
 
@@ -1086,29 +1135,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
         workers=args.jobs or None,
         allow_key_change=args.allow_key_change,
     )
+    lines: list[str] = []
     if report.keys_added:
-        print("=" * 78)
-        print(
+        lines.append("=" * 78)
+        lines.append(
             f"THIS CHANGE ADDS SIGNING KEY(S): {', '.join(report.keys_added)}. Anything signed "
             "with them verifies as issued by you."
         )
-        print("=" * 78)
+        lines.append("=" * 78)
     for finding in report.sorted_findings():
-        print(f"{finding.severity}: {finding}")
+        lines.append(f"{finding.severity}: {finding}")
         if finding.hint:
-            print(f"  hint: {finding.hint}")
+            lines.append(f"  hint: {finding.hint}")
     states = ", ".join(
         f"{report.states[s]} {s}"
         for s in ("verified", "revoked", "suspended", "expired")
         if report.states[s] or s == "verified"
     )
     against = f" against {report.base} ({report.new_credentials} new)" if report.base else ""
-    print(
+    lines.append(
         f"checked {report.credentials} credential(s) and {report.status_lists} status list(s)"
         f"{against}: {states}"
     )
     if args.verbose:
-        print(
+        lines.append(
             f"  {report.cache_hits} from the cache, {report.verified} verified now "
             f"({report.workers} process{'es' if report.workers > 1 else ''})"
         )
@@ -1117,8 +1167,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     line += "s" if warnings != 1 else ""
     if args.strict and warnings and not errors:
         line += " (--strict: warnings fail)"
-    print(line)
-    return 0 if report.ok(strict=args.strict) else 1
+    lines.append(line)
+    print("\n".join(lines))
+    ok = report.ok(strict=args.strict)
+    if args.comment:
+        from credstack.registry.files import write_atomic
+        from credstack.registry.gate import gate_comment
+
+        write_atomic(Path(args.comment), gate_comment(ok, lines))
+    return 0 if ok else 1
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -1134,6 +1191,170 @@ def _cmd_init(args: argparse.Namespace) -> int:
     print(f"created a credstack registry in {target} ({len(result.written)} files)")
     print(f"next: read {target / 'README.md'} (create a key, set site_url, award, open a PR)")
     return 0
+
+
+def _read_issue(path: str) -> dict:
+    from credstack.errors import ApplicationError
+
+    try:
+        doc = json.loads(Path(path).read_text("utf-8"))
+    except OSError as e:
+        raise ApplicationError(f"cannot read {path}: {e.strerror}") from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ApplicationError(
+            f"{path} is not JSON ({e})", hint="save the issue with `gh api repos/O/R/issues/N`"
+        ) from e
+    return doc if isinstance(doc, dict) else {}
+
+
+def _write_text(path: str | None, text: str) -> None:
+    if path:
+        from credstack.registry.files import write_atomic
+
+        write_atomic(Path(path), text)
+
+
+def _application(args: argparse.Namespace, registry: Registry):
+    """(issue number or None, application); writes the refusal comment before raising."""
+    from credstack.model.application import issue_of, parse_application
+    from credstack.registry.application import refusal_comment
+
+    payload = _read_issue(args.issue)
+    number = None
+    try:
+        number = issue_of(payload)["number"]
+        return number, parse_application(payload, registry.program)
+    except CredstackError as e:
+        _write_text(args.comment, refusal_comment(registry, number, e))
+        raise
+
+
+def _cmd_application_read(args: argparse.Namespace) -> int:
+    """Read an application issue into the award input it asks for (JSON), or say why not."""
+    from credstack.registry.application import received_comment
+
+    registry = _registry(args)
+    _number, application = _application(args, registry)
+    _write_text(args.comment, received_comment(registry, application))
+    print(json.dumps(application.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_application_award(args: argparse.Namespace) -> int:
+    """Award from an application issue; on refusal write the reason and change nothing."""
+    from credstack.registry.application import (
+        awarded_comment,
+        plan_application,
+        pr_body,
+        refusal_comment,
+    )
+
+    registry = _registry(args)
+    number, application = _application(args, registry)
+    try:
+        email = args.email or os.environ.get("CREDSTACK_RECIPIENT_EMAIL", "")
+        if not email.strip():
+            raise ConfigError(
+                "no recipient email",
+                hint="pass --email or set CREDSTACK_RECIPIENT_EMAIL (the award workflow's "
+                "masked input); the email never comes from the public issue",
+            )
+        now = _now()
+        issued_at = _when(args.issued_at, what="--issued-at") or now
+        if issued_at > now:
+            raise ConfigError("--issued-at lies in the future", hint="award on or before today")
+        plan = plan_application(
+            registry,
+            application,
+            email=email,
+            assessors=tuple(args.assessor),
+            key=_key(args, registry),
+            now=now,
+            issued_at=issued_at,
+            assessed_on=_when(args.assessed_on, what="--assessed-on"),
+            result=args.result,
+            awarded_by=args.awarded_by,
+        )
+        records = _roster_records(args, registry, plan, now=now)
+        write_plan(plan, records.stage)
+    except CredstackError as e:
+        _write_text(args.comment, refusal_comment(registry, number, e))
+        raise
+    records.report()
+    awarded = plan.awarded[0]
+    _write_text(args.comment, awarded_comment(registry, application, awarded))
+    _write_text(args.pr_body, pr_body(registry, application, awarded))
+    _print_awards(plan, registry.root)
+    print(f"  application: #{application.issue}")
+    return 0
+
+
+def _cmd_workflows(args: argparse.Namespace) -> int:
+    """Write the issue forms, CODEOWNERS and workflows of this registry (or check them)."""
+    from credstack.registry.workflows import sync_workflows
+
+    registry = _registry(args)
+    result = sync_workflows(registry.root, registry.program, force=args.force, dry_run=args.check)
+    verb = "stale" if args.check else "wrote"
+    for rel in result.written:
+        print(f"  {verb:<7} {rel}")
+    for rel in result.removed:
+        print(f"  {'stale' if args.check else 'removed':<7} {rel} (its achievement is gone)")
+    for rel in result.kept:
+        print(f"  kept    {rel} (differs from credstack's; --force replaces a workflow)")
+    if result.no_codeowners:
+        print('  no CODEOWNERS: name maintainers in program/issuer.yml (maintainers: ["@you"])')
+    if args.check:
+        stale = [r for r in result.stale if not r.startswith(".github/workflows/")]
+        if stale:
+            print(f"{len(stale)} generated file(s) out of date: run `credstack workflows`")
+            return 1
+        print("the issue forms and CODEOWNERS match the program")
+        return 0
+    print(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
+    return 0
+
+
+def _add_application_commands(sub: argparse._SubParsersAction) -> None:
+    app = sub.add_parser(
+        "application",
+        help="read or award an application made with an issue form",
+        description="The steps the GitHub workflows run on application issues (ISSUE.json: "
+        "`gh api repos/OWNER/REPO/issues/N`, or an issues event file).",
+    )
+    asub = app.add_subparsers(dest="application_command", metavar="ACTION")
+    asub.required = True
+    p = asub.add_parser("read", help="validate an application; print the award input as JSON")
+    p.add_argument("issue", metavar="ISSUE.json")
+    p.add_argument("--comment", metavar="FILE", help="write the answer for the issue (Markdown)")
+    p.set_defaults(handler=_cmd_application_read)
+    p = asub.add_parser("award", help="award from an application (email from a masked input)")
+    p.add_argument("issue", metavar="ISSUE.json")
+    p.add_argument("--email", help="default: $CREDSTACK_RECIPIENT_EMAIL")
+    p.add_argument("--result", help="the assessment result (on the achievement's scale)")
+    _add_assessor_options(p)
+    p.add_argument("--issued-at", help="award date (default now)")
+    p.add_argument("--awarded-by", metavar="LOGIN", help="GitHub user making the award")
+    p.add_argument("--comment", metavar="FILE", help="write the answer for the issue (Markdown)")
+    p.add_argument("--pr-body", metavar="FILE", help="write the pull request's description")
+    p.add_argument(
+        "--roster",
+        choices=("local", "sealed"),
+        help="where the private roster row goes (default: $CREDSTACK_ROSTER or local)",
+    )
+    p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
+    p.set_defaults(handler=_cmd_application_award, public_profile=False)
+    p = sub.add_parser(
+        "workflows",
+        help="write the issue forms, CODEOWNERS and GitHub workflows",
+        description="Write an 'Apply for …' issue form per achievement, the 'Appeal a decision' "
+        "form and CODEOWNERS from the program, and the workflows that are missing.",
+    )
+    p.add_argument("--force", action="store_true", help="replace workflows that differ")
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if generated files are stale"
+    )
+    p.set_defaults(handler=_cmd_workflows)
 
 
 def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
@@ -1157,6 +1378,9 @@ def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="verification processes (default: auto)"
     )
+    p.add_argument(
+        "--comment", metavar="FILE", help="also write the verdict as Markdown (a PR comment)"
+    )
     p.set_defaults(handler=_cmd_check)
     p = sub.add_parser(
         "init",
@@ -1173,6 +1397,190 @@ def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site-url", help="public site address (default: a placeholder to edit)")
     p.add_argument("--name", help="the issuing organisation's name")
     p.set_defaults(handler=_cmd_init)
+
+
+# -- the transparency log: log init, verify, prove, checkpoint ------------------------------
+
+
+def _log_key(args: argparse.Namespace, registry: Registry, config):
+    from credstack.registry.transparency import find_log_key
+
+    key_file = Path(args.log_key) if getattr(args, "log_key", None) else None
+    return find_log_key(registry.program, registry.root, config, key_file=key_file)
+
+
+def _log_config(registry: Registry):
+    from credstack.errors import LogError
+    from credstack.registry.tlog import read_config
+
+    config = read_config(registry.root)
+    if config is None:
+        raise LogError(
+            "this registry keeps no transparency log",
+            hint="start one with `credstack log init`",
+            code="no-log",
+        )
+    return config
+
+
+def _fresh_checkpoint(args: argparse.Namespace, registry: Registry, config, at: datetime) -> str:
+    from credstack.model.tlog import tree_of
+    from credstack.registry.tlog import read_entries, sign_checkpoint
+
+    key = _log_key(args, registry, config)
+    return sign_checkpoint(config, key, tree_of(read_entries(registry.root)), at)
+
+
+def _cmd_log_init(args: argparse.Namespace) -> int:
+    """Start the transparency log: a log key, log.json and every past change as entries."""
+    from credstack.crypto.keys import SigningKey
+    from credstack.registry.keys import read_secret_file
+    from credstack.registry.tlog import CONFIG_FILE, LOG_KEY_ENV, LogConfig, init_log, log_origin
+    from credstack.registry.transparency import log_key_file, store_log_key
+
+    registry = _registry(args)
+    now = _now()
+    key_id = args.id or f"log-{now:%Y-%m-%d}"
+    if args.key:
+        secret = read_secret_file(Path(args.key).expanduser(), registry.root)
+    else:
+        secret = SigningKey.generate()
+    if any(
+        k.public_key_multibase == secret.public_key_multibase for k in registry.program.issuer.keys
+    ):
+        raise ConfigError(
+            "that key signs credentials; the log needs a key of its own",
+            hint="leave out --key: `credstack log init` makes a dedicated log key",
+        )
+    planned = LogConfig(
+        log_origin(registry.program.site_url), key_id, secret.public_key_multibase, now
+    )
+    stored = None
+    if not args.key and not args.print:
+        stored = log_key_file(
+            registry.program, planned, Path(args.key_dir) if args.key_dir else None
+        )
+        store_log_key(stored, registry.root, secret)
+    try:
+        config, count = init_log(
+            registry, public_key_multibase=secret.public_key_multibase, key_id=key_id, created=now
+        )
+    except BaseException:
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        raise
+    print(f"started the transparency log {config.origin}: {count} entries, oldest change first")
+    print(f"  log key {config.key_id}: {config.public_key_multibase} (in {CONFIG_FILE}; commit it)")
+    print(f"  verifier key: {config.verifier.vkey}")
+    if stored is not None:
+        print(f"  secret stored in {stored} (mode 0600, outside the repository)")
+    elif args.print:
+        print(f"  secret (shown once; store it as the CI secret {LOG_KEY_ENV}):")
+        print(f"  {secret.to_multibase_secret()}")
+    return 0
+
+
+def _cmd_log_verify(args: argparse.Namespace) -> int:
+    """Check the log against the registry (and a checkpoint, an older one, a built site)."""
+    import base64
+
+    from credstack.registry.transparency import verify_log
+
+    root = _root(args)
+    read = lambda p: Path(p).read_text("utf-8") if p else None  # noqa: E731
+    report = verify_log(
+        root,
+        checkpoint=read(args.checkpoint),
+        since=read(args.since),
+        site_dir=Path(args.site) if args.site else None,
+    )
+    for finding in sorted(report.findings, key=lambda f: (f.path, f.rule, f.message)):
+        print(f"{finding.severity}: {finding}")
+        if finding.hint:
+            print(f"  hint: {finding.hint}")
+    root_hash = base64.b64encode(report.root).decode()
+    print(f"log {report.config.origin}: {report.size} entries, root {root_hash}")
+    if report.checkpoint is not None:
+        signed = f", signed {format_datetime(report.signed_at)}" if report.signed_at else ""
+        print(f"  checkpoint: {report.checkpoint.size} entries{signed}")
+    if report.tiles:
+        print(f"  site: {report.tiles} tiles and entry bundles compared")
+    errors = sum(f.severity == "error" for f in report.findings)
+    print(f"{errors} error{'s' if errors != 1 else ''}")
+    return 0 if report.ok else 1
+
+
+def _cmd_log_prove(args: argparse.Namespace) -> int:
+    """Write a C2SP tlog-proof: the credential's entry in a signed checkpoint, offline."""
+    from credstack.registry.transparency import prove
+
+    registry = _registry(args)
+    config = _log_config(registry)
+    if args.checkpoint:
+        checkpoint = Path(args.checkpoint).read_text("utf-8")
+    else:
+        checkpoint = _fresh_checkpoint(args, registry, config, _now())
+    view = registry.get(args.credential)
+    text = prove(registry, view.cid, checkpoint)
+    out = Path(args.out or f"{view.cid}.tlog-proof")
+    from credstack.registry.files import write_atomic
+
+    write_atomic(out, text)
+    print(f"wrote {out}: {view.cid} in the log {config.origin}")
+    print(f"  check it offline: credstack verify CREDENTIAL --log-proof {out}")
+    return 0
+
+
+def _cmd_log_checkpoint(args: argparse.Namespace) -> int:
+    """Sign a fresh, dated checkpoint of the log with the log key."""
+    registry = _registry(args)
+    config = _log_config(registry)
+    at = _when(args.at, what="--at") or _now()
+    text = _fresh_checkpoint(args, registry, config, at)
+    if args.out:
+        from credstack.registry.files import write_atomic
+
+        write_atomic(Path(args.out), text)
+        print(f"wrote {args.out}: checkpoint of {config.origin} signed {format_datetime(at)}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _add_log_commands(sub: argparse._SubParsersAction) -> None:
+    log = sub.add_parser(
+        "log",
+        help="the public transparency log: init, verify, prove, checkpoint",
+        description="An append-only Merkle log (C2SP tlog-tiles) of every credential, status "
+        "change and key, published with the site so that anyone can check nothing was removed "
+        "or rewritten.",
+    )
+    lsub = log.add_subparsers(dest="log_command", metavar="ACTION")
+    lsub.required = True
+    p = lsub.add_parser("init", help="start the log: a log key and every past change as entries")
+    p.add_argument("--id", help="log key id (default log-YYYY-MM-DD)")
+    p.add_argument("--key", help="use this secret key file as the log key (default: a new key)")
+    p.add_argument("--key-dir", help="where to store the secret (default ~/.config/credstack/keys)")
+    p.add_argument("--print", action="store_true", help="print the secret once (for a CI secret)")
+    p.set_defaults(handler=_cmd_log_init)
+    p = lsub.add_parser("verify", help="check the log against the registry (and a site)")
+    p.add_argument("--checkpoint", metavar="FILE", help="a signed checkpoint to check")
+    p.add_argument("--since", metavar="FILE", help="an older checkpoint the log must extend")
+    p.add_argument("--site", metavar="DIR", help="a built site whose log/ tiles to compare")
+    p.set_defaults(handler=_cmd_log_verify)
+    p = lsub.add_parser("prove", help="write an offline proof (tlog-proof) for a credential")
+    p.add_argument("credential", metavar="ID")
+    p.add_argument(
+        "--checkpoint", metavar="FILE", help="prove in this checkpoint (default: sign one)"
+    )
+    p.add_argument("--out", metavar="FILE", help="default: <ID>.tlog-proof")
+    p.add_argument("--log-key", metavar="FILE", help="log key file (or set CREDSTACK_LOG_KEY)")
+    p.set_defaults(handler=_cmd_log_prove)
+    p = lsub.add_parser("checkpoint", help="sign a fresh, dated checkpoint with the log key")
+    p.add_argument("--out", metavar="FILE", help="write it here (default: print it)")
+    p.add_argument("--at", help="signing time (default now)")
+    p.add_argument("--log-key", metavar="FILE", help="log key file (or set CREDSTACK_LOG_KEY)")
+    p.set_defaults(handler=_cmd_log_checkpoint)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,7 +39,7 @@ class CredstackError(Exception):
 class ProgramError(CredstackError):
     """The program definition under ``program/`` is missing, unreadable or invalid."""
 
-    def __init__(self, message: str, *, problems: list[Any] | None = None, **kw: Any):
+    def __init__(self, message: str, *, problems: list[Any] | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.problems = list(problems or [])
 
@@ -95,6 +95,10 @@ class AwardError(CredstackError):
     """An award was refused: the program's rules are not met. Nothing was written."""
 
 
+class ApplicationError(CredstackError):
+    """An application (a GitHub issue made with an 'Apply for …' form) cannot be read or awarded."""
+
+
 class StatusError(CredstackError):
     """A status change (revoke, suspend, reinstate) was refused, or a status list is invalid."""
 
@@ -105,6 +109,18 @@ class RegistryError(CredstackError):
 
 class CheckError(CredstackError):
     """The merge gate found problems."""
+
+
+class LogError(CredstackError):
+    """The transparency log is malformed, inconsistent with itself or an older checkpoint, or
+    its checkpoint does not verify.
+
+    Codes: ``malformed-entry``, ``malformed-checkpoint``, ``malformed-note``,
+    ``malformed-proof``, ``checkpoint-signature``, ``unknown-key``, ``inconsistent``,
+    ``no-log``.
+    """
+
+    default_code = "malformed-entry"
 
 
 class ResolutionError(CredstackError):

@@ -11,7 +11,7 @@ import pytest
 from credstack.cli import main
 from credstack.crypto.keys import SigningKey
 from credstack.registry.registry import Registry
-from support import REPO, fixed_signing_key, scratch_registry, snapshot
+from support import REPO, assessed_by, fixed_signing_key, scratch_registry, snapshot
 
 ENV_SECRET = fixed_signing_key().to_multibase_secret()
 
@@ -40,6 +40,13 @@ def run(root, *args, env=None):
 
 def foundation(root):
     return Registry(root).program.by_level("foundation")[0].id
+
+
+def assessed(root):
+    """The foundation to award and the --assessor option a pass needs."""
+    aid = foundation(root)
+    (assessor,) = assessed_by(Registry(root).program, aid)
+    return [aid, "--assessor", assessor]
 
 
 def test_keys_create_stores_secret_outside_the_tree_with_mode_0600(root, tmp_path):
@@ -100,7 +107,7 @@ def test_award_refuses_a_key_file_inside_the_work_tree(root, capsys):
                 "-C",
                 str(root),
                 "award",
-                foundation(root),
+                *assessed(root),
                 "--name",
                 "A",
                 "--email",
@@ -128,7 +135,7 @@ def test_award_refuses_a_key_file_tracked_by_git(root, tmp_path, capsys):
                 "-C",
                 str(root),
                 "award",
-                foundation(root),
+                *assessed(root),
                 "--name",
                 "A",
                 "--email",
@@ -151,7 +158,7 @@ def test_award_with_a_key_file_prints_id_path_and_url(root, tmp_path, capsys):
                 "-C",
                 str(root),
                 "award",
-                foundation(root),
+                *assessed(root),
                 "--name",
                 "Ada",
                 "--email",
@@ -175,9 +182,7 @@ def test_award_with_an_unknown_key_is_refused(root, monkeypatch, capsys):
         "CREDSTACK_SIGNING_KEY", SigningKey.from_seed(bytes(32)).to_multibase_secret()
     )
     assert (
-        main(
-            ["-C", str(root), "award", foundation(root), "--name", "A", "--email", "a@example.org"]
-        )
+        main(["-C", str(root), "award", *assessed(root), "--name", "A", "--email", "a@example.org"])
         == 1
     )
     assert "not one of the issuer's keys" in capsys.readouterr().err
@@ -197,7 +202,7 @@ def test_award_refusal_exits_1_names_what_is_missing_and_writes_nothing(root, si
 
 
 def test_award_usage_errors(root, signing_env, capsys):
-    assert main(["-C", str(root), "award", foundation(root), "--name", "A"]) == 1
+    assert main(["-C", str(root), "award", *assessed(root), "--name", "A"]) == 1
     assert "missing email" in capsys.readouterr().err
     assert (
         main(
@@ -205,7 +210,7 @@ def test_award_usage_errors(root, signing_env, capsys):
                 "-C",
                 str(root),
                 "award",
-                foundation(root),
+                *assessed(root),
                 "--name",
                 "A",
                 "--email",
@@ -220,9 +225,12 @@ def test_award_usage_errors(root, signing_env, capsys):
 
 
 def test_cohort_csv_then_rerun_skips(root, signing_env, tmp_path, capsys):
-    f = foundation(root)
+    f, _, assessor = assessed(root)
     csv = tmp_path / "cohort.csv"
-    csv.write_text(f"name,email,achievement\nA,a@example.org,{f}\nB,b@example.org,{f}\n")
+    csv.write_text(
+        f"name,email,achievement,assessors\nA,a@example.org,{f},{assessor}\n"
+        f"B,b@example.org,{f},{assessor}\n"
+    )
     assert main(["-C", str(root), "award", "--csv", str(csv)]) == 0
     assert "2 awarded, 0 skipped" in capsys.readouterr().out
     assert main(["-C", str(root), "award", "--csv", str(csv)]) == 0
@@ -231,7 +239,7 @@ def test_cohort_csv_then_rerun_skips(root, signing_env, tmp_path, capsys):
 
 
 def test_verify_json_report_and_exit_codes(root, signing_env, capsys):
-    main(["-C", str(root), "award", foundation(root), "--name", "A", "--email", "a@example.org"])
+    main(["-C", str(root), "award", *assessed(root), "--name", "A", "--email", "a@example.org"])
     (view,) = Registry(root).credentials.values()
     path = root / "issued/credentials" / f"{view.cid}.json"
     capsys.readouterr()
@@ -250,7 +258,7 @@ def test_verify_json_report_and_exit_codes(root, signing_env, capsys):
 
 
 def test_verify_outside_a_registry_with_did_document(root, signing_env, tmp_path, capsys):
-    main(["-C", str(root), "award", foundation(root), "--name", "A", "--email", "a@example.org"])
+    main(["-C", str(root), "award", *assessed(root), "--name", "A", "--email", "a@example.org"])
     (view,) = Registry(root).credentials.values()
     did = tmp_path / "did.json"
     did.write_text(json.dumps(Registry(root).did_document()))
@@ -274,7 +282,7 @@ def test_verify_outside_a_registry_with_did_document(root, signing_env, tmp_path
 
 
 def test_lifecycle_commands(root, signing_env, capsys):
-    main(["-C", str(root), "award", foundation(root), "--name", "A", "--email", "a@example.org"])
+    main(["-C", str(root), "award", *assessed(root), "--name", "A", "--email", "a@example.org"])
     (cid,) = Registry(root).credentials
     assert main(["-C", str(root), "suspend", cid, "--reason", "review"]) == 0
     assert main(["-C", str(root), "verify", str(root / "issued")]) == 1

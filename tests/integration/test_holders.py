@@ -21,7 +21,7 @@ import pytest
 from credstack.crypto.sealed import new_roster_key
 from credstack.registry.registry import Registry
 from integration.test_site import mkdocs_build
-from support import fixed_signing_key, scratch_registry, snapshot
+from support import REPO, assessed_by, fixed_signing_key, scratch_registry, snapshot
 
 ENV_SECRET = fixed_signing_key().to_multibase_secret()
 EMAILS = ("ada.lovelace@example.org", "grace@example.org", "alan.t@example.org")
@@ -47,7 +47,18 @@ def env(tmp_path):
     }
 
 
+def assessed(root, args: tuple) -> tuple:
+    """``args`` with the assessors a pass needs (issue 15), unless they name their own: the
+    first ones on record for the achievement awarded or renewed."""
+    if not args or args[0] not in ("award", "renew") or "--csv" in args or "--assessor" in args:
+        return args
+    registry = Registry(root)
+    aid = args[1] if args[0] == "award" else registry.get(args[1]).achievement_id
+    return (*args, *(w for a in assessed_by(registry.program, aid) for w in ("--assessor", a)))
+
+
 def run(root, *args, env, check=True):
+    args = assessed(root, args)
     result = subprocess.run(
         [sys.executable, "-m", "credstack.cli", "-C", str(root), *args],
         capture_output=True,
@@ -68,9 +79,11 @@ def awarded_ids(output: str) -> list[str]:
 def write_cohort(path: Path, rows: list[tuple[str, str, str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["name", "email", "achievement", "public_profile"])
+        writer.writerow(["name", "email", "achievement", "public_profile", "assessors"])
+        program = Registry(REPO).program
         for row in rows:
-            writer.writerow((*row, "yes" if "grace" in row[1] else ""))
+            by = " ".join(assessed_by(program, row[2]))
+            writer.writerow((*row, "yes" if "grace" in row[1] else "", by))
     return path
 
 

@@ -78,13 +78,28 @@ def test_init_writes_a_registry_that_lints_strict_and_checks_clean(tmp_path):
 
 def test_readme_gives_the_first_five_steps():
     readme = template_files()["README.md"].decode()
+    section = readme.split("## The first five steps", 1)[1].split("\n## ", 1)[0]
     numbers = ["1. ", "2. ", "3. ", "4. ", "5. "]
-    steps = [line.lower() for line in readme.splitlines() if line[:3] in numbers]
+    steps = [line.lower() for line in section.splitlines() if line[:3] in numbers]
     assert [s[:3] for s in steps] == numbers
     for words, step in zip(
         ("keys create", "site_url", "award", "pull request", "pages"), steps, strict=True
     ):
         assert words in step, step
+
+
+def test_readme_walks_one_application_from_form_to_published_credential():
+    readme = template_files()["README.md"].decode()
+    walk = readme.split("## One application, from form to credential", 1)[1].split("\n## ", 1)[0]
+    steps = [line for line in walk.splitlines() if line[:3] in ("1. ", "2. ", "3. ", "4. ", "5. ")]
+    for words, step in zip(
+        ("applies", "checked", "assessed", "award", "publish"), steps, strict=True
+    ):
+        assert words in step.lower(), step
+    for command in ("credstack application read", "credstack application award", "gh label"):
+        assert command in walk
+    assert "Appeal a decision" in walk and "status log" in walk
+    assert "never asks for her email" in walk
 
 
 def test_default_site_url_is_a_placeholder_that_check_refuses_to_issue_under(tmp_path):
@@ -105,6 +120,8 @@ def test_default_site_url_is_a_placeholder_that_check_refuses_to_issue_under(tmp
         "ada@example.org",
         "--result",
         "pass",
+        "--assessor",
+        "first-assessor",
         "--key",
         str(key),
     )
@@ -176,6 +193,8 @@ def test_keys_award_check_and_mkdocs_build_end_to_end(tmp_path):
         "ada@example.org",
         "--result",
         "merit",
+        "--assessor",
+        "first-assessor",
         "--key",
         str(key),
     )

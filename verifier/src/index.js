@@ -43,3 +43,15 @@ export function verifyCredential(input, options = {}) {
   const loadSuitesOption = options.loadSuites || (async () => (await loadSuites({ contexts: options.contexts, url: options.suitesUrl })).extension);
   return verifyWith(input, { ...options, loadSuites: loadSuitesOption });
 }
+export {
+  verifyLog,
+  openCheckpoint,
+  tlogProofText,
+  logService,
+  TileReader,
+  verifyInclusion,
+  verifyConsistency,
+  leafHash,
+  credentialEntry,
+  DEFAULT_MAX_AGE_MS,
+} from './tlog.js';

@@ -340,7 +340,7 @@ _NO_DIRECTION = "@direction has no place in the canonical RDF (rdfDirection is n
 _HINT_DROPPED = "remove the value or give it properties: JSON-LD would drop it, leaving it unsigned"
 
 
-class _SafeProcessor(jsonld.JsonLdProcessor):
+class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld is untyped
     """pyld's processor with jsonld.js safe-mode checks at each place expansion drops data.
 
     It also tracks the JSON path of the element being expanded, so errors can name it. Paths are
@@ -385,7 +385,9 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
             if parent is None:
                 return self._root
             parent_path = self._path_of(parent)
-            return f"{parent_path}[{step}]" if isinstance(step, int) else _child(parent_path, step)
+            if isinstance(step, int):
+                return f"{parent_path}[{step}]"
+            return _child(parent_path, str(step))
         # A scalar: find it in the container being expanded.
         if self._stack:
             parent = self._stack[-1]
@@ -407,14 +409,14 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
 
     def _expand(
         self,
-        active_ctx,
-        active_property,
-        element,
-        options,
-        inside_list=False,
-        inside_index=False,
-        type_scoped_ctx=None,
-    ):
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
         if not self._paths and isinstance(element, (dict, list)):
             self._register(element)
         container = isinstance(element, (dict, list))
@@ -516,16 +518,16 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
 
     def _expand_object(
         self,
-        active_ctx,
-        active_property,
-        expanded_active_property,
-        element,
-        expanded_parent,
-        options,
-        inside_list=False,
-        type_key=None,
-        type_scoped_ctx=None,
-    ):
+        active_ctx: Any,
+        active_property: Any,
+        expanded_active_property: Any,
+        element: Any,
+        expanded_parent: Any,
+        options: Any,
+        inside_list: bool = False,
+        type_key: Any = None,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
         base = options.get("base")
         for key, value in element.items():
             if key == "@context":
@@ -602,7 +604,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         finally:
             self._stack.pop()
 
-    def _expand_language_map(self, active_ctx, language_map, direction):
+    def _expand_language_map(self, active_ctx: Any, language_map: Any, direction: Any) -> Any:
         path = self._path_of(language_map)
         for key in language_map:
             if self._expand_iri(active_ctx, key, vocab=True) != "@none" and not _BCP47.match(key):
@@ -621,7 +623,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
             )
         return super()._expand_language_map(active_ctx, language_map, direction)
 
-    def _process_context(self, active_ctx, local_ctx, options, **kwargs):
+    def _process_context(self, active_ctx: Any, local_ctx: Any, options: Any, **kwargs: Any) -> Any:
         memo = self._memo
         key = None
         if memo is not None and kwargs.get("cycles") is None:
@@ -653,11 +655,19 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                 "relative @vocab reference",
                 _HINT_IRI,
             )
-        if key is not None:
+        if key is not None and memo is not None:
             memo.remember(key, active_ctx, result)
         return result
 
-    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
         # Outside context processing (no local_ctx/defined), expanding a term (vocab=True) is a
         # pure function of an immutable active context: look it up per memoized context. Terms
         # are few; other IRIs are mostly document ids, not worth keeping.
@@ -684,7 +694,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
     # RDF conversion hooks: the last line of defence. Everything pyld would skip here as "not
     # valid RDF" is refused instead (JSON-LD 1.1 API §8.1 / jsonld.js toRdf events).
 
-    def _graph_to_rdf(self, graph, issuer, options):
+    def _graph_to_rdf(self, graph: Any, issuer: Any, options: Any) -> Any:
         for node_id, node in graph.items():
             for prop in node:
                 if prop == "@type":
@@ -714,7 +724,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
                     )
         return super()._graph_to_rdf(graph, issuer, options)
 
-    def _object_to_rdf(self, item, issuer, triples, options):
+    def _object_to_rdf(self, item: Any, issuer: Any, triples: Any, options: Any) -> Any:
         if jsonld._is_value(item):
             literal = _number_literal(item)
             if literal is not None:
@@ -857,7 +867,7 @@ def _utf16_order(line: str) -> bytes:
     return line.encode("utf-16-be", "surrogatepass")
 
 
-class _Rdfc10(URDNA2015):
+class _Rdfc10(URDNA2015):  # type: ignore[misc]  # pyld is untyped
     """pyld's URDNA2015 (same algorithm as RDFC-1.0) with RDFC-1.0's N-Quads escaping.
 
     The escaping matters inside the algorithm too: Hash First Degree Quads hashes serialized
@@ -869,7 +879,7 @@ class _Rdfc10(URDNA2015):
         self._remaining_deep_iterations: int | None = None
         self._hash = _RDFC_HASHES[hash_algorithm]
 
-    def create_hash(self):
+    def create_hash(self) -> Any:
         # RDFC-1.0 §4.2: the hash algorithm is a parameter of the algorithm (SHA-256 default).
         return self._hash()
 
@@ -881,7 +891,7 @@ class _Rdfc10(URDNA2015):
         self.main(dataset, {"format": "application/n-quads"})
         return "".join(sorted((serialize_quad(quad) for quad in self.quads), key=_utf16_order))
 
-    def hash_first_degree_quads(self, id_):
+    def hash_first_degree_quads(self, id_: str) -> Any:
         # RDFC-1.0 §4.6.3 Hash First Degree Quads.
         info = self.blank_node_info[id_]
         if "hash" in info:
@@ -904,7 +914,7 @@ class _Rdfc10(URDNA2015):
         info["hash"] = self.hash_nquads(nquads)
         return info["hash"]
 
-    def hash_n_degree_quads(self, id_, issuer):
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
         # RDFC-1.0 §4.8.3 (Hash N-Degree Quads) bounded as rdf-canonize 5 does by default.
         if self._remaining_deep_iterations is None:
             non_unique = sum(len(ids) for ids in self.hash_to_blank_nodes.values())
@@ -926,7 +936,7 @@ class _ImportRefused(CanonicalizationError):
     """A context uses @import (raised before pyld acts on it; _SafeProcessor adds the path)."""
 
 
-class _SafeContextResolver(ContextResolver):
+class _SafeContextResolver(ContextResolver):  # type: ignore[misc]  # pyld is untyped
     """pyld's ContextResolver, refusing any context that uses @import.
 
     pyld 3.3 implements @import by merging the importing context *into the cached document of
@@ -938,7 +948,7 @@ class _SafeContextResolver(ContextResolver):
     do Open Badges or VC 2.0 credentials.
     """
 
-    def resolve(self, active_ctx, context, base, cycles=None):
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
         resolved = super().resolve(active_ctx, context, base, cycles)
         for item in resolved:
             if _uses_import(item.document):

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from credstack.errors import CredentialError
+from credstack.model.assessment import AssessmentRecord
 from credstack.model.program import Achievement, Program
 from credstack.model.status import (
     companion_list_url,
@@ -101,6 +102,8 @@ class AwardRequest:
     #: (identityHash, salt, recipient id) copied from an earlier credential (renew, reissue):
     #: the registry never knows the plain email after the first award.
     identity: tuple[str, str, str] | None = None
+    #: Who assessed the candidate and how; carried as one more evidence entry.
+    assessment: AssessmentRecord | None = None
 
 
 def _image(url: str, caption: str) -> dict:
@@ -253,7 +256,7 @@ def build_credential(program: Program, request: AwardRequest) -> dict:
         credential["validUntil"] = format_datetime(
             add_months(request.issued_at, achievement.validity_months)
         )
-    if request.evidence:
+    if request.evidence or request.assessment:
         credential["evidence"] = [
             {
                 k: v
@@ -267,6 +270,8 @@ def build_credential(program: Program, request: AwardRequest) -> dict:
             }
             for e in request.evidence
         ]
+        if request.assessment is not None:
+            credential["evidence"].append(request.assessment.to_evidence())
     if request.status_index is not None:
         # One status entry (OB 3.0 schema: credentialStatus is a single object); the
         # suspension list with the same index is its companion (see companion_list_url).

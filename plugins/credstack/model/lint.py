@@ -4,7 +4,8 @@ The loader (``credstack.registry.program``) checks the shape of each file; :func
 program as a whole and names each finding after what it asserts:
 
 - ``schema``: references point at existing competencies and achievements; one currency.
-- ``assessed``: every achievement is assessed (attendance alone is not a credential).
+- ``assessed``: every achievement is assessed (attendance alone is not a credential), and enough
+  assessors on record may assess it for the number of independent assessors a pass needs.
 - ``bounded``: a micro-credential verifies few competencies in few domains.
 - ``stacking``: prerequisites have no cycle and climb the levels; every certification is reached
   by a pathway whose requirement existing micro-credentials can meet.
@@ -241,6 +242,40 @@ class _Lint:
                     f"'{a.id}' has no assessment",
                     "attendance alone is not a credential: add assessment with method, "
                     "assesses and passing_standard",
+                    check="assessed",
+                )
+        self.assessors()
+
+    def assessors(self) -> None:
+        """Assessors name existing achievements; each assessed achievement has enough of them.
+
+        Skipped when no assessor is on record (the loader reports the missing file once).
+        """
+        if not self.p.assessors:
+            return
+        for assessor in self.p.assessors.values():
+            for i, aid in enumerate(assessor.achievements):
+                if self.missing(aid):
+                    self.problems.error(
+                        assessor.where(f"achievements[{i}]"),
+                        f"achievements[{i}]",
+                        f"unknown achievement '{aid}'",
+                        did_you_mean(aid, self.p.achievements)
+                        or "use an achievement id (a file name in program/achievements/)",
+                    )
+        for a in self.p.achievements.values():
+            needed = self.p.assessors_needed(a.id)
+            if not needed:
+                continue
+            allowed = self.p.assessors_for(a.id)
+            if len(allowed) < needed:
+                on_record = ", ".join(x.id for x in allowed) or "none"
+                self.problems.error(
+                    a.where("assessment.assessors" if needed > 1 else "assessment"),
+                    "assessment",
+                    f"a pass needs {needed} independent assessor{'s' if needed > 1 else ''}, "
+                    f"but {len(allowed)} on record may assess '{a.id}' ({on_record})",
+                    f"add '{a.id}' to the achievements of more assessors in program/assessors.yml",
                     check="assessed",
                 )
 

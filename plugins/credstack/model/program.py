@@ -104,6 +104,9 @@ class Issuer:
     description: str
     logo: str | None = None
     keys: tuple[IssuerKey, ...] = ()
+    #: GitHub users or teams (``@octocat``, ``@org/team``) who maintain the program: they own
+    #: ``program/`` and the status changes in the generated CODEOWNERS.
+    maintainers: tuple[str, ...] = ()
     source: Source = Source("program/issuer.yml")
     #: How long a signed status list is valid (issuer.yml ``status_valid_days``).
     status_valid_days: int = STATUS_VALID_DAYS
@@ -128,6 +131,29 @@ class Assessment:
     assesses: str  # what is assessed
     passing_standard: str
     result_scale: tuple[str, ...] = ()  # e.g. ("pass", "merit", "distinction"), best last
+    #: How many independent assessors a pass needs.
+    assessors: int = 1
+
+
+@dataclass(frozen=True)
+class Assessor:
+    """Someone on record as allowed to assess candidates for some achievements."""
+
+    id: str
+    name: str
+    achievements: tuple[str, ...]
+    url: str | None = None  # public profile, http(s)
+    github: str | None = None  # GitHub user name, without "@"
+    source: Source = Source("program/assessors.yml")
+    #: Line of each field path ("achievements[1]"). Not part of equality.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, path: str = "") -> Source:
+        """The source of a field (e.g. ``"achievements[1]"``), else of the assessor."""
+        return _where(self.source, self.lines, path)
+
+    def may_assess(self, achievement_id: str) -> bool:
+        return achievement_id in self.achievements
 
 
 @dataclass(frozen=True)
@@ -243,6 +269,26 @@ class Program:
     competencies: dict[str, Competency] = field(default_factory=dict)
     achievements: dict[str, Achievement] = field(default_factory=dict)
     pathways: dict[str, Pathway] = field(default_factory=dict)
+    #: Assessors on record (``program/assessors.yml``), by id; empty when there is no file.
+    assessors: dict[str, Assessor] = field(default_factory=dict)
+
+    def assessors_needed(self, achievement_id: str) -> int:
+        """How many independent assessors a pass of ``achievement_id`` needs (0: not assessed).
+
+        A certification needs at least as many as its pathway's capstone asks for.
+        """
+        achievement = self.achievements.get(achievement_id)
+        if achievement is None or achievement.assessment is None:
+            return 0
+        needed = achievement.assessment.assessors
+        pathway = self.pathway_for(achievement_id)
+        if pathway is not None:
+            needed = max(needed, pathway.capstone.assessors)
+        return needed
+
+    def assessors_for(self, achievement_id: str) -> list[Assessor]:
+        """The assessors on record who may assess ``achievement_id``, in file order."""
+        return [a for a in self.assessors.values() if a.may_assess(achievement_id)]
 
     def pathway_for(self, certification_id: str) -> Pathway | None:
         return next(

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from credstack.crypto.keys import SigningKey
 from credstack.crypto.proof import create_proof
 from credstack.errors import AwardError, CredentialError, CredstackError
+from credstack.model.assessment import AssessmentRecord, assessor_problems, record_for
 from credstack.model.credential import (
     AwardRequest,
     CredentialView,
@@ -34,6 +35,7 @@ from credstack.model.status import (
     list_credential,
     parse_date_or_datetime,
 )
+from credstack.registry import tlog
 from credstack.registry.files import Transaction
 from credstack.registry.freshness import validity_window
 from credstack.registry.keys import LoadedKey
@@ -48,6 +50,7 @@ CSV_COLUMNS = (
     "evidence",
     "issued_at",
     "public_profile",
+    "assessors",
 )
 #: Values of the ``public_profile`` column that opt in (anything else but empty is an error).
 YES = ("yes", "y", "true", "1", "x")
@@ -69,6 +72,13 @@ class AwardInput:
     where: str = ""  # "cohort.csv:7" for CSV rows
     #: (identityHash, salt, recipient id) of an earlier credential, when renewing or correcting
     identity: tuple[str, str, str] | None = None
+    #: Ids of the assessors (program/assessors.yml) who assessed the candidate.
+    assessors: tuple[str, ...] = ()
+    #: When the assessment took place (default: the award date).
+    assessed_on: datetime | None = None
+    #: A corrected copy of a credential: its assessment (``record``, or none) stands unchanged.
+    keep_assessment: bool = False
+    record: AssessmentRecord | None = None
     #: The recipient opted into a public earner page (CSV column ``public_profile``).
     public_profile: bool = False
 
@@ -95,6 +105,7 @@ class AwardPlan:
     awarded: list[Awarded] = field(default_factory=list)
     skipped: list[tuple[AwardInput, str]] = field(default_factory=list)
     status_lists: dict[Path, dict] = field(default_factory=dict)
+    root: Path | None = None  # the registry's root (the transparency log lives there)
 
 
 def parse_evidence(text: str) -> Evidence:
@@ -189,6 +200,35 @@ def check_rules(registry: Registry, ledger: _Ledger, inp: AwardInput) -> list[st
     return reasons
 
 
+def check_assessment(registry: Registry, inp: AwardInput) -> list[str]:
+    """Every reason the assessors named for this award are refused (empty list = allowed).
+
+    A corrected copy keeps the original's assessment as it is.
+    """
+    if inp.keep_assessment or inp.achievement not in registry.program.achievements:
+        return []
+    reasons = assessor_problems(registry.program, inp.achievement, inp.assessors)
+    if inp.assessed_on is not None and inp.assessed_on > inp.issued_at:
+        reasons.append(
+            f"the assessment ({inp.assessed_on:%Y-%m-%d}) is dated after the award "
+            f"({inp.issued_at:%Y-%m-%d}); award on or after the day of the assessment"
+        )
+    return reasons
+
+
+def assessment_of(registry: Registry, inp: AwardInput) -> AssessmentRecord | None:
+    """The record that goes into the credential for an allowed award."""
+    if inp.keep_assessment:
+        return inp.record
+    return record_for(
+        registry.program,
+        inp.achievement,
+        inp.assessors,
+        assessed_on=inp.assessed_on or inp.issued_at,
+        result=inp.result,
+    )
+
+
 def component_evidence(
     registry: Registry, ledger: _Ledger, inp: AwardInput
 ) -> tuple[Evidence, ...]:
@@ -222,9 +262,10 @@ def plan_awards(
     With ``skip_already_held`` (cohort re-runs), an award the recipient already holds in force
     is skipped and reported instead of refused.
     """
-    plan = AwardPlan()
+    plan = AwardPlan(root=registry.root)
     ledger = _Ledger(registry)
     errors: list[str] = []
+    refused = 0
     number, index = registry.next_status_index()
     inputs = list(inputs)
     for position, inp in enumerate(inputs, 1):
@@ -235,13 +276,14 @@ def plan_awards(
                 f"the signing key {key.issuer_key.id} is retired or not yet valid",
                 hint="create a new key with `credstack keys create`",
             )
-        reasons = check_rules(registry, ledger, inp)
+        reasons = check_rules(registry, ledger, inp) + check_assessment(registry, inp)
         if skip_already_held and reasons and reasons[0].startswith("the recipient already holds"):
             plan.skipped.append((inp, reasons[0]))
             continue
         if reasons:
             where = f"{inp.where}: " if inp.where else ""
             errors.extend(f"{where}{r}" for r in reasons)
+            refused += 1
             continue
         evidence = inp.evidence
         if registry.program.achievements[inp.achievement].level == "certification":
@@ -264,11 +306,13 @@ def plan_awards(
             status_index=index,
             status_list_number=number,
             identity=inp.identity,
+            assessment=assessment_of(registry, inp),
         )
         try:
             unsigned = build_credential(registry.program, request)
         except CredstackError as e:
             errors.append(f"{inp.where + ': ' if inp.where else ''}{e.message}")
+            refused += 1
             continue
         view = CredentialView.from_json(unsigned, cid=cid)
         ledger.add(view)
@@ -284,9 +328,11 @@ def plan_awards(
             number, index = number + 1, 0
     if not errors:
         errors = _sign_all(plan, key, signed_at)
+        refused = len(errors)
     if errors:
+        awards = "1 award" if refused == 1 else f"{refused} awards"
         raise AwardError(
-            f"{len(errors)} award(s) refused; nothing was written:\n  " + "\n  ".join(errors),
+            f"{awards} refused; nothing was written:\n  " + "\n  ".join(errors),
             hint="fix the rows above and run the same command again",
         )
     plan.status_lists = missing_status_lists(registry, plan, key, signed_at)
@@ -373,6 +419,10 @@ def write_plan(plan: AwardPlan, extra: Callable[[Transaction], None] | None = No
             tx.write_json(awarded.path, awarded.credential)
         for path, doc in plan.status_lists.items():
             tx.write_json(path, doc)
+        if plan.root is not None:  # transparency log: one entry per credential and new list
+            tlog.record_issued(
+                tx, plan.root, [a.credential for a in plan.awarded], plan.status_lists.values()
+            )
         if extra is not None:
             extra(tx)
 
@@ -414,6 +464,7 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
                     issued_at = parse_date_or_datetime(row["issued_at"])
                 except ValueError as e:
                     raise AwardError(f"issued_at {row['issued_at']!r} is not a date") from e
+            assessors = tuple(row.get("assessors", "").split())
             opt_in = row.get("public_profile", "").lower()
             if opt_in not in YES + NO:
                 raise AwardError(f"public_profile {row['public_profile']!r} is not yes or no")
@@ -430,6 +481,7 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
                     evidence=evidence,
                     result=row.get("result") or None,
                     where=where,
+                    assessors=assessors,
                     public_profile=opt_in in YES,
                 )
             )

@@ -31,12 +31,13 @@ def qr_modules(text: str) -> list[list[bool]]:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(text)
     code.make(fit=True)
-    return code.get_matrix()
+    matrix: list[list[bool]] = code.get_matrix()
+    return matrix
 
 
 def _font_files() -> dict[str, str]:
     try:
-        import font_source_sans_pro  # type: ignore[import-untyped]
+        import font_source_sans_pro
     except ImportError as e:  # pragma: no cover - a dependency
         raise CredentialError("the font package font-source-sans-pro is missing") from e
     folder = Path(font_source_sans_pro.font_directory)

@@ -18,6 +18,7 @@ from typing import Any
 from credstack.crypto.proof import create_proof
 from credstack.model.program import Program
 from credstack.model.status import format_datetime, parse_datetime
+from credstack.registry import tlog
 from credstack.registry.files import Transaction
 from credstack.registry.keys import LoadedKey
 from credstack.registry.registry import Registry
@@ -65,14 +66,18 @@ def refresh_status_lists(
     Returns what was re-signed; raises RegistryError when a list cannot be read or written.
     """
     out: list[Refreshed] = []
+    signed: dict[str, dict[str, Any]] = {}
     with Transaction() as tx:
         for published in registry.lists.values():
             doc = registry.status_lists[published.url or published.rel]
             if not due(doc, now, within):
                 continue
             path = registry.status_list_path(published.purpose, published.number)
-            tx.write_json(path, resign(registry.program, doc, key, now))
+            signed[str(doc["id"])] = resign(registry.program, doc, key, now)
+            tx.write_json(path, signed[str(doc["id"])])
             out.append(Refreshed(path, doc.get("validUntil")))
+        if signed:  # transparency log: the lists' new SHA-256 (same bits, new window)
+            tlog.record_refreshed(tx, registry.root, signed, now)
     return out
 
 

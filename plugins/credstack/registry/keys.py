@@ -23,7 +23,8 @@ from credstack.errors import SigningKeyError
 from credstack.model.program import IssuerKey, Program
 from credstack.model.status import format_datetime
 from credstack.model.urls import SiteUrls
-from credstack.registry.files import write_atomic
+from credstack.registry import tlog
+from credstack.registry.files import Transaction, write_atomic
 
 ENV_VAR = "CREDSTACK_SIGNING_KEY"
 KEYS_FILE = "program/keys.yml"
@@ -203,7 +204,10 @@ def create_key(
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_atomic(path, secret.to_multibase_secret() + "\n", mode=stat.S_IRUSR | stat.S_IWUSR)
     try:
-        write_atomic(root / KEYS_FILE, _keys_yaml([*program.issuer.keys, issuer_key]))
+        with Transaction() as tx:
+            tx.write(root / KEYS_FILE, _keys_yaml([*program.issuer.keys, issuer_key]))
+            # Transparency log: a key that can sign credentials is a change verifiers must see.
+            tlog.record_key_added(tx, root, key_id, issuer_key.public_key_multibase, now)
     except BaseException:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -234,5 +238,7 @@ def retire_key(
         retired_reason=reason.strip(),
     )
     keys = [retired if k.id == key_id else k for k in program.issuer.keys]
-    write_atomic(root / KEYS_FILE, _keys_yaml(keys))
+    with Transaction() as tx:
+        tx.write(root / KEYS_FILE, _keys_yaml(keys))
+        tlog.record_key_retired(tx, root, key.id, key.public_key_multibase, at)
     return retired

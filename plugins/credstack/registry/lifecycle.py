@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import yaml
 
 from credstack.errors import AwardError, StatusError
+from credstack.model.assessment import assessment_record
 from credstack.model.credential import CredentialView, Evidence
 from credstack.model.status import Bitstring
+from credstack.registry import tlog
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
 from credstack.registry.files import Transaction
 from credstack.registry.freshness import resign
@@ -57,8 +60,10 @@ def stage_status(
     changes: list[tuple[str, str, bool]],
     key: LoadedKey,
     when: datetime,
-) -> None:
-    """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each."""
+) -> dict[str, dict]:
+    """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each.
+
+    Returns the re-signed lists by URL."""
     lists: dict[str, Bitstring] = {}
     for cid, purpose, value in changes:
         view = registry.get(cid)
@@ -75,12 +80,13 @@ def stage_status(
         bits = lists.get(ref.list_url) or Bitstring.decode(doc["credentialSubject"]["encodedList"])
         bits.set(ref.index, value)
         lists[ref.list_url] = bits
+    written = {}
     for url, bits in lists.items():
         doc = registry.status_lists[url]
         name = url.rsplit("/", 1)[-1]
-        tx.write_json(
-            registry.root / "issued" / "status" / name, resign_list(registry, doc, key, when, bits)
-        )
+        written[url] = resign_list(registry, doc, key, when, bits)
+        tx.write_json(registry.root / "issued" / "status" / name, written[url])
+    return written
 
 
 @dataclass(frozen=True)
@@ -154,8 +160,16 @@ def change_statuses(
     own = tx is None
     tx = tx or Transaction()
     bits = [(c.view.cid, *_BITS[c.event.event]) for c in done]
-    stage_status(registry, tx, bits, key, when)
+    written = stage_status(registry, tx, bits, key, when)
     tx.write(registry.root / STATUS_LOG, log_text([*registry.log, *(c.event for c in done)]))
+    # Transparency log: one entry per change, with the SHA-256 of the list signed for it.
+    changes = []
+    for c in done:
+        purpose = _BITS[c.event.event][0]
+        ref = c.view.status(purpose)
+        assert ref is not None  # stage_status refused credentials without it
+        changes.append((c.view.id, purpose, c.event.event, when, ref.list_url))
+    tlog.record_status_changes(tx, registry.root, changes, written)
     if own:
         tx.commit()
     return done
@@ -192,7 +206,16 @@ def expiring(registry: Registry, *, at: datetime, within: timedelta) -> list[Cre
 
 
 def _successor_input(
-    view: CredentialView, *, issued_at: datetime, name: str | None, evidence, result, where: str
+    view: CredentialView,
+    *,
+    issued_at: datetime,
+    name: str | None,
+    evidence,
+    result,
+    where: str,
+    assessors: tuple[str, ...] = (),
+    assessed_on: datetime | None = None,
+    keep_record: bool = False,
 ) -> AwardInput:
     if view.recipient is None or view.email_hash is None or view.salt is None:
         raise AwardError(
@@ -209,6 +232,10 @@ def _successor_input(
         renews=view.cid,
         where=where,
         identity=(view.email_hash, view.salt, view.recipient),
+        assessors=assessors,
+        assessed_on=assessed_on,
+        keep_assessment=keep_record,
+        record=assessment_record(view.raw) if keep_record else None,
     )
 
 
@@ -221,20 +248,29 @@ def renew(
     issued_at: datetime,
     result: str | None = None,
     extra_evidence: tuple[Evidence, ...] = (),
+    assessors: tuple[str, ...] = (),
+    assessed_on: datetime | None = None,
 ) -> AwardPlan:
     """Issue a fresh credential for the same recipient and achievement, linked to ``cid``.
 
     ``extra_evidence`` (e.g. the CPD record, see ``credstack.registry.renewal``) is added to
     the evidence carried over from ``cid``.
 
-    The award rules still apply (prerequisites and, for certifications, the pathway). Raises
-    AwardError or StatusError; writes nothing then.
+    The award rules still apply (prerequisites, for certifications the pathway, and a fresh
+    assessment by ``assessors``). Raises AwardError or StatusError; writes nothing then.
     """
     view = registry.get(cid)
     if registry.current_status(view.cid).revoked is not None:
         raise StatusError(f"{view.cid} was revoked; it cannot be renewed", hint="award anew")
     inp = _successor_input(
-        view, issued_at=issued_at, name=None, evidence=None, result=result, where=f"renew {cid}"
+        view,
+        issued_at=issued_at,
+        name=None,
+        evidence=None,
+        result=result,
+        where=f"renew {cid}",
+        assessors=assessors,
+        assessed_on=assessed_on,
     )
     if extra_evidence:
         inp = dataclasses.replace(inp, evidence=inp.evidence + tuple(extra_evidence))
@@ -257,8 +293,10 @@ def reissue(
     name: str | None = None,
     evidence=None,
     result: str | None = None,
+    salt_factory: Callable[[], str] | None = None,
 ) -> AwardPlan:
-    """Issue a corrected copy of ``cid`` (same award date) and revoke ``cid`` as superseded."""
+    """Issue a corrected copy of ``cid`` (same award date and assessment record) and revoke
+    ``cid`` as superseded."""
     view = registry.get(cid)
     current = registry.current_status(view.cid)
     if current.revoked is not None:
@@ -270,10 +308,12 @@ def reissue(
         evidence=evidence,
         result=result,
         where=f"reissue {cid}",
+        keep_record=True,
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
     # and the stacking rules are checked as of the original award date.
-    plan = plan_awards(registry, [inp], key, signed_at=now)
+    salts = {"salt_factory": salt_factory} if salt_factory is not None else {}
+    plan = plan_awards(registry, [inp], key, signed_at=now, **salts)
     new = plan.awarded[0].cid
 
     def extra(tx: Transaction) -> None:

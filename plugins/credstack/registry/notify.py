@@ -28,6 +28,7 @@ from email.utils import format_datetime as email_date
 from email.utils import formataddr
 from ipaddress import ip_address
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from credstack.errors import RosterError
@@ -152,8 +153,9 @@ def plan_notifications(
 ) -> NotifyPlan:
     """The awards not yet notified, in award order, and those left uncertain by a run that
     was interrupted. Credentials not in force at ``at`` are never announced."""
-    plan = NotifyPlan(log=log_path(registry, env))
-    states = log_states(plan.log)
+    log = log_path(registry, env)
+    plan = NotifyPlan(log=log)
+    states = log_states(log)
     rows = sorted(roster.rows.values(), key=lambda r: (r.awarded_at, r.credential))
     for row in rows:
         state = states.get(row.credential)
@@ -174,7 +176,7 @@ def plan_notifications(
     return plan
 
 
-def _append(path: Path, root: Path, doc: dict) -> None:
+def _append(path: Path, root: Path, doc: dict[str, Any]) -> None:
     """Append one line to the log and flush it to disk before going on (O_APPEND, 0600)."""
     refuse_inside(path, root)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +189,14 @@ def _append(path: Path, root: Path, doc: dict) -> None:
         os.close(fd)
 
 
-def mark(registry: Registry, cids: list[str], *, at: datetime, state: str, env=None) -> None:
+def mark(
+    registry: Registry,
+    cids: list[str],
+    *,
+    at: datetime,
+    state: str,
+    env: Mapping[str, str] | None = None,
+) -> None:
     """Record ``cids`` as notified (``marked``: mailed by the issuer's own mail merge)."""
     path = log_path(registry, env)
     for cid in cids:

@@ -40,7 +40,7 @@ def parallel_map(
     *,
     workers: int | None = None,
     initializer: Callable[..., Any] | None = None,
-    initargs: tuple = (),
+    initargs: tuple[Any, ...] = (),
     min_parallel: int = MIN_PARALLEL,
 ) -> list[R]:
     """``[func(x) for x in items]``, across processes when worthwhile; order is preserved.

@@ -31,6 +31,7 @@ from credstack.model.program import (
     STATUS_VALID_DAYS,
     Achievement,
     Assessment,
+    Assessor,
     Competency,
     Issuer,
     IssuerKey,
@@ -49,6 +50,7 @@ KEYS_FILE = "program/keys.yml"
 COMPETENCIES_FILE = "program/competencies.yml"
 ACHIEVEMENTS_DIR = "program/achievements"
 PATHWAYS_DIR = "program/pathways"
+ASSESSORS_FILE = "program/assessors.yml"
 YAML_SUFFIXES = (".yml", ".yaml")
 
 #: Achievement, pathway and competency ids: lower-case letters, digits and hyphens.
@@ -58,6 +60,9 @@ KEY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".webp")
+#: A GitHub user name (1-39 letters, digits, single hyphens) and a team (``org/team``).
+GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+GITHUB_TEAM = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]+$")
 
 #: ISO 4217 codes of circulating currencies (funds, metals and test codes left out).
 CURRENCIES: frozenset[str] = frozenset(
@@ -77,7 +82,7 @@ ZERO_DECIMAL_CURRENCIES: frozenset[str] = frozenset(
 )
 
 ISSUER_KEYS = ("name", "url", "email", "description")
-ISSUER_OPTIONAL = ("logo", "status_valid_days")
+ISSUER_OPTIONAL = ("logo", "status_valid_days", "maintainers")
 KEY_KEYS = ("id", "publicKeyMultibase", "created")
 COMPETENCY_KEYS = ("id", "name", "description", "domain", "kind")
 ACHIEVEMENT_KEYS = ("name", "level", "description", "criteria", "competencies", "hours", "price")
@@ -94,6 +99,9 @@ RENEWAL_KEYS = ("window_days",)
 RENEWAL_OPTIONAL = ("cpd_hours", "evidence", "reassessment")
 PATHWAY_OPTIONAL = ("enrol_url",)
 ASSESSMENT_KEYS = ("method", "assesses", "passing_standard")
+ASSESSMENT_OPTIONAL = ("result_scale", "assessors")
+ASSESSOR_KEYS = ("id", "name", "achievements")
+ASSESSOR_OPTIONAL = ("url", "github")
 PATHWAY_KEYS = (
     "name",
     "description",
@@ -395,7 +403,7 @@ class _File:
     def assessment(self, parent: LineDict, key: str, path: str) -> Assessment | None:
         field = _join(path, key)
         m = self.mapping(
-            parent[key], parent.line_of(key), field, ASSESSMENT_KEYS, ("result_scale",)
+            parent[key], parent.line_of(key), field, ASSESSMENT_KEYS, ASSESSMENT_OPTIONAL
         )
         if m is None:
             return None
@@ -442,8 +450,22 @@ class _File:
                         self.error(raw.line_of(i), where, f"'{item}' is listed twice")
                     else:
                         scale.append(item)
+        assessors = 1
+        if isinstance(m.get("assessors"), LineList):
+            self.error(
+                m.line_of("assessors"),
+                f"{field}.assessors",
+                "expected how many independent assessors a pass needs, got a list",
+                "e.g. assessors: 2; the assessors themselves are listed in " + ASSESSORS_FILE,
+            )
+            return None
+        if m.get("assessors") is not None:
+            n = self.integer(m, "assessors", field, minimum=1)
+            if n is None:
+                return None
+            assessors = n
         if method and assesses and passing:
-            return Assessment(method, assesses, passing, tuple(scale))  # type: ignore[arg-type]
+            return Assessment(method, assesses, passing, tuple(scale), assessors)
         return None
 
     def web_url(self, m: LineDict, key: str, path: str) -> str | None:
@@ -461,7 +483,7 @@ class _File:
                 m.line_of(key),
                 _join(path, key),
                 f"not an http(s) URL: '{value}'",
-                "give the full address, e.g. https://buy.stripe.com/…",
+                "give the full address, starting with https://",
             )
             return None
         return value
@@ -556,7 +578,9 @@ class _File:
         return None
 
 
-def _top_mapping(doc: _File, data: Any, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+def _top_mapping(
+    doc: _File, data: Any, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> LineDict | None:
     if data is None:
         doc.error(1, "", "the file is empty", "expected keys: " + ", ".join(required))
         return None
@@ -618,6 +642,7 @@ class _Loader:
         competencies = self.competencies()
         achievements = self.achievements()
         pathways = self.pathways()
+        assessors = self.assessors()
         if not (self.root / ACHIEVEMENTS_DIR).is_dir():
             # Likewise for every achievement reference.
             for a in achievements.values():
@@ -633,6 +658,7 @@ class _Loader:
             competencies=competencies,
             achievements=achievements,
             pathways=pathways,
+            assessors=assessors,
         )
         return program, site_url is not None and issuer is not None
 
@@ -666,7 +692,8 @@ class _Loader:
         if parts.query or parts.fragment:
             doc.error(data.line_of("site_url"), "site_url", "must not have a query or fragment")
             return None
-        return url if url.endswith("/") else url + "/"
+        text = str(url)
+        return text if text.endswith("/") else text + "/"
 
     def issuer(self) -> Issuer | None:
         data, ok = self.read(ISSUER_FILE)
@@ -691,6 +718,7 @@ class _Loader:
             )
         description = doc.text(m, "description", "")
         logo = doc.image(m, "logo", "", self.docs_dir, self.root)
+        maintainers = self.maintainers(doc, m)
         valid_days = m.get("status_valid_days", STATUS_VALID_DAYS)
         if (
             isinstance(valid_days, bool)
@@ -712,9 +740,112 @@ class _Loader:
             description=description or "",
             logo=logo,
             keys=keys,
+            maintainers=maintainers,
             source=Source(ISSUER_FILE, m.line),
             status_valid_days=valid_days,
         )
+
+    def maintainers(self, doc: _File, m: LineDict) -> tuple[str, ...]:
+        """``maintainers``: GitHub users or teams, written ``@user`` or ``@org/team``."""
+        value = m.get("maintainers")
+        if value is None:
+            return ()
+        hint = 'GitHub users or teams, e.g. maintainers: ["@octocat", "@northwind/credentials"]'
+        if not isinstance(value, LineList):
+            doc.error(
+                m.line_of("maintainers"),
+                "maintainers",
+                f"expected a list, got {_kind(value)}",
+                hint,
+            )
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            handle = item.strip() if isinstance(item, str) else None
+            name = handle[1:] if handle and handle.startswith("@") else None
+            if name is None or not (GITHUB_USER.match(name) or GITHUB_TEAM.match(name)):
+                doc.error(
+                    value.line_of(i),
+                    f"maintainers[{i}]",
+                    f"not a GitHub user or team: {_kind(item)}",
+                    hint + " (quote them: @ cannot start a plain YAML value)",
+                )
+            elif handle in out:
+                doc.error(value.line_of(i), f"maintainers[{i}]", f"'{handle}' is listed twice")
+            elif handle is not None:
+                out.append(handle)
+        return tuple(out)
+
+    def assessors(self) -> dict[str, Assessor]:
+        """``program/assessors.yml``: who may assess which achievements (optional file)."""
+        if not (self.root / ASSESSORS_FILE).exists():
+            self.problems.warning(
+                Source(ASSESSORS_FILE),
+                "",
+                "no assessors on record: awards of assessed achievements are refused",
+                f"add {ASSESSORS_FILE} listing who may assess each achievement (see the program "
+                "format)",
+                check="assessed",
+            )
+            return {}
+        data, ok = self.read(ASSESSORS_FILE)
+        if not ok:
+            return {}
+        doc = _File(ASSESSORS_FILE, self.problems)
+        if not isinstance(data, LineList) or not data:
+            doc.error(
+                getattr(data, "line", 1) or 1,
+                "",
+                f"expected a list of assessors at the top level, got {_kind(data)}",
+                "start each assessor with '- id: ...' (id, name, achievements; url and github "
+                "are optional)",
+            )
+            return {}
+        result: dict[str, Assessor] = {}
+        for i, item in enumerate(data):
+            path = f"[{i}]"
+            entry = _File(ASSESSORS_FILE, self.problems)
+            m = entry.mapping(item, data.line_of(i), path, ASSESSOR_KEYS, ASSESSOR_OPTIONAL)
+            if m is None:
+                continue
+            aid = (
+                entry.slug(m["id"], m.line_of("id"), f"{path}.id", "assessor")
+                if m.get("id") is not None
+                else None
+            )
+            if aid is not None and aid in result:
+                entry.error(
+                    m.line_of("id"),
+                    f"{path}.id",
+                    f"duplicate assessor id '{aid}' (also on line {result[aid].source.line})",
+                    "give each assessor their own id; list all their achievements in one entry",
+                )
+                continue
+            name = entry.text(m, "name", path)
+            achievements = entry.ids(m, "achievements", path, "achievement", allow_empty=False)
+            url = entry.web_url(m, "url", path)
+            github = entry.text(m, "github", path)
+            if github is not None:
+                github = github.removeprefix("@")
+                if not GITHUB_USER.match(github):
+                    entry.error(
+                        m.line_of("github"),
+                        f"{path}.github",
+                        f"not a GitHub user name: '{github}'",
+                        "letters, digits and single hyphens, at most 39 characters",
+                    )
+            if entry.failed or aid is None:
+                continue
+            result[aid] = Assessor(
+                id=aid,
+                name=" ".join((name or "").split()),
+                achievements=achievements,
+                url=url,
+                github=github,
+                source=Source(ASSESSORS_FILE, data.line_of(i)),
+                lines=_line_map(m),
+            )
+        return result
 
     def keys(self) -> tuple[IssuerKey, ...] | None:
         if not (self.root / KEYS_FILE).exists():
@@ -870,7 +1001,7 @@ class _Loader:
                         f"domain '{domain}' differs from '{usual}' (line {first}) only in case",
                         f"write '{usual}'",
                     )
-                    cid = m.get("id")
+                    cid = str(m.get("id"))
                     if result.pop(cid, None) is not None:
                         self.unloaded.add(cid)
         return result

@@ -37,6 +37,7 @@ from credstack.model.history import CurrentStatus, StatusEvent, StatusHistory
 from credstack.model.program import Program
 from credstack.model.status import MIN_BITS, PURPOSES
 from credstack.model.urls import SiteUrls
+from credstack.registry import tlog
 from credstack.registry.program import MKDOCS_FILE, load_program
 from credstack.registry.source import FileSource, GitSource, Source
 
@@ -201,6 +202,7 @@ class Registry:
             and not CREDENTIAL_FILE.match(rel)
             and not STATUS_FILE.match(rel)
             and not HOLDER_FILE.match(rel)
+            and not tlog.LOG_FILE.match(rel)  # the transparency log (registry/tlog.py)
         ]
 
     @cached_property
@@ -351,8 +353,13 @@ class Registry:
 
     @cached_property
     def did(self) -> dict[str, Any]:
-        """The issuer's DID document, built from the program's keys."""
-        return did_document(self.program)
+        """The issuer's DID document, built from the program's keys (and, when the registry
+        keeps a transparency log, the log's key and endpoint: registry/tlog.py)."""
+        data = self.files.get(tlog.CONFIG_FILE)
+        config = tlog.config_from_bytes(data) if data is not None else None
+        site = self.program.site_url
+        log = tlog.log_service(config, site, self.urls.issuer_id) if config else None
+        return did_document(self.program, log=log)
 
     def did_document(self) -> dict[str, Any]:
         return self.did

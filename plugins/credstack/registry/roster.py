@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -69,8 +70,8 @@ class RosterRow:
     awarded_at: datetime
     public_profile: bool = False
 
-    def to_json(self) -> dict:
-        doc = {
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
             "credential": self.credential,
             "recipient": self.recipient,
             "name": self.name,
@@ -167,7 +168,7 @@ def _private_write(path: Path, text: str, root: Path) -> None:
 # -- the local roster ------------------------------------------------------------------------
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Every JSON object line of a private JSON Lines file ([] when it does not exist)."""
     try:
         text = path.read_text("utf-8")
@@ -188,7 +189,7 @@ def read_jsonl(path: Path) -> list[dict]:
     return out
 
 
-def append_jsonl(path: Path, docs: Iterable[dict], root: Path) -> None:
+def append_jsonl(path: Path, docs: Iterable[dict[str, Any]], root: Path) -> None:
     """Append lines to a private file (rewritten atomically, mode 0600, outside ``root``)."""
     refuse_inside(path, root)
     old = path.read_text("utf-8") if path.exists() else ""
@@ -198,7 +199,9 @@ def append_jsonl(path: Path, docs: Iterable[dict], root: Path) -> None:
     _private_write(path, old + new, root)
 
 
-def record_local(registry: Registry, rows: list[RosterRow], env=None) -> Path | None:
+def record_local(
+    registry: Registry, rows: list[RosterRow], env: Mapping[str, str] | None = None
+) -> Path | None:
     """Add ``rows`` to the registry's local roster file; returns its path (None: no rows)."""
     if not rows:
         return None
@@ -253,11 +256,17 @@ def sealed_files(root: Path) -> list[Path]:
 # -- roster keys -----------------------------------------------------------------------------
 
 
-def secret_path(registry: Registry, env=None) -> Path:
+def secret_path(registry: Registry, env: Mapping[str, str] | None = None) -> Path:
     return private_path(registry, ".roster-secret", env)
 
 
-def create_roster_key(registry: Registry, *, now: datetime, store: bool = True, env=None):
+def create_roster_key(
+    registry: Registry,
+    *,
+    now: datetime,
+    store: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> tuple[str, str, Path | None]:
     """A new roster key pair: the public key into ``program/roster-key.yml``, the secret into
     a 0600 file outside the work tree (or returned, with ``store=False``, to keep elsewhere).
 
@@ -265,7 +274,7 @@ def create_roster_key(registry: Registry, *, now: datetime, store: bool = True, 
     date): rows sealed to it still open.
     """
     public, secret = new_roster_key()
-    path = None
+    path: Path | None = None
     if store:
         path = secret_path(registry, env)
         if path.exists():

@@ -1,9 +1,11 @@
 """``credstack init``: a new registry from the templates shipped in ``scaffold/`` (package data).
 
 The templates are the starter registry: a program (one foundation, one practitioner, one
-certification, one pathway) that passes ``credstack lint --strict``, ``mkdocs.yml``,
-``site_src/``, the GitHub workflows, ``.gitignore``, a pre-commit config and a README with the
-issuer's first five steps. Dot-files are stored as ``dot-<name>`` (setuptools leaves hidden files
+certification, one pathway, two placeholder assessors) that passes ``credstack lint --strict``,
+``mkdocs.yml``, ``site_src/``, the GitHub workflows, ``.gitignore``, a pre-commit config and a
+README with the issuer's first five steps and one application walked from form to credential.
+The issue forms are generated from the program (``credstack.registry.workflows``).
+Dot-files are stored as ``dot-<name>`` (setuptools leaves hidden files
 out of package data) and renamed on the way out. Placeholders are ``%%NAME%%``-style tokens, so
 that GitHub's own ``${{ ... }}`` expressions in the workflows pass through untouched.
 
@@ -122,4 +124,21 @@ def scaffold(
                 continue
             tx.write(path, data, mode=0o644)
             result.written.append(rel)
+    _write_forms(target, result)
     return result
+
+
+def _write_forms(target: Path, result: ScaffoldResult) -> None:
+    """The issue forms (and CODEOWNERS) generated from the new registry's program; with
+    ``--force`` into a folder whose own program does not load, left to `credstack workflows`."""
+    from credstack.errors import ProgramError
+    from credstack.registry.program import load_program
+    from credstack.registry.workflows import sync_workflows
+
+    try:
+        program = load_program(target)
+    except ProgramError:
+        return
+    done = sync_workflows(target, program, overwrite_generated=False)
+    result.written += [rel for rel in done.written if rel not in result.written]
+    result.skipped += [rel for rel in done.kept if rel not in result.skipped]

@@ -17,7 +17,7 @@ from credstack.model.problems import Problem
 from credstack.model.program import Source
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A YAML mapping. ``line`` is where it starts, ``key_lines[key]`` where each key is,
     ``duplicates`` the (key, line) of keys given more than once (the last value wins)."""
 
@@ -32,7 +32,7 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A YAML sequence. ``line`` is where it starts, ``item_lines[i]`` where item i is."""
 
     line: int = 0

@@ -26,6 +26,7 @@ from credstack.model.program import LEVELS, Achievement, Pathway, Price
 from credstack.model.sharing import linkedin_url
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.model.wording import report_json
+from credstack.site.assessment import achievement_assessment, credential_assessment
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
     CredentialInfo,
@@ -186,8 +187,9 @@ class _Box:
 class Renderer:
     """Renders the generated pages' bodies and head tags."""
 
-    def __init__(self, data: SiteData, *, linkedin_icon: str = ""):
+    def __init__(self, data: SiteData, *, linkedin_icon: str = "", repo_url: str | None = None):
         self.data = data
+        self.repo_url = repo_url
         self.program = data.program
         self.urls = SiteUrls(self.program.site_url)
         self.path = SitePaths(self.urls)
@@ -462,6 +464,7 @@ class Renderer:
                 for c in a.competencies
                 if c in self.program.competencies
             ],
+            "how": achievement_assessment(self.program, a, repo_url=self.repo_url),
         }
 
     def _competencies(self, spec: PageSpec) -> dict[str, Any]:
@@ -523,6 +526,7 @@ class Renderer:
             "linkedin_url": linkedin,
             "linkedin_icon": self.linkedin_icon,
             "evidence": evidence,
+            "assessment": credential_assessment(view.raw),
             "components": components,
             "progress": progress,
             "steps": self.steps,

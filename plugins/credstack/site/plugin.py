@@ -88,6 +88,7 @@ from credstack.site.pages import (
     level_label,
     read_icon,
 )
+from credstack.site.tlog import LogFiles, build_log_files
 
 log = get_plugin_logger(__name__)
 
@@ -123,7 +124,7 @@ STYLESHEET = ASSETS_URL + "credstack.css"
 GLANCE_MARKER = "<!-- credstack:pathways -->"
 #: Index pages that the navigation expands into sections of generated pages.
 SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
-CACHE_KINDS = ("img", "verify", "page", "json")
+CACHE_KINDS = ("img", "verify", "page", "json", "tlog")
 #: Credential pages built in this process before the rest are shared out among workers...
 FIRST_PAGES = 8
 #: ...when there are at least this many more.
@@ -215,6 +216,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         self.light_nav: Navigation | None = None
         self.badges: Badges | None = None
         self.fast_pages: FastPages | None = None
+        self.log_files: LogFiles | None = None  # the transparency log (site/tlog.py)
         self._pages_files: dict[str, File] = {}  # credential pages built by the plugin
         self._doc_files: list[File] = []
         self._filled = 0
@@ -284,7 +286,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 raw=raw,
             )
             self._phase("verify the credentials")
-            self.renderer = Renderer(self.data, linkedin_icon=self._linkedin_icon())
+            # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
+            self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
+            self._phase("build the transparency log")
+            self.renderer = Renderer(
+                self.data, linkedin_icon=self._linkedin_icon(), repo_url=config.get("repo_url")
+            )
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
@@ -452,6 +459,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             yield target, copy(source)
         # The status log (dates and reasons for the verdict sentence; the signed lists decide).
         yield STATUS_LOG_PATH, content(dump_json(status_log_json(data.registry)))
+        # The transparency log (site/tlog.py): under log/, as C2SP tlog-tiles lays it out.
+        for target, blob in (self.log_files.files if self.log_files else {}).items():
+            yield target, content(blob)
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
         yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout

@@ -10,9 +10,7 @@ from credstack.model.schema import schema_errors
 from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
 from credstack.registry.registry import Registry
 from support import (
-    at as date,
-)
-from support import (
+    assessed_by,
     award,
     earn_certification,
     loaded_test_key,
@@ -20,6 +18,9 @@ from support import (
     salts,
     snapshot,
     stack_order,
+)
+from support import (
+    at as date,
 )
 
 DAY = date("2026-03-02T09:00")
@@ -143,7 +144,7 @@ def test_certification_lists_its_components_as_evidence(root):
     plans = earn_certification(root, name="Dee", email="dee@example.org", start=DAY)
     cert = plans[-1].awarded[0].credential
     component_urls = [a.awarded[0].url for a in plans[:-1]]
-    evidence_ids = [e["id"] for e in cert["evidence"]]
+    evidence_ids = [e["id"] for e in cert["evidence"] if "id" in e]
     assert cert["credentialSubject"]["achievement"]["achievementType"] == "Certification"
     program = Registry(root).program
     pathway = next(iter(program.pathways.values()))
@@ -256,10 +257,11 @@ def test_cohort_csv_all_or_nothing_lists_every_bad_row(root, tmp_path):
 def test_cohort_rows_can_stack_within_one_file_and_reruns_skip(root, tmp_path):
     program = Registry(root).program
     practitioner = practitioner_with_prereq(program)
-    rows = ["name,email,achievement,issued_at"]
+    rows = ["name,email,achievement,issued_at,assessors"]
     for pre in practitioner.prerequisites:
-        rows.append(f"Max,max@example.org,{pre},2026-03-01")
-    rows.append(f"Max,max@example.org,{practitioner.id},2026-04-01")
+        rows.append(f"Max,max@example.org,{pre},2026-03-01,{' '.join(assessed_by(program, pre))}")
+    by = " ".join(assessed_by(program, practitioner.id))
+    rows.append(f"Max,max@example.org,{practitioner.id},2026-04-01,{by}")
     csv = write_csv(tmp_path / "cohort.csv", rows)
     inputs = read_cohort_csv(csv, default_issued_at=DAY)
     key = loaded_test_key(root)

@@ -6,20 +6,22 @@ from datetime import timedelta
 
 import pytest
 
-from credstack.errors import RegistryError, StatusError
+from credstack.errors import AwardError, RegistryError, StatusError
+from credstack.model.assessment import assessment_record
 from credstack.model.status import Bitstring
 from credstack.model.wording import message, verdict
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
 from credstack.registry.registry import Registry
 from credstack.registry.verify import registry_verifier
-from support import at as date
 from support import (
+    assessed_by,
     award_with_prerequisites,
     earn_certification,
     expiring_micro,
     loaded_test_key,
     snapshot,
 )
+from support import at as date
 
 DAY = date("2026-03-02T09:00")
 LATER = date("2026-06-01")
@@ -152,8 +154,15 @@ def test_expiring_lists_credentials_about_to_expire(root, cred):
 def test_renew_issues_a_linked_fresh_credential(root, cred):
     view = Registry(root).get(cred.cid)
     when = view.valid_until - timedelta(days=10)
-    plan = renew(Registry(root), cred.cid, key=loaded_test_key(root), now=when, issued_at=when)
+    registry = Registry(root)
+    with pytest.raises(AwardError, match="needs 1 independent assessor"):
+        renew(registry, cred.cid, key=loaded_test_key(root), now=when, issued_at=when)
+    by = assessed_by(registry.program, view.achievement_id)
+    plan = renew(
+        registry, cred.cid, key=loaded_test_key(root), now=when, issued_at=when, assessors=by
+    )
     new = plan.awarded[0]
+    assert assessment_record(new.credential).assessors[0].id == by[0]
     registry = Registry(root)
     assert registry.links(cred.cid)["replaced_by"] == [new.cid]
     assert registry.links(new.cid)["replaces"] == [cred.cid]

@@ -11,7 +11,7 @@ legitimate states: counted, not errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from credstack.registry.check.hygiene import (
 from credstack.registry.program import check_program
 from credstack.registry.registry import Registry
 from credstack.registry.source import GitSource
+from credstack.registry.transparency import LOG_RULES, check_log
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verify import registry_verifier, verify_registry
 
@@ -48,6 +49,24 @@ def _program_lint(gate: Gate) -> None:
             problem.hint,
         )
 
+
+def _log_rule(name: str) -> Callable[[Gate], None]:
+    """A gate rule reporting one of the transparency log's rules (registry/transparency.py)."""
+
+    def run(gate: Gate) -> None:
+        if "tlog" not in gate.memo:
+            gate.memo["tlog"] = check_log(gate.root, base=gate.base_source)
+        for finding in gate.memo["tlog"]:
+            if finding.rule == name:
+                (gate.error if finding.severity == "error" else gate.warning)(
+                    finding.path, finding.rule, finding.message, finding.hint
+                )
+
+    return run
+
+
+for _name, _description in LOG_RULES.items():
+    rule(_name, _description, needs="program")(_log_rule(_name))
 
 #: Every rule, named for the fact it asserts.
 RULES: dict[str, str] = {name: r.description for name, r in REGISTRY.items()}

@@ -19,10 +19,11 @@ from typing import Any
 import yaml
 
 from credstack.errors import CredentialError, CredstackError
+from credstack.model.assessment import recorded_assessors  # issue 15
 from credstack.model.credential import CredentialView
 from credstack.model.history import StatusEvent, StatusHistory
 from credstack.model.status import Bitstring, parse_datetime
-from credstack.registry.award import AwardInput, _Ledger, check_rules
+from credstack.registry.award import AwardInput, _Ledger, check_assessment, check_rules
 from credstack.registry.check.gate import Gate, rule
 from credstack.registry.keys import KEYS_FILE
 from credstack.registry.registry import (
@@ -479,6 +480,7 @@ def stacking_rules(gate: Gate) -> None:
     ledger_registry = _AsOf(gate.base, dict(sorted(held.items())), head.history)
     ledger = _Ledger(ledger_registry)
     replaces = {e.replacement: e.credential for e in head.history.events if e.replacement}
+    corrected = {e.replacement for e in head.history.events if e.event == "revoked"}  # issue 15
     new = [head.issued[c] for c in d.new if head.issued[c].view is not None]
     new.sort(key=lambda i: (i.view.valid_from, i.view.proof_created or i.view.valid_from, i.cid))  # type: ignore[union-attr]
     for issued in new:
@@ -501,8 +503,12 @@ def stacking_rules(gate: Gate) -> None:
             result=view.result,
             renews=replaces.get(view.cid),
             identity=(view.email_hash, view.salt, view.recipient),
+            assessors=recorded_assessors(view.raw),  # issue 15: who assessed, on record?
+            keep_assessment=view.cid in corrected,  # a correction keeps its assessment
         )
-        for reason in check_rules(ledger_registry, ledger, inp):
+        reasons = check_rules(ledger_registry, ledger, inp)
+        reasons += check_assessment(ledger_registry, inp)  # issue 15
+        for reason in reasons:
             gate.error(
                 issued.rel,
                 "stacking-rules",

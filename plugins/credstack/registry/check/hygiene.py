@@ -165,7 +165,7 @@ def _all_files(root: Path) -> list[str]:
     import os
 
     skip = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__"}
-    out = []
+    out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in skip)
         out.extend((Path(dirpath) / n).relative_to(root).as_posix() for n in sorted(filenames))
@@ -241,7 +241,7 @@ def no_secret_key(gate: Gate) -> None:
 def _public_keys(keys: object) -> list[bytes]:
     from credstack.crypto.keys import decode_multikey_public
 
-    out = []
+    out: list[bytes] = []
     for key in keys:  # type: ignore[attr-defined]
         try:
             out.append(decode_multikey_public(key.public_key_multibase))
