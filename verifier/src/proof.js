@@ -1,6 +1,6 @@
 // JSON-LD for Data Integrity proofs: the offline context loader and RDFC-1.0 canonicalization in
 // jsonld.js safe mode (the per-proof algorithm is engine.js).
-import jsonld from 'jsonld';
+import { jsonldCanonize } from './jsonld-canonize.js';
 import { VerificationError } from './codec.js';
 
 /**
@@ -28,14 +28,12 @@ export function contextLoader(contexts) {
 export async function canonize(document, documentLoader, { messageDigestAlgorithm } = {}) {
   const refusedBefore = documentLoader.refused.length;
   try {
-    return await jsonld.canonize(document, {
-      algorithm: 'RDFC-1.0',
-      format: 'application/n-quads',
+    return await jsonldCanonize(document, {
       documentLoader,
       safe: true,
       base: null,
       // RDFC-1.0's hash: SHA-256 unless a suite says otherwise (ecdsa-rdfc-2019 P-384: sha384).
-      ...(messageDigestAlgorithm ? { canonizeOptions: { messageDigestAlgorithm } } : {}),
+      canonizeOptions: messageDigestAlgorithm ? { messageDigestAlgorithm } : {},
     });
   } catch (error) {
     if (documentLoader.refused.length > refusedBefore) {

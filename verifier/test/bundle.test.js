@@ -40,9 +40,11 @@ test('core and suites together stay under 90 KB gzipped', () => {
   assert.ok(size < 90 * 1024, `${size} bytes gzipped`);
 });
 
-test('the bundle stays under 60 KB gzipped', () => {
+test('the core stays under 50 KB gzipped: a page verifying its own credentials downloads no more than before the other suites existed', () => {
+  // 51.1 KB before issue 13 (with the transparency log); the other suites are in their own file and
+  // the core carries only the parts of jsonld.js canonicalization uses (src/jsonld-canonize.js).
   const size = gzipSync(committed(BUNDLE), { level: 9 }).length;
-  assert.ok(size < 60 * 1024, `${size} bytes gzipped`);
+  assert.ok(size < 50 * 1024, `${size} bytes gzipped`);
 });
 
 /** A fresh realm with only what a browser page offers (no require, no process, no Buffer). */
