@@ -152,6 +152,11 @@ def cases() -> dict[str, Case]:
             "invalid",
             ("signature", "mismatch"),
         ),
+        "100 proofs (16 are verified, the rest refused unread)": (
+            changed(lambda d: d.update(proof=signed["proof"] * 100)),
+            "invalid",
+            ("signature", "malformed-proof"),
+        ),
         "5,000 proofs": (
             changed(lambda d: d.update(proof=signed["proof"] * 5000)),
             "invalid",
