@@ -44,7 +44,9 @@ const kind = (q) => (KINDS[q.type] || 'an Open Badges 3.0 credential') + (q.vc =
 
 function signatureOk(q) {
   const checked = (q.proofs || []).filter((x) => x && x.code === 'ok');
-  let text = checked.length > 1 ? `${checked.length} proofs verify (${[...new Set(checked.map((x) => String(x.suite)))].sort().join(', ')})` : `${p(q, 'suite')} proof verifies`;
+  let text;
+  if (checked.length > 1) text = `${checked.length} proofs verify (${[...new Set(checked.map((x) => String(x.suite)))].sort().join(', ')})`;
+  else text = q.suite === 'VC-JWT' ? "the VC-JWT's signature verifies" : `${p(q, 'suite')} proof verifies`;
   if ((q.unsupported || []).length) text += `; not checked: a proof of ${q.unsupported.join(', ')}, a suite credstack does not verify`;
   return text;
 }
@@ -52,7 +54,7 @@ function signatureOk(q) {
 function statusNotes(q) {
   const notes = [];
   if (q.listId) notes.push(`the list calls itself ${q.listId}`);
-  if (q.bits) notes.push(`a short list of ${q.bits} entries`);
+  if (q.bits) notes.push(`a short list of ${Number(q.bits).toLocaleString('en')} entries`);
   return notes.join('; ');
 }
 
@@ -74,7 +76,7 @@ const MESSAGES = {
   'signature/mismatch': () => 'the content has changed since it was signed',
   'signature/unknown-context': (q) => `it uses a JSON-LD context this verifier does not know: ${p(q, 'url', p(q, 'detail'))}`,
   'issuer-key/ok': (q) => `${p(q, 'method')} (${p(q, 'source')})`,
-  'issuer-key/unconfirmed': (q) => `${p(q, 'method')}: the key is named in the credential itself; no document of the issuer confirms it`,
+  'issuer-key/unconfirmed': (q) => `${p(q, 'method') === 'jwk' ? "the key in the VC-JWT's header" : p(q, 'method')}: the key is named in the credential itself; no document of the issuer confirms it`,
   'issuer-key/unresolvable': (q) => `issuer keys could not be fetched: ${p(q, 'detail', `no DID document for ${p(q, 'did')}`)}`,
   'issuer-key/not-found': (q) => `${p(q, 'method')} is not in the issuer's DID document`,
   'issuer-key/not-assertion': (q) => `${p(q, 'method')} is not listed under assertionMethod`,

@@ -57,7 +57,8 @@ for (const entry of manifest.credentials) {
   } catch (error) {
     const report = V.unreadableReport(String(error.message)); // what the verify page shows
     const codes = Object.fromEntries(report.checks.map((c) => [c.id, c.code]));
-    process.stdout.write(`${JSON.stringify({ file: entry.file, status: report.status, codes, suites: false })}\n`);
+    const words = [report.verdict, ...report.checks.map((c) => c.message)];
+    process.stdout.write(`${JSON.stringify({ file: entry.file, status: report.status, codes, words, suites: false })}\n`);
     continue;
   }
   loadedSuites = false;
@@ -70,5 +71,6 @@ for (const entry of manifest.credentials) {
     },
   });
   const codes = Object.fromEntries(report.checks.map((c) => [c.id, c.code]));
-  process.stdout.write(`${JSON.stringify({ file: entry.file, status: report.status, codes, suites: loadedSuites })}\n`);
+  const words = [report.verdict, ...report.checks.map((c) => c.message)];
+  process.stdout.write(`${JSON.stringify({ file: entry.file, status: report.status, codes, words, suites: loadedSuites })}\n`);
 }

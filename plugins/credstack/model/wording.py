@@ -81,12 +81,20 @@ def _kind(params: Mapping[str, Any]) -> str:
     return text + (" (VC 1.1)" if params.get("vc") == "1.1" else "")
 
 
+def _method(params: Mapping[str, Any]) -> str:
+    """The verification method, or what a VC-JWT's ``jwk`` header is."""
+    method = _p(params, "method")
+    return "the key in the VC-JWT's header" if method == "jwk" else method
+
+
 def _signature_ok(params: Mapping[str, Any]) -> str:
     proofs = [p for p in params.get("proofs") or [] if isinstance(p, dict)]
     checked = [p for p in proofs if p.get("code") == "ok"]
     if len(checked) > 1:
         suites = ", ".join(sorted({str(p.get("suite")) for p in checked}))
         text = f"{len(checked)} proofs verify ({suites})"
+    elif params.get("suite") == "VC-JWT":
+        text = "the VC-JWT's signature verifies"
     else:
         text = f"{_p(params, 'suite')} proof verifies"
     unsupported = params.get("unsupported") or []
@@ -101,7 +109,7 @@ def _status_ok(params: Mapping[str, Any]) -> str:
     if params.get("listId"):
         notes.append(f"the list calls itself {params['listId']}")
     if params.get("bits"):
-        notes.append(f"a short list of {params['bits']} entries")
+        notes.append(f"a short list of {params['bits']:,} entries")
     return "; ".join(notes)
 
 
@@ -141,7 +149,7 @@ _MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
     ),
     ("issuer-key", "ok"): lambda p: f"{_p(p, 'method')} ({_p(p, 'source')})",
     ("issuer-key", "unconfirmed"): lambda p: (
-        f"{_p(p, 'method')}: the key is named in the "
+        f"{_method(p)}: the key is named in the "
         "credential itself; no document of the issuer confirms it"
     ),
     ("issuer-key", "unresolvable"): lambda p: (

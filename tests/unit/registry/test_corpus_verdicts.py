@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from credstack.crypto.contexts import context_bundle
+from credstack.model.wording import report_json
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 VERIFIER = Path(__file__).resolve().parents[3] / "verifier"
@@ -115,6 +116,25 @@ def test_the_built_page_verifier_gives_the_same_status_and_codes_on_every_file(t
         if summary(reports()[name]) != (line["status"], line["codes"])
     }
     assert not differences, json.dumps(differences, indent=1)[:4000]
+    # The same words too (model/wording.py and verifier/src/wording.js), except sentences that
+    # quote a library's own error (pyld's and jsonld.js's words differ).
+    compared, worded = 0, {}
+    for name, line in page.items():
+        report = reports()[name]
+        cli = report_json(report)
+        quoting = {c.id for c in report.checks if "detail" in c.params and c.code != "not-checked"}
+        pairs = [] if report.decision.check in quoting else [(cli["verdict"], line["words"][0])]
+        pairs += [
+            (c["message"], theirs)
+            for c, theirs in zip(cli["checks"], line["words"][1:], strict=True)
+            if c["id"] not in quoting
+        ]
+        compared += len(pairs)
+        different = [pair for pair in pairs if pair[0] != pair[1]]
+        if different:
+            worded[name] = different
+    assert not worded, json.dumps(worded, indent=1)[:4000]
+    assert compared >= 2000, compared
     # Lazy loading: files that need only eddsa-rdfc-2022 and Ed25519 keys never load
     # credstack-suites.js; the others load it.
     eddsa_only = 0

@@ -273,7 +273,7 @@
     const summary = el('div', { class: 'cs-verify__summary' });
     const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,.1ob,.jwt,application/json,image/png,image/svg+xml' });
     const drop = el('div', { class: 'cs-verify__drop', tabindex: '0', role: 'button', 'aria-label': 'Drop a credential file here, or choose one' },
-      el('p', { text: 'Drop a credential here: credential.json, or a badge image (PNG or SVG) with the credential baked in.' }),
+      el('p', { text: 'Drop a credential here: credential.json (or .1ob, .jwt), or a badge image (PNG or SVG) with the credential baked in.' }),
       el('label', { for: 'cs-verify-file', text: 'Or choose a file: ' }), input);
     const urlInput = el('input', { type: 'url', name: 'url', placeholder: 'https://…/credentials/…/', 'aria-label': 'Credential link' });
     const urlForm = el('form', { class: 'cs-verify__url' },
