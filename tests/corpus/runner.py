@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from credstack.crypto.contexts import make_document_loader
+from credstack.crypto.jwt import verify_jwt
 from credstack.crypto.methods import KeyResolver, make_resolver
-from credstack.crypto.suites import ProofOutcome, verify_jwt, verify_proofs
+from credstack.crypto.suites import ProofOutcome, verify_proofs
 from credstack.errors import CredentialError
 from credstack.model.baking import extract_payload
 

@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from credstack.crypto.jwt import verify_jwt
 from credstack.crypto.methods import ResolvedMethod
-from credstack.crypto.suites import Loader, ProofOutcome, verify_jwt, verify_proofs
+from credstack.crypto.suites import Loader, ProofOutcome, verify_proofs
 from credstack.errors import ResolutionError
 from credstack.model.report import CODES, ERROR, FAIL, WARN, CheckResult
 from credstack.model.shape import issuer_id

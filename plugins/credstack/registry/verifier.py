@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from credstack.crypto.suites import jwt_credential
+from credstack.crypto.jwt import jwt_credential
 from credstack.errors import CredstackError
 from credstack.model.report import PASS, WARN, CheckResult, VerificationReport, complete
 from credstack.model.shape import CredentialFacts, credential_facts, format_check, issuer_id

@@ -14,10 +14,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from credstack.crypto.jwt import verify_jwt
 from credstack.crypto.keys import SigningKey, base58btc_decode, base58btc_encode
 from credstack.crypto.methods import make_resolver
 from credstack.crypto.proof import rdfc_hashes
-from credstack.crypto.suites import CODES, verify_jwt, verify_proofs
+from credstack.crypto.suites import CODES, verify_proofs
 
 from .conftest import VECTORS, load_vector
 
