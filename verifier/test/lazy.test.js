@@ -1,7 +1,7 @@
 // Lazy loading: credstack-suites.js is loaded only when a credential needs it, and verification
 // then runs again with every suite (a DID document's key type can show the need late).
 import assert from 'node:assert/strict';
-import { webcrypto } from 'node:crypto';
+import { sign, webcrypto } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { needsSuites, verifyCredential } from '../src/index.js';
 import { canonize, contextLoader } from '../src/proof.js';
@@ -67,5 +67,38 @@ describe('lazy loading of credstack-suites.js', () => {
     const report = await verifyCredential('eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2ln', { ...options, loadSuites: undefined, suitesUrl: 'file:///nowhere/credstack-suites.js' });
     assert.equal(report.status, 'error');
     assert.match(check(report, 'format').params.detail, /credstack-suites|Cannot find|nowhere/);
+  });
+});
+
+describe('other issuers’ status lists', () => {
+  // A did:key issuer (test key) publishing a Bitstring Status List as a VC-JWT (EdDSA).
+  const key = T.keyFromSeed('44'.repeat(32));
+  const did = `did:key:${key.multikey}`;
+  const url = 'https://lists.example/1';
+  const b64 = (text) => Buffer.from(text).toString('base64url');
+  const jwtList = (revoked) => {
+    const list = { ...T.statusList('revocation', revoked, { issuer: did }), id: url };
+    const header = b64(JSON.stringify({ alg: 'EdDSA', kid: `${did}#${key.multikey}` }));
+    const payload = b64(JSON.stringify({ ...list, iss: did, jti: url, nbf: Date.parse(list.validFrom) / 1000 }));
+    const signature = sign(null, Buffer.from(`${header}.${payload}`), key.privateKey).toString('base64url');
+    return `${header}.${payload}.${signature}`;
+  };
+  const credential = () => {
+    const doc = T.credential({ statusIndex: null });
+    doc.issuer = { id: did, type: ['Profile'], name: 'Lists Example' };
+    doc.id = 'https://lists.example/c/1';
+    doc.credentialSubject.achievement.id = 'https://lists.example/a/1';
+    doc.credentialStatus = { id: `${url}#7`, type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: url };
+    return T.signDocument(doc, { key, verificationMethod: `${did}#${key.multikey}`, created: '2026-02-01T00:00:00Z' });
+  };
+  const options = (list) => ({ contexts: T.contexts, now: T.NOW, loadSuites: T.suitesFromSource, fetchJson: async (u) => { if (u === url) return list; throw new Error('404'); } });
+
+  test('a list served as a VC-JWT is verified and read (loading the suites)', async () => {
+    assert.equal((await verifyCredential(await credential(), options(jwtList([])))).status, 'verified');
+    assert.equal((await verifyCredential(await credential(), options(jwtList([7])))).status, 'revoked');
+    const [h, p] = jwtList([]).split('.');
+    const forged = `${h}.${p}.${'A'.repeat(86)}`;
+    const report = await verifyCredential(await credential(), options(forged));
+    assert.deepEqual([report.status, check(report, 'status').code], ['error', 'untrusted']);
   });
 });
