@@ -1,6 +1,8 @@
-"""Time the credstack site build against a plain mkdocs-material build of as many pages.
+"""Time the credstack site build against a plain mkdocs-material build of as many pages, and
+measure what it publishes against the hosts' limits.
 
     python bench/bench_site.py --n 1000 10000
+    python bench/bench_site.py --n 1000 10000 100000 --lean --no-plain   # lean: true
     python bench/bench_site.py --n 1000 --work /tmp/credstack-bench   # where registries stay
 
 For each N: a synthetic registry of N credentials (bench/generate.py: the real award code, a
@@ -15,6 +17,10 @@ and, beside it, ``mkdocs build --strict`` of N ordinary Markdown pages (about th
 credential page's text, left out of the navigation and the search index as credential pages
 are) with the same theme: what generic page generation costs.
 
+Per build: bytes and files per credential (the ``credentials/<id>/`` folders, and the whole
+site divided by N) and the verdict for each host (GitHub Pages 1 GB; GitLab Pages 1 GB and
+200,000 files; Cloudflare Pages 20,000 files): ok, near (from 80 %) or over.
+
 Wall time, and memory sampled over the build's processes (the build and the workers
 it forks): the peak of their summed proportional set size (PSS: pages that forked workers
 share with the build are split among them, so this is what the build occupies), the peak of
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,10 +47,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import award_one_more, generate
 
+from credstack.site import hosting
+
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = {  # issue 8, for 10,000 credentials on the project's 2-core machine
     "cold": (90.0, 1.5 * 2**30),
     "+1 award": (15.0, None),
+}
+LEAN_TARGETS = {  # issue 17, for 100,000 credentials with lean: true
+    "cold": (600.0, 4 * 2**30),
+    "+1 award": (60.0, None),
 }
 
 
@@ -56,6 +69,40 @@ class Run:
     peak_sum: int  # bytes
     peak_one: int  # bytes
     note: str = ""
+    output: Output | None = None
+    cpu: float = 0.0  # user + system seconds of the build and every process it forked
+
+
+@dataclass
+class Output:
+    """What a build published: per credential and in all, and each host's verdict."""
+
+    credential_bytes: float  # mean size of a credentials/<id>/ folder's files
+    credential_files: float
+    site: hosting.SiteSize
+    n: int
+
+    @classmethod
+    def of(cls, site: Path, n: int) -> Output:
+        folder = site / "credentials"
+        size = hosting.measure(folder)
+        return cls(size.bytes / n, size.files / n, hosting.measure(site), n)
+
+    def verdicts(self) -> list[tuple[str, str]]:
+        out = []
+        for host in hosting.HOSTS:
+            shares = [
+                value / limit
+                for value, limit in (
+                    (self.site.bytes, host.max_bytes),
+                    (self.site.files, host.max_files),
+                )
+                if limit
+            ]
+            worst = max(shares)
+            verdict = "over" if worst > 1 else "near" if worst >= hosting.NEAR else "ok"
+            out.append((host.label, f"{verdict} ({worst:.0%})"))
+        return out
 
 
 def _pss(pid: int) -> int:
@@ -98,9 +145,13 @@ def _tree_rss(root: int, pss: bool) -> tuple[int, int, int]:
     return shared, total, largest
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int, int, str]:
+def timed(
+    cmd: list[str], cwd: Path, env: dict[str, str]
+) -> tuple[float, int, int, int, str, float]:
     """Run ``cmd``: (wall seconds, peak summed PSS, peak summed RSS, largest process RSS,
-    output)."""
+    output, CPU seconds of it and its descendants: on a machine shared with other work, CPU
+    time divided by the cores is what the wall time would be if the build had them alone)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -127,7 +178,9 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, i
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{output[-4000:]}")
-    return wall, peak_pss, peak, largest, output
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, peak_pss, peak, largest, output, cpu
 
 
 def mkdocs() -> list[str]:
@@ -139,7 +192,7 @@ def registry(n: int, work: Path) -> Path:
     """The registry of ``n`` credentials in ``work``, generated the first time."""
     root = work / f"registry-{n}"
     folder = root / "issued" / "credentials"
-    if not folder.is_dir() or sum(1 for _ in folder.glob("*.json")) != n:
+    if not folder.is_dir() or sum(1 for _ in folder.rglob("*.json")) != n:
         print(f"generating {n} credentials in {root} ...", flush=True)
         generate(n, root)
     return root
@@ -153,21 +206,48 @@ def link_copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=os.link, ignore=shutil.ignore_patterns(".cache"))
 
 
-def credstack_runs(n: int, work: Path, env: dict[str, str]) -> list[Run]:
-    root = work / f"run-{n}"
+def credstack_runs(n: int, work: Path, env: dict[str, str], *, lean: bool) -> list[Run]:
+    kind = "lean" if lean else "default"
+    root = work / f"run-{n}-{kind}"
     link_copy(registry(n, work), root)
-    site = work / f"site-{n}"
+    if lean:
+        config = root / "mkdocs.yml"
+        config.unlink()  # a link into the generated registry: replaced, not changed
+        text = (registry(n, work) / "mkdocs.yml").read_text("utf-8")
+        config.write_text(text.replace("  - credstack\n", "  - credstack:\n      lean: true\n"))
+    site = work / f"site-{n}-{kind}"
     if site.exists():
         shutil.rmtree(site)
-    cmd = [*mkdocs(), "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
+    # Not --strict: a site near a host's limit warns (that is measured below, not an error).
+    cmd = [*mkdocs(), "build", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
     runs = []
     for what in ("cold", "unchanged", "+1 award"):
         if what == "+1 award":
             award_one_more(root)
-        wall, pss, peak, one, output = timed(cmd, root, env)
+        wall, pss, peak, one, output, cpu = timed(cmd, root, env)
+        warnings = [
+            line
+            for line in output.splitlines()
+            if line.startswith("WARNING") and "a limit of" not in line
+        ]
+        if warnings:
+            sys.exit(f"{' '.join(cmd)} warned:\n" + "\n".join(warnings))
         made = next((line for line in output.splitlines() if "credstack: built in" in line), "")
         note = made.split("(", 1)[1].rstrip(")") if "(" in made else ""
-        runs.append(Run(n, f"credstack site, {what}", wall, pss, peak, one, note))
+        count = n + (what == "+1 award")
+        runs.append(
+            Run(
+                count,
+                f"credstack {kind}, {what}",
+                wall,
+                pss,
+                peak,
+                one,
+                note,
+                Output.of(site, count),
+                cpu,
+            )
+        )
         print(f"  {runs[-1].what}: {wall:.1f} s", flush=True)
     return runs
 
@@ -226,29 +306,34 @@ def plain_run(n: int, work: Path, env: dict[str, str]) -> Run:
     if site.exists():
         shutil.rmtree(site)
     cmd = [*mkdocs(), "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
-    wall, pss, peak, one, _ = timed(cmd, root, env)
+    wall, pss, peak, one, _, cpu = timed(cmd, root, env)
     print(f"  plain mkdocs-material: {wall:.1f} s", flush=True)
-    return Run(n, f"plain mkdocs-material, {n} pages", wall, pss, peak, one)
+    return Run(n, f"plain mkdocs-material, {n} pages", wall, pss, peak, one, cpu=cpu)
 
 
 def mib(value: int) -> str:
     return f"{value / 2**20:,.0f} MiB" if value else "-"
 
 
-def table(runs: list[Run]) -> str:
-    rows = [("N", "build", "wall", "peak memory (PSS)", "RSS sum", "largest process", "")]
+def output_table(runs: list[Run]) -> str:
+    rows = [("N", "build", "per credential", "site", *(h.label for h in hosting.HOSTS))]
     for r in runs:
+        if r.output is None or not r.what.endswith("cold"):
+            continue
+        o = r.output
         rows.append(
             (
                 f"{r.n:,}",
-                r.what,
-                f"{r.wall:.1f} s",
-                mib(r.peak_pss),
-                mib(r.peak_sum),
-                mib(r.peak_one),
-                r.note,
+                r.what.removesuffix(", cold"),
+                f"{o.credential_bytes / 1000:.1f} KB, {o.credential_files:.1f} files",
+                f"{hosting.fmt_bytes(o.site.bytes)}, {o.site.files:,} files",
+                *(v for _, v in o.verdicts()),
             )
         )
+    return _format(rows)
+
+
+def _format(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for k, row in enumerate(rows):
@@ -256,6 +341,24 @@ def table(runs: list[Run]) -> str:
         if k == 0:
             lines.append("| " + " | ".join("-" * w for w in widths) + " |")
     return "\n".join(lines)
+
+
+def table(runs: list[Run]) -> str:
+    rows = [("N", "build", "wall", "CPU", "peak memory (PSS)", "RSS sum", "largest process", "")]
+    for r in runs:
+        rows.append(
+            (
+                f"{r.n:,}",
+                r.what,
+                f"{r.wall:.1f} s",
+                f"{r.cpu:.0f} s",
+                mib(r.peak_pss),
+                mib(r.peak_sum),
+                mib(r.peak_one),
+                r.note,
+            )
+        )
+    return _format(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for registries (kept and reused), copies and sites",
     )
     parser.add_argument("--no-plain", action="store_true", help="skip the plain Material build")
+    parser.add_argument("--lean", action="store_true", help="build with lean: true")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     env = {
@@ -278,21 +382,32 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     for n in args.n:
         print(f"N = {n}", flush=True)
-        runs += credstack_runs(n, args.work, env)
+        runs += credstack_runs(n, args.work, env, lean=args.lean)
         if not args.no_plain:
             runs.append(plain_run(n, args.work, env))
     print()
     print(f"{os.cpu_count()} CPUs; work folder {args.work}")
     print(table(runs))
+    print()
+    print(output_table(runs))
+    targets, at = (LEAN_TARGETS, 100_000) if args.lean else (TARGETS, 10_000)
     for r in runs:
-        for what, (wall, memory) in TARGETS.items():
-            if r.n == 10000 and r.what.endswith(what):
+        for what, (wall, memory) in targets.items():
+            if r.n in (at, at + 1) and r.what.endswith(what):
                 ok = r.wall <= wall and (memory is None or r.peak_pss <= memory)
                 print(
-                    f"target for {what} at 10,000 (<= {wall:.0f} s"
+                    f"target for {what} at {at:,} (<= {wall:.0f} s"
                     + (f", <= {memory / 2**30:.1f} GiB" if memory else "")
                     + f"): {'met' if ok else 'NOT met'}"
                 )
+        if args.lean and r.n == at and r.what.endswith("cold") and r.output is not None:
+            site = r.output.site
+            ok = site.bytes <= 10**9 and site.files <= 250_000
+            print(
+                f"target for the site at {at:,} (<= 1 GB, <= 250,000 files): "
+                f"{hosting.fmt_bytes(site.bytes)}, {site.files:,} files: "
+                f"{'met' if ok else 'NOT met'}"
+            )
     return 0
 
 

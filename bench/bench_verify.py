@@ -30,7 +30,7 @@ def registry_of(n: int, work: Path) -> Path:
     root = work / f"reg-{n}"
     if (
         not (root / "issued" / "credentials").is_dir()
-        or len(list((root / "issued" / "credentials").glob("*.json"))) < n
+        or len(list((root / "issued" / "credentials").rglob("*.json"))) < n
     ):
         print(f"  generating a registry of {n} credentials …", file=sys.stderr)
         generate(n, root)
@@ -49,7 +49,7 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, st
 def ed25519_floor(root: Path) -> float:
     """Seconds to verify every credential's raw Ed25519 signature (no canonicalization)."""
     items = []
-    for path in sorted((root / "issued" / "credentials").glob("*.json")):
+    for path in sorted((root / "issued" / "credentials").rglob("*.json")):  # flat or sharded
         doc = json.loads(path.read_text())
         items.append(decode_proof_value(doc["proof"][0]["proofValue"]))
     key = SigningKey.from_seed(bytes(32))

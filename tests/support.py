@@ -29,7 +29,7 @@ def demo_credential(name: str, achievement: str, root: Path = REPO) -> str:
     import json
 
     found = []
-    for path in sorted((root / "issued" / "credentials").glob("*.json")):
+    for path in sorted((root / "issued" / "credentials").rglob("*.json")):  # flat or sharded
         doc = json.loads(path.read_text("utf-8"))
         subject = doc["credentialSubject"]
         names = [i["identityHash"] for i in subject["identifier"] if i["identityType"] == "name"]

@@ -1,6 +1,7 @@
-// Bundles src/ into one minified IIFE (window.CredstackVerifier) plus the licences of what it bundles.
-// `npm run build` writes ../plugins/credstack/site/assets/verifier/; test/bundle.test.js rebuilds in
-// memory and checks that the committed files are byte-identical.
+// Bundles src/ into one minified IIFE (window.CredstackVerifier) plus the licences of what it bundles,
+// and the badge maker (window.CredstackBadge, ../plugins/credstack/site/assets/badge/, loaded only
+// when a visitor downloads a badge image the site does not publish). `npm run build` writes both;
+// test/bundle.test.js rebuilds in memory and checks that the committed files are byte-identical.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,9 @@ export const BUNDLE = 'credstack-verifier.js';
 export const LICENSES = 'LICENSES.txt';
 /** Loaded on demand by the core (CredstackVerifier.loadSuites): other issuers' suites. */
 export const SUITES = 'credstack-suites.js';
+export const BADGE_DIR = join(here, '..', 'plugins', 'credstack', 'site', 'assets', 'badge');
+export const BADGE_BUNDLE = 'credstack-badge.js';
+export const BADGE_LICENSES = 'LICENSES.txt';
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -83,11 +87,40 @@ export async function build() {
   };
 }
 
+/** Build the badge maker in memory, as build(): { [fileName]: Uint8Array }. */
+export async function buildBadge() {
+  const { version } = readJson(join(here, 'package.json'));
+  const result = await esbuild.build({
+    absWorkingDir: here,
+    entryPoints: ['src/badge.js'],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    globalName: 'CredstackBadge',
+    platform: 'browser',
+    target: ['es2020'],
+    charset: 'ascii',
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  const packages = bundledPackages(result.metafile);
+  const banner = `/*! credstack-badge ${version} | bundles ${packages.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')} | licences: ${BADGE_LICENSES} */\n`;
+  const licences = packages.map((p) => `${p.name}@${p.version} (${p.license})\n\n${licenceText(p)}\n`).join(`\n${'-'.repeat(72)}\n\n`);
+  const encoder = new TextEncoder();
+  return {
+    [BADGE_BUNDLE]: encoder.encode(banner + result.outputFiles[0].text),
+    [BADGE_LICENSES]: encoder.encode(`Third-party software bundled in ${BADGE_BUNDLE}\n\n${licences}`),
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const files = await build();
-  mkdirSync(OUT_DIR, { recursive: true });
-  for (const [name, bytes] of Object.entries(files)) {
-    writeFileSync(join(OUT_DIR, name), bytes);
-    console.log(`${join('plugins/credstack/site/assets/verifier', name)}: ${bytes.length} bytes`);
+  for (const [dir, files] of [[OUT_DIR, await build()], [BADGE_DIR, await buildBadge()]]) {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) {
+      writeFileSync(join(dir, name), bytes);
+      console.log(`${join(dir.slice(join(here, '..').length + 1), name)}: ${bytes.length} bytes`);
+    }
   }
 }

@@ -447,6 +447,35 @@ def _print_report(report: VerificationReport) -> None:
         print(f"  {marks[check.outcome]} {label(check.id)}: {message(check)}")
 
 
+def _cmd_badge(args: argparse.Namespace) -> int:
+    """Bake one credential's badge images offline (what a lean site's page makes on demand)."""
+    from credstack.registry.badges import write_badges
+
+    registry = Registry(_root(args))
+    out = Path(args.out) if args.out else Path.cwd()
+    for path in write_badges(registry, args.credential, out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    """Move flat credential files into their shards (URLs unchanged)."""
+    from credstack.registry.layout import CREDENTIALS_DIR, migrate
+
+    root = _root(args)
+    moves = migrate(root)
+    for old, new in moves:
+        print(f"moved {old.relative_to(root)} -> {new.relative_to(root)}")
+    if moves:
+        print(
+            f"{len(moves)} credential file(s) moved into {CREDENTIALS_DIR}/<year>/<letter>/; "
+            "their ids and URLs are unchanged. Commit the moves (git add -A issued/)."
+        )
+    else:
+        print(f"{CREDENTIALS_DIR}/ is already sharded: nothing to move")
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     root = _root(args)
     registry = (
@@ -778,6 +807,25 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
         "--log-key", metavar="VKEY", help="the log's verifier key (default: this registry's)"
     )
     p.set_defaults(handler=_cmd_verify)
+
+    p = sub.add_parser(
+        "badge",
+        help="bake a credential's badge.png and badge.svg (offline)",
+        description="Write badge.png and badge.svg of an issued credential, the signed "
+        "credential baked in, with a QR code of its page: the files its page makes on demand.",
+    )
+    p.add_argument("credential", metavar="ID", help="credential id or URL")
+    p.add_argument("-o", "--out", metavar="DIR", help="where to write them (default: here)")
+    p.set_defaults(handler=_cmd_badge)
+
+    p = sub.add_parser(
+        "migrate",
+        help="shard issued/credentials/ by year (URLs unchanged)",
+        description="Move flat issued/credentials/<id>.json files into issued/credentials/"
+        "<year>/<letter>/, so that no folder holds more than 1,000 files. Ids, file contents "
+        "and public URLs stay the same; run it once, then commit.",
+    )
+    p.set_defaults(handler=_cmd_migrate)
 
     for name, event, needs_reason in (
         ("revoke", "revoked", True),

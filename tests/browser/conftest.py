@@ -65,6 +65,18 @@ def site_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def baked(tmp_path_factory) -> Path:
+    """badge.png and badge.svg of the demo's expired credential, made by `credstack badge`."""
+    out = tmp_path_factory.mktemp("baked")
+    subprocess.run(
+        [sys.executable, "-m", "credstack.cli", "-C", str(REPO), "badge", EXPIRED, "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
 def server(site_dir):
     """http://127.0.0.1:PORT/ serving the built site (loopback only)."""
     handler = functools.partial(QuietHandler, directory=str(site_dir))

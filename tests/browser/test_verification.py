@@ -109,9 +109,9 @@ def test_verify_page_accepts_a_dropped_baked_png(page, server, site_dir):
     assert final_status(page) == "revoked"
 
 
-def test_verify_page_accepts_a_baked_svg_and_a_json(page, server, site_dir):
+def test_verify_page_accepts_a_baked_svg_and_a_json(page, server, site_dir, baked):
     page.goto(f"{server}verify/")
-    page.set_input_files("#cs-verify-file", str(site_dir / "credentials" / EXPIRED / "badge.svg"))
+    page.set_input_files("#cs-verify-file", str(baked / "badge.svg"))
     assert final_status(page) == "expired"
     page.evaluate(
         "() => { document.getElementById('credential-verification').dataset.status = 'idle'; }"

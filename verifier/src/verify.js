@@ -117,7 +117,14 @@ async function componentsCheck(facts, ctx, isComponent) {
   return result('components', 'ok', params);
 }
 
-/** Status lists loaded and verified once per verification (or through the page's `verifiedList` hook). */
+/**
+ * Status lists loaded and verified once per verification. `options.listCache` ({ key(list),
+ * get(key), set(key, verdict) }, e.g. the page's localStorage) keeps verified lists across
+ * verifications: only passes, under a key that covers everything their checks read (the page
+ * hashes the list, its issuer's DID document and the verifier's version), so a changed byte is a
+ * new key and a failure is checked again every time. The bit and the list's dates are read on
+ * every call.
+ */
 function listVerifier(options, proofs) {
   const verdicts = new Map();
   const bits = new Map();
@@ -129,11 +136,31 @@ function listVerifier(options, proofs) {
       return undefined;
     }
   };
+  const cache = options.listCache;
   const verdict = (url) => {
     if (!verdicts.has(url)) {
       verdicts.set(url, (async () => {
         const doc = await document(url);
-        return doc === undefined || doc === null ? null : verifyList(doc, proofs);
+        if (doc === undefined || doc === null) return null;
+        let key = null;
+        if (cache) {
+          try {
+            key = await cache.key(doc);
+            const kept = key ? await cache.get(key) : null;
+            if (kept && kept.code === 'ok') return kept;
+          } catch {
+            key = null; // a cache that fails to answer is ignored: the list is verified
+          }
+        }
+        const verified = await verifyList(doc, proofs);
+        if (key && verified.code === 'ok') {
+          try {
+            await cache.set(key, verified);
+          } catch {
+            // nothing kept: verified again next time
+          }
+        }
+        return verified;
       })());
     }
     return verdicts.get(url);
@@ -218,8 +245,8 @@ async function attempt(input, options, ext) {
  * code, params, label, message }] } with status 'verified' | 'expired' | 'revoked' | 'suspended' |
  * 'invalid' | 'error'. Options: contexts (URL -> JSON-LD context, required), fetchJson(url,
  * {purpose}), now, at, ownIssuer ({ id, site, name }: refuse credentials impersonating it),
- * statusDetails, componentUrl, didDocuments ({did: document}), suites (the loaded
- * credstack-suites.js extension) or loadSuites() (returns it, on demand).
+ * statusDetails, componentUrl, didDocuments ({did: document}), listCache (see listVerifier),
+ * suites (the loaded credstack-suites.js extension) or loadSuites() (returns it, on demand).
  */
 export async function verifyCredential(input, options = {}) {
   const idOf = (value) => (isObject(value) && typeof value.id === 'string' ? value.id : null);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { BUNDLE, OUT_DIR, SUITES, build } from '../build.mjs';
+import { BADGE_BUNDLE, BADGE_DIR, BUNDLE, OUT_DIR, SUITES, build, buildBadge } from '../build.mjs';
 import * as T from '../test-support/issuer.js';
 
 const committed = (name) => readFileSync(join(OUT_DIR, name));
@@ -18,6 +18,17 @@ test('the committed bundle and licences are byte-identical to a fresh build (run
     assert.deepEqual(Buffer.from(second[name]), Buffer.from(bytes), `${name}: two builds differ`);
     assert.ok(Buffer.from(bytes).equals(committed(name)), `${name} is stale: run npm run build`);
   }
+});
+
+test('the committed badge maker is byte-identical to a fresh build (run npm run build)', async () => {
+  const first = await buildBadge();
+  const second = await buildBadge();
+  for (const [name, bytes] of Object.entries(first)) {
+    assert.deepEqual(Buffer.from(second[name]), Buffer.from(bytes), `${name}: two builds differ`);
+    assert.ok(Buffer.from(bytes).equals(readFileSync(join(BADGE_DIR, name))), `${name} is stale: run npm run build`);
+  }
+  const size = gzipSync(readFileSync(join(BADGE_DIR, BADGE_BUNDLE)), { level: 9 }).length;
+  assert.ok(size < 12 * 1024, `badge maker: ${size} bytes gzipped`);
 });
 
 test('the bundle is pure ASCII (a server may send it without a charset)', () => {

@@ -2,7 +2,8 @@
 
 Layout of ``issued/`` (written by the CLI only):
 
-- ``issued/credentials/<cid>.json``   one signed OpenBadgeCredential per file, never modified
+- ``issued/credentials/<year>/<c>/<cid>.json`` one signed OpenBadgeCredential per file, never
+  modified (sharded, or flat in registries from before: :mod:`credstack.registry.layout`)
 - ``issued/status/<purpose>-<n>.json`` signed BitstringStatusListCredentials (re-signed on change)
 - ``issued/status-log.yml``            the human-readable log of every status change and link
 
@@ -37,7 +38,7 @@ from credstack.model.history import CurrentStatus, StatusEvent, StatusHistory
 from credstack.model.program import Program
 from credstack.model.status import MIN_BITS, PURPOSES
 from credstack.model.urls import SiteUrls
-from credstack.registry import tlog
+from credstack.registry import layout, tlog
 from credstack.registry.program import MKDOCS_FILE, load_program
 from credstack.registry.source import FileSource, GitSource, Source
 
@@ -47,7 +48,7 @@ STATUS_DIR = "issued/status"
 STATUS_LOG = "issued/status-log.yml"
 LIST_SIZE = MIN_BITS
 
-CREDENTIAL_FILE = re.compile(r"^issued/credentials/([^/]+)\.json$")
+CREDENTIAL_FILE = layout.CREDENTIAL_FILE  # (issue 17: flat or in its shard; group 1 is the cid)
 STATUS_FILE = re.compile(r"^issued/status/(revocation|suspension)-([1-9][0-9]*)\.json$")
 #: Written by credstack too (issue 16): sealed roster rows and the earner pages opted into.
 HOLDER_FILE = re.compile(r"^issued/(roster/[A-Za-z0-9][A-Za-z0-9-]*\.sealed|profiles\.yml)$")
@@ -231,7 +232,15 @@ class Registry:
 
     # -- strict accessors (writers, site) ------------------------------------------------
     def credential_path(self, cid: str) -> Path:
-        return self.root / CREDENTIALS_DIR / f"{cid}.json"
+        # (issue 17: where a credential's file is, or goes, is registry/layout.py's to say)
+        issued = self.issued.get(cid)
+        if issued is not None:
+            return self.root / issued.rel
+        return layout.new_credential_path(self.root, cid, sharded=self._sharded)
+
+    @cached_property
+    def _sharded(self) -> bool:
+        return layout.is_sharded(issued.rel for issued in self.issued.values())
 
     def read_json(self, path: Path) -> dict[str, Any]:
         """Parse one JSON file under the registry; raises RegistryError naming the file."""

@@ -3,8 +3,9 @@
 Per achievement: its artwork (``achievements/<id>/badge.png``), generated from the program
 unless a raster image is given, and its link previews (``achievements/<id>/preview.png``, and
 ``preview-revoked.png`` and the like for credentials that are no longer in force), which the
-credential pages point their Open Graph image at. Per credential: ``badge.png`` and
-``badge.svg`` (QR code of the credential's page, the signed credential baked in).
+credential pages point their Open Graph image at. Per credential: ``badge.png`` (QR code of
+the credential's page, the signed credential baked in), except on lean sites. ``badge.svg`` is
+made on demand, by the credential page in the browser or by ``credstack badge``.
 
 Each image's cache key covers everything drawn into it (texts, colours, URL, artwork, the
 credential's bytes, the renderer and library versions), so an unchanged credential costs a key
@@ -24,7 +25,9 @@ from pathlib import Path
 
 import PIL
 
-from credstack.model.baking import bake_png, bake_svg
+from credstack.model import badge, badge_image
+from credstack.model.badge import BadgeText, badge_text
+from credstack.model.baking import bake_png
 from credstack.model.credential import CredentialView
 from credstack.model.program import Achievement, Program
 from credstack.registry.parallel import worker_count
@@ -45,38 +48,39 @@ NOTICES = {
 
 def versions() -> tuple[str, ...]:
     """What else decides the pixels: part of every image key."""
-    return (images.RENDERER_VERSION, images.font_name(), PIL.__version__, version("qrcode"))
+    drawing = hashlib.sha256()
+    for source in (badge.DATA, Path(badge.__file__), Path(badge_image.__file__)):
+        drawing.update(source.read_bytes())  # a change to the drawing code is a new key
+    return (
+        images.RENDERER_VERSION,
+        images.font_name(),
+        PIL.__version__,
+        version("qrcode"),
+        drawing.hexdigest()[:16],
+    )
 
 
 @dataclass(frozen=True)
 class BadgeJob:
-    """The missing images of one credential (a path is None when its image is cached)."""
+    """The missing badge of one credential."""
 
-    text: images.BadgeText
+    text: BadgeText
     url: str
-    art: str  # key into the artwork table (sent to the workers once)
-    credential: bytes  # the credential file as issued, baked in as is
-    png: str | None
-    svg: str | None
+    art: str | None  # key into the artwork table (sent to the workers once): given artwork
+    credential: bytes  # the credential file as issued
+    png: str  # where its cache entry goes
 
 
 # Set before the workers fork (and in this process for the serial path).
 _ARTWORK: dict[str, bytes] = {}
-_FAST = True
 
 
 def draw_badges(job: BadgeJob) -> None:
-    """Draw one credential's missing badges straight into their cache files (runs in worker
-    processes, so that thousands of images never pass through the parent's memory)."""
-    art = _ARTWORK[job.art]
-    matrix = images.qr_matrix(job.url, fast=_FAST)  # one QR code for both images
-    text = job.credential.decode("utf-8")
-    if job.png is not None:
-        png = images.credential_badge_png(job.text, job.url, art, matrix=matrix, fast=_FAST)
-        BuildCache.write(Path(job.png), bake_png(png, text))
-    if job.svg is not None:
-        svg = images.credential_badge_svg(job.text, job.url, matrix=matrix)
-        BuildCache.write(Path(job.svg), bake_svg(svg, text).encode("utf-8"))
+    """Draw one credential's badge straight into its cache file (runs in worker processes, so
+    that thousands of images never pass through the parent's memory)."""
+    art = _ARTWORK[job.art] if job.art is not None else None
+    png = images.credential_badge_png(job.text, job.url, art)
+    BuildCache.write(Path(job.png), bake_png(png, badge_image.baked_text(job.credential)))
 
 
 def achievement_name(view: CredentialView, achievement: Achievement | None) -> str:
@@ -100,11 +104,11 @@ def preview_slug(achievement: Achievement | None, name: str, state: str) -> tupl
 class Badges:
     """Plans, draws (missing ones only) and locates every image of a build."""
 
-    def __init__(self, program: Program, cache: BuildCache, docs_dir: Path, *, fast: bool = True):
+    def __init__(self, program: Program, cache: BuildCache, docs_dir: Path):
         self.program = program
         self.cache = cache
         self.docs_dir = docs_dir
-        self.fast = fast
+        self.given: set[str] = set()  # achievements with an artwork image of their own
         self.versions = versions()
         self.artwork: dict[str, bytes] = {}
         self.artwork_paths: dict[str, Path] = {}
@@ -118,6 +122,7 @@ class Badges:
         issuer = self.program.issuer.name
         if a.image and "://" not in a.image and not a.image.lower().endswith(".svg"):
             raw = (self.docs_dir / a.image).read_bytes()
+            self.given.add(a.id)
             key = content_key("given-artwork", self.versions, raw)
             return self.cache.file(KIND, key, "png", lambda: images.convert_to_png(raw))
         # Generated from the program, also when the image is an SVG or a remote URL: neither
@@ -145,7 +150,7 @@ class Badges:
         return self._art_digest[art]
 
     # -- credentials ---------------------------------------------------------------------
-    def _key(self, kind: str, text: images.BadgeText, url: str, art: str, sha256: str) -> str:
+    def _key(self, kind: str, text: BadgeText, url: str, art: str, sha256: str) -> str:
         """The cache key of one credential image: everything drawn into it."""
         parts = [
             kind,
@@ -157,61 +162,42 @@ class Badges:
             text.issuer,
             text.color,
             url,
-            self._digest(art),
+            self._digest(art) if art in self.given else None,
             sha256,
         ]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
     def start(
         self,
-        credentials: Iterable[tuple[str, CredentialView, Achievement | None, str, bytes, str, str]],
+        credentials: Iterable[tuple[str, CredentialView, Achievement | None, bytes, str, str]],
         *,
         workers: int | None = None,
     ) -> None:
         """Look up every credential's badges and start drawing the missing ones.
 
-        ``credentials``: (cid, view, achievement or None, issue date as shown, the file's
-        bytes, their SHA-256, the URL of its page) of each credential.
+        ``credentials``: (cid, view, achievement or None, the file's bytes, their SHA-256, the
+        URL of its page) of each credential.
         """
         for a in self.program.achievements.values():
             path = self._artwork(a)
             self.artwork_paths[a.id] = path
             self.artwork[a.id] = path.read_bytes()
-        issuer = self.program.issuer.name
         todo: list[BadgeJob] = []
         hits = 0
-        for cid, view, achievement, issued, raw, sha256, url in credentials:
-            name = achievement_name(view, achievement)
-            art, level, color = self._art_key(achievement, name)
-            text = images.BadgeText(name, level, view.name, issued, issuer, color)
-            made = {}
-            for filename, kind, ext in (
-                ("badge.png", "badge-png", "png"),
-                ("badge.svg", "badge-svg", "svg"),
-            ):
-                path = self.cache.path(KIND, self._key(kind, text, url, art, sha256), ext)
-                self.cache.used.add(path)
-                made[filename] = path
-            self.credential_paths[cid] = made
-            png, svg = made["badge.png"], made["badge.svg"]
-            missing_png = not self.cache.has(png)
-            missing_svg = not self.cache.has(svg)
-            hits += (not missing_png) + (not missing_svg)
-            if missing_png or missing_svg:
-                todo.append(
-                    BadgeJob(
-                        text,
-                        url,
-                        art,
-                        raw,
-                        str(png) if missing_png else None,
-                        str(svg) if missing_svg else None,
-                    )
-                )
+        for cid, view, achievement, raw, sha256, url in credentials:
+            text = badge_text(view, achievement)
+            art, _, _ = self._art_key(achievement, text.achievement)
+            path = self.cache.path(KIND, self._key("badge-png", text, url, art, sha256), "png")
+            self.cache.used.add(path)
+            self.credential_paths[cid] = {"badge.png": path}
+            if self.cache.has(path):
+                hits += 1
+            else:
+                todo.append(BadgeJob(text, url, art if art in self.given else None, raw, str(path)))
         self.cache.hits += hits
-        self.cache.misses += sum((j.png is not None) + (j.svg is not None) for j in todo)
-        global _ARTWORK, _FAST
-        _ARTWORK, _FAST = self.artwork, self.fast
+        self.cache.misses += len(todo)
+        global _ARTWORK
+        _ARTWORK = self.artwork
         n = worker_count(workers) if len(todo) >= PARALLEL_AT else 1
         # At a lower priority: the verification and the pages come first (they are on the
         # build's critical path; the badges are needed only at its very end).

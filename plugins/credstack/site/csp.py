@@ -52,7 +52,25 @@ def inline_script_hashes(page: str) -> list[str]:
     return hashes
 
 
-def policy(page: str, *, fetch_other_issuers: bool = False) -> str:
+#: A credential page: its own scripts and stylesheet, its images, its documents. Nothing inline.
+CREDENTIAL_POLICY = (
+    ("default-src", "'none'"),
+    ("script-src", "'self'"),
+    ("style-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("connect-src", "'self'"),
+    ("worker-src", "'self'"),
+    ("base-uri", "'none'"),
+    ("form-action", "'self'"),
+)
+
+
+def _policy(
+    page: str,
+    *,
+    fetch_other_issuers: bool = False,
+    base: tuple[tuple[str, str], ...] = BASE_POLICY,
+) -> str:
     """The policy for ``page``: the base policy plus hashes of its inline scripts.
 
     ``fetch_other_issuers`` (the verify page only) lets the verifier fetch another issuer's
@@ -60,7 +78,7 @@ def policy(page: str, *, fetch_other_issuers: bool = False) -> str:
     """
     hashes = inline_script_hashes(page)
     parts = []
-    for directive, value in BASE_POLICY:
+    for directive, value in base:
         if directive == "script-src" and hashes:
             value = " ".join([value, *hashes])
         if directive == "connect-src" and fetch_other_issuers:
@@ -69,10 +87,16 @@ def policy(page: str, *, fetch_other_issuers: bool = False) -> str:
     return "; ".join(parts)
 
 
-def add_policy(page: str, *, fetch_other_issuers: bool = False) -> str:
+def add_policy(
+    page: str,
+    *,
+    fetch_other_issuers: bool = False,
+    policy: tuple[tuple[str, str], ...] = BASE_POLICY,
+) -> str:
     """``page`` with its CSP meta tag inserted after ``<meta charset>`` (or at the top of
-    ``<head>``); pages without a head are returned unchanged."""
-    content = policy(page, fetch_other_issuers=fetch_other_issuers)
+    ``<head>``); pages without a head are returned unchanged. ``policy``: the directives
+    to start from (:data:`BASE_POLICY`, or :data:`CREDENTIAL_POLICY`)."""
+    content = _policy(page, fetch_other_issuers=fetch_other_issuers, base=policy)
     tag = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     match = _CHARSET.search(page)
     if match:
@@ -81,3 +105,12 @@ def add_policy(page: str, *, fetch_other_issuers: bool = False) -> str:
     if head:
         return page[: head.end()] + tag + page[head.end() :]
     return page
+
+
+def policy(page: str, *, fetch_other_issuers: bool = False) -> str:
+    """The policy for ``page``: the base policy plus hashes of its inline scripts.
+
+    ``fetch_other_issuers`` (the verify page only) lets the verifier fetch another issuer's
+    DID document, status lists and credential links over https (CORS still applies).
+    """
+    return _policy(page, fetch_other_issuers=fetch_other_issuers)

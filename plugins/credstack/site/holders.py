@@ -31,7 +31,6 @@ from credstack.model.pricing import (
 )
 from credstack.model.program import Pathway
 from credstack.registry.profiles import read_profiles
-from credstack.site.images import qr_matrix, qr_svg_path
 from credstack.site.safe import http_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -186,14 +185,12 @@ class HolderPages:
     def credential_context(self, info: CredentialInfo, page_url: str) -> dict[str, Any]:
         """The certificate (in force only) and the earner page link of a credential page."""
         cert = None
-        qr = None
         if info.in_force:
             cert = certificate(self.program, info.view, info.achievement, page_url)
-            matrix = qr_matrix(page_url)
-            qr = {"size": len(matrix), "path": qr_svg_path(matrix)}
+        # (issue 17: the print view's QR code is drawn by the page when it is shown: the
+        # badge maker's encoder, the same modules as the PDF's; not in every page's bytes)
         return {
             "certificate": cert,
-            "certificate_qr": qr,
             "earner_path": self.earner_path(info.view.recipient),
         }
 

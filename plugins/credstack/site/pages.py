@@ -9,9 +9,8 @@ by the templates; Markdown from the program goes through :mod:`credstack.site.sa
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
+from credstack.model.badge import LEVEL_LABELS
 from credstack.model.certificate import long_date
 from credstack.model.pricing import credit_for
 from credstack.model.program import LEVELS, Achievement, Pathway, Price
-from credstack.model.sharing import linkedin_url
 from credstack.model.urls import SiteUrls, did_document_path
-from credstack.model.wording import report_json
+from credstack.model.wording import verdict
+from credstack.site import csp
 from credstack.site.assessment import achievement_assessment, credential_assessment
 from credstack.site.badges import achievement_name, preview_slug
 from credstack.site.data import (
@@ -37,7 +37,7 @@ from credstack.site.data import (
     pathway_members,
 )
 from credstack.site.holders import HolderPages
-from credstack.site.images import LEVEL_LABELS, PREVIEW_SIZE
+from credstack.site.images import PREVIEW_SIZE
 from credstack.site.safe import http_url, render_markdown
 
 STATE_LABELS = {
@@ -51,6 +51,48 @@ CHECK_ICONS = {"pass": "✓", "warn": "!", "fail": "✗", "error": "?", "skip": 
 STATUS_ICONS = {"verified": "✓", "expired": "!", "revoked": "✗", "suspended": "‖"}
 #: Where the contexts bundle for the in-browser verifier goes (site root).
 CONTEXTS_PATH = "contexts.json"
+#: The plugin's assets, site-relative.
+ASSETS_URL = "assets/credstack/"
+#: The one stylesheet every page of the site loads (the theme's pages and credential pages).
+STYLESHEET = ASSETS_URL + "credstack.css"
+VERIFIER_JS = ASSETS_URL + "verifier/credstack-verifier.js"
+PAGE_JS = ASSETS_URL + "credstack-page.js"
+#: What a credential page runs: the verifier, then the page script (both deferred, from <head>).
+PAGE_SCRIPTS = (VERIFIER_JS, PAGE_JS)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str  # site-relative
+
+
+@dataclass(frozen=True)
+class PageChrome:
+    """What a credential page shows around the credential: the site's name and its top-level
+    navigation (taken from the MkDocs configuration once per build)."""
+
+    site_name: str
+    language: str = "en"
+    nav: tuple[NavItem, ...] = ()
+    favicon: str | None = None  # site-relative
+
+
+def _banner_detail(info: CredentialInfo) -> str:
+    """The sentence under the verdict on a credential page, as of the build."""
+    view = info.view
+    if info.state == "active":
+        if view.valid_until is None:
+            return "In force; it does not expire."
+        return f"In force until {fmt_date(view.valid_until)}."
+    if info.state == "expired":
+        return f"It was valid from {fmt_date(view.valid_from)} to {fmt_date(view.valid_until)}."
+    if info.state in ("revoked", "suspended"):
+        verb = "revoked" if info.state == "revoked" else "suspended"
+        return f"The issuer has {verb} it: it does not certify this achievement now."
+    if info.state == "not-yet-valid":
+        return f"It is valid from {fmt_date(view.valid_from)}."
+    return ""
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -82,15 +124,6 @@ def credit(pathway: Pathway, achievement: Achievement) -> Price | None:
     """What a held micro-credential takes off the certification's price on ``pathway`` (None
     for a prerequisite the pathway does not name): :func:`credstack.model.pricing.credit_for`."""
     return credit_for(pathway, achievement)
-
-
-def embed_snippet(*, page_url: str, image_url: str, alt: str) -> str:
-    """HTML that shows the badge, linked to its page (for a website or an email signature)."""
-    a = html.escape
-    return (
-        f'<a href="{a(page_url)}"><img src="{a(image_url)}" alt="{a(alt)}" '
-        'width="150" height="150"></a>'
-    )
 
 
 # -- where things go -------------------------------------------------------------------------
@@ -187,13 +220,12 @@ class _Box:
 class Renderer:
     """Renders the generated pages' bodies and head tags."""
 
-    def __init__(self, data: SiteData, *, linkedin_icon: str = "", repo_url: str | None = None):
+    def __init__(self, data: SiteData, *, repo_url: str | None = None):
         self.data = data
         self.repo_url = repo_url
         self.program = data.program
         self.urls = SiteUrls(self.program.site_url)
         self.path = SitePaths(self.urls)
-        self.linkedin_icon = Markup(linkedin_icon)
         self.env = Environment(
             loader=PackageLoader("credstack.site", "templates"),
             autoescape=True,
@@ -486,6 +518,40 @@ class Renderer:
             ],
         }
 
+    def credential_page(self, spec: PageSpec, chrome: PageChrome, *, lean: bool = False) -> str:
+        """A credential's whole page (a document of its own, not the theme's), with its
+        Content-Security-Policy. ``lean``: the badge images are made in the browser."""
+        info = self.data.credentials[spec.key]
+        a = info.achievement
+        context = self._credential(spec)
+        name = context["achievement_name"]
+        # The embedded badge (relative to the credential's URL): its own PNG, or on a lean
+        # site the achievement's artwork.
+        # (lean: the page's own badge image, the artwork; the page script reads it there)
+        embed_image = "" if lean else "badge.png"
+        context.update(
+            chrome=chrome,
+            up="../" * spec.path.count("/"),
+            title=spec.title,
+            head=Markup(
+                self.head(spec, title=spec.title, description=spec.description, path=spec.path)
+            ),
+            site_url=self.urls.site,
+            issuer_id=self.urls.issuer_id,
+            stylesheet=STYLESHEET,
+            scripts=PAGE_SCRIPTS,
+            lean=lean,
+            share=embed_image,
+            bake="png svg" if lean else "svg",
+            badge_style=f"{a.level} {a.color or ''}".strip() if a else "foundation",
+            headline=context["report"]["verdict"],
+            banner_detail=_banner_detail(info),
+            badge_image=self.path.artwork(a.id) if a else None,
+            badge_alt=f"Badge: {name}",
+        )
+        page = self._template("credential_page.html").render(rel=self._rel(spec.path), **context)
+        return csp.add_policy(page, policy=csp.CREDENTIAL_POLICY)
+
     def _credential(self, spec: PageSpec) -> dict[str, Any]:
         info = self.data.credentials[spec.key]
         view = info.view
@@ -503,41 +569,24 @@ class Renderer:
             evidence.append(
                 {"url": http_url(e.url), "name": e.name, "raw": e.url, "description": e.description}
             )
-        linkedin = None
-        if info.in_force:
-            linkedin = linkedin_url(
-                name=name,
-                organization=self.program.issuer.name,
-                issued=view.valid_from,
-                expires=view.valid_until,
-                cert_url=page_url,
-                cert_id=view.cid,
-            )
         progress = self.data.progress(view.recipient, view.achievement_id) if info.in_force else []
         a = info.achievement
         return {
             "c": info,
             "a": a,
             "achievement_name": name,
-            "report": report_json(info.report),
+            # (the page shows the verdict and status as of the build; the browser lists checks)
+            "report": {"status": info.report.status, "verdict": verdict(info.report)},
             "status_icon": STATUS_ICONS.get(info.report.status, "!"),
             "issuer_url": http_url(self.program.issuer.url),
             "page_url": page_url,
-            "linkedin_url": linkedin,
-            "linkedin_icon": self.linkedin_icon,
             "evidence": evidence,
             "assessment": credential_assessment(view.raw),
             "components": components,
             "progress": progress,
             "steps": self.steps,
             "description": self.markdown(a.description) if a else "",
-            "built_iso": self.data.built_at.astimezone(UTC).strftime("%Y-%m-%d"),
             **self.holders.credential_context(info, page_url),
-            "embed": embed_snippet(
-                page_url=page_url,
-                image_url=self.urls.credential_png(view.cid),
-                alt=f"{name}, awarded to {view.name} by {self.program.issuer.name}",
-            ),
         }
 
     def _earner(self, spec: PageSpec) -> dict[str, Any]:
@@ -549,7 +598,6 @@ class Renderer:
         e = escape
         url = self.urls.site + path
         tags = [
-            ("property", "og:type", "website"),
             ("property", "og:site_name", self.program.issuer.name),
             ("property", "og:title", title),
             ("property", "og:url", url),
@@ -562,15 +610,21 @@ class Renderer:
             if spec.image_size:
                 tags.append(("property", "og:image:width", str(spec.image_size[0])))
                 tags.append(("property", "og:image:height", str(spec.image_size[1])))
-            tags.append(("property", "og:image:alt", title))
+            if spec.kind != "credential":  # (there: the title again, on every page)
+                tags.append(("property", "og:image:alt", title))
             if spec.kind == "credential":
                 card = "summary_large_image"
         tags.append(("name", "twitter:card", card))
-        tags.append(("name", "twitter:title", title))
-        if description:
-            tags.append(("name", "twitter:description", description))
-        if spec is not None and spec.image:
-            tags.append(("name", "twitter:image", self.urls.site + spec.image))
+        if spec is None or spec.kind != "credential":
+            tags.insert(0, ("property", "og:type", "website"))  # (the default: credential
+            # pages, of which there are many, go without it)
+            # (Twitter reads og:title, og:description and og:image when these are missing:
+            # credential pages, of which there are many, go without the copies.)
+            tags.append(("name", "twitter:title", title))
+            if description:
+                tags.append(("name", "twitter:description", description))
+            if spec is not None and spec.image:
+                tags.append(("name", "twitter:image", self.urls.site + spec.image))
         if spec is not None and spec.kind in ("credential", "earner"):
             # Permanent and shareable, but kept out of search engines: a person's name and
             # credentials are theirs to share, not for a crawler to index.

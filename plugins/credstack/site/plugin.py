@@ -5,22 +5,25 @@
   problem stops the build with a message and a hint, before anything is rendered. The
   credentials' badges start drawing in worker processes before the verification (they do not
   depend on it) and go on while pages are rendered.
-- ``on_files`` adds the generated pages (pathways, catalog, achievements, competencies, one page
-  per credential: not in the navigation, the search index or the sitemap), the images (cached
-  by content hash in ``.cache/credstack/site/``) and the machine endpoints (DID document, status
-  lists, each credential's JSON byte for byte, the issuer profile, the JSON-LD contexts).
+- ``on_files`` adds the generated pages (pathways, catalog, achievements, competencies), the
+  images (cached by content hash in ``.cache/credstack/site/``) and the machine endpoints (DID
+  document, status lists, the issuer profile, the JSON-LD contexts).
 - the page hooks render each generated page from data computed once, add Open Graph tags, and
   put a Content-Security-Policy on every page.
-- ``on_post_build`` builds the credential pages (fast path, below), waits for the badges and
-  puts every credential's files in place.
+- ``on_post_build`` renders the credential pages, waits for the badges and puts every
+  credential's files in place.
 
-The fast path (``fast: true``, the default), for registries of thousands of credentials: the
-credential pages are built by the plugin after MkDocs' own pages, exactly as MkDocs builds a
-page (every plugin's hooks) except that the theme template is rendered once and filled in
-(:mod:`credstack.site.fastpages`), on every core; the ``credentials/`` folder is kept from one
-build to the next and only brought up to date (:mod:`credstack.site.tree`); badges come from a
-per-achievement band and a faster QR encoder (:mod:`credstack.site.qr`). ``fast: false``
-renders and draws everything the plain way: the same site, byte for byte (a test builds both).
+Credential pages are not MkDocs pages: each is a small document of its own
+(``templates/credential_page.html``: no theme JavaScript, no search index, the site's one
+stylesheet), rendered by the plugin with Jinja2 on every core and kept in the build cache. The
+``credentials/`` folder is carried over from one build to the next and only brought up to date
+(:mod:`credstack.site.tree`).
+
+Per credential the site holds ``index.html``, ``credential.json`` (as issued, byte for byte),
+``badge.png`` and ``badge.svg``; with ``lean: true`` only the first two, and the page makes the
+badge images in the visitor's browser when they are downloaded (``credstack badge ID`` makes the
+same files offline). At the end of a build the plugin measures the site against the limits of
+the hosts it is meant for (:mod:`credstack.site.hosting`) and warns when it nears one.
 
 In ``mkdocs.yml``, a nav entry ``pathways/index.md``, ``achievements/index.md`` (the catalog) or
 ``competencies/index.md`` (the competency map) becomes a section of all pages of that kind. A
@@ -33,7 +36,8 @@ Configuration (``mkdocs.yml``)::
       - credstack:
           registry: .                        # holds program/ and issued/ (default: here)
           cache_dir: .cache/credstack/site   # relative to the registry; `cache: false` for none
-          fast: true                         # `false`: the plain (slower) way, same output
+          lean: false                        # true: 2 files a credential, badges made on demand
+          hosts: [github-pages]              # warn near these hosts' limits (see hosting.py)
 
 ``mkdocs build --verbose`` shows how long each phase took. ``CREDSTACK_WORKERS`` sets how
 many worker processes to use (default: one per core).
@@ -44,6 +48,7 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
+import hashlib
 import html
 import json
 import re
@@ -51,7 +56,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import get_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -66,6 +70,7 @@ from mkdocs.utils import get_build_datetime
 from credstack import __version__
 from credstack.crypto.contexts import context_bundle
 from credstack.errors import CredstackError, ProgramError
+from credstack.model import badge
 from credstack.model.credential import issuer_profile
 from credstack.model.program import LEVELS
 from credstack.model.urls import normalize_site_url
@@ -73,15 +78,20 @@ from credstack.registry.files import dump_json
 from credstack.registry.parallel import worker_count
 from credstack.registry.registry import STATUS_DIR, Registry
 from credstack.registry.vcache import VerificationCache
-from credstack.site import csp, tree
+from credstack.site import csp, hosting, tree
 from credstack.site.background import Background
 from credstack.site.badges import Badges, preview_slug
 from credstack.site.cache import BuildCache, link_or_copy
 from credstack.site.data import SiteData, load_site_data, read_credentials
-from credstack.site.fastpages import FastPages
 from credstack.site.holders import CERTIFICATE_CSS, certificate_css, holder_assets
 from credstack.site.pages import (
+    ASSETS_URL,
     CONTEXTS_PATH,
+    PAGE_JS,
+    STYLESHEET,
+    VERIFIER_JS,
+    NavItem,
+    PageChrome,
     PageSpec,
     Renderer,
     fmt_date,
@@ -93,13 +103,12 @@ from credstack.site.tlog import LogFiles, build_log_files
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
-ASSETS_URL = "assets/credstack/"
-VERIFIER_JS = "verifier/credstack-verifier.js"
-# Other issuers' suites, import()ed by the verifier on demand (issue 13); precached for offline.
-SUITES_JS = "verifier/credstack-suites.js"
-PAGE_JS = "credstack-page.js"
+#: Other issuers' suites, import()ed by the verifier on demand (issue 13); precached for offline.
+SUITES_JS = ASSETS_URL + "verifier/credstack-suites.js"
 VERIFY_PAGE = "verify.md"
 STATUS_LOG_PATH = "status/log.json"
+LOGO = ASSETS_URL + "logo.svg"
+BADGE_DATA = ASSETS_URL + "badge/badge-data.json"
 WORKER = Path(__file__).parent / "worker" / "sw.js"
 
 
@@ -113,48 +122,26 @@ def status_log_json(registry: Registry) -> dict:
     return {"events": events}
 
 
+def page_script() -> str:
+    """The page script, told the SHA-256 of the verifier it runs with."""
+    verifier = hashlib.sha256((ASSETS / "verifier" / "credstack-verifier.js").read_bytes())
+    source = (ASSETS / "credstack-page.js").read_text("utf-8")
+    return source.replace("/*VERIFIER*/''", json.dumps(verifier.hexdigest()[:32]))
+
+
 def service_worker(precache: list[str]) -> str:
     """The service worker script with its list of files to save at install."""
     source = WORKER.read_text("utf-8")
     return source.replace("/*PRECACHE*/[]", json.dumps(precache))
 
 
-STYLESHEET = ASSETS_URL + "credstack.css"
 #: Put this comment in a hand-written page to show every pathway's diagram there.
 GLANCE_MARKER = "<!-- credstack:pathways -->"
 #: Index pages that the navigation expands into sections of generated pages.
 SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
 CACHE_KINDS = ("img", "verify", "page", "json", "tlog")
-#: Credential pages built in this process before the rest are shared out among workers...
-FIRST_PAGES = 8
-#: ...when there are at least this many more.
-PARALLEL_PAGES_AT = 200
-#: Plugins whose page hooks keep no state between pages (so pages can be built in workers).
-STATELESS_PAGE_HOOKS = (
-    "credstack.site.plugin",
-    "material.plugins.search.plugin",
-    "mkdocs.contrib.search",
-)
-PAGE_EVENTS = (
-    "pre_page",
-    "page_read_source",
-    "page_markdown",
-    "page_content",
-    "page_context",
-    "post_page",
-)
-
-
-def _page_hooks_known(config: MkDocsConfig) -> bool:
-    """Whether every plugin's page hooks are among :data:`STATELESS_PAGE_HOOKS` (for the
-    search plugins: credential pages are not indexed, so nothing is collected from them)."""
-    for event in PAGE_EVENTS:
-        for method in config.plugins.events.get(event, []):
-            owner = getattr(method, "__self__", method)
-            module = getattr(type(owner), "__module__", "") or ""
-            if not module.startswith(STATELESS_PAGE_HOOKS):
-                return False
-    return True
+#: Fewer credential pages than this are rendered in this process alone.
+PARALLEL_PAGES_AT = 400
 
 
 class CachedFile(File):
@@ -167,7 +154,7 @@ class CachedFile(File):
 
 def _render_without_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
     """Stands in for ``Page.render`` on generated pages: their body comes from our templates,
-    so building a Markdown parser for each of thousands of empty pages is wasted time."""
+    so building a Markdown parser for each empty page is wasted time."""
     page.content = ""
     page.toc = get_toc([])
     page.present_anchor_ids = set()
@@ -178,10 +165,14 @@ class CredstackConfig(base.Config):
     registry = c.Type(str, default=".")
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/credstack/site")
-    #: Credential pages from a skeleton of the theme template, badges from a per-achievement
-    #: band and a faster QR encoder; ``false`` draws and renders everything the plain way
-    #: (same bytes, several times slower: the tests compare the two).
-    fast = c.Type(bool, default=True)
+    #: Two files a credential (page and signed JSON); the badge images are made in the
+    #: visitor's browser when downloaded. For registries of tens of thousands of credentials.
+    lean = c.Type(bool, default=False)
+    #: Hosts whose limits the build warns about (the others are reported at info level).
+    hosts = c.ListOfItems(c.Choice(hosting.HOST_NAMES), default=["github-pages"])
+    fast = c.Deprecated(
+        message="'fast' no longer does anything (there is one way to build); remove it"
+    )
 
 
 def _plugin_error(error: CredstackError) -> PluginError:
@@ -201,7 +192,20 @@ def _plain(text: str) -> str:
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+#: Material's search dialog, which has no accessible name of its own.
+_SEARCH_DIALOG = re.compile(r'(<div class="md-search"(?![^>]*aria-label)[^>]*role="dialog")')
 _ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _material_icon(config: MkDocsConfig, default: str) -> str:
+    """The theme's logo icon (``theme.icon.logo``) as SVG markup, or ''."""
+    try:
+        import material
+    except ImportError:  # pragma: no cover - the theme is a dependency
+        return ""
+    icon = ((config.theme.get("icon") or {}).get("logo")) or default
+    icons = Path(material.__file__).parent / "templates" / ".icons"
+    return read_icon(icons / f"{icon}.svg")
 
 
 class CredstackPlugin(BasePlugin[CredstackConfig]):
@@ -213,15 +217,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.cache: BuildCache | None = None
         self.root = Path(".")
-        self.light_nav: Navigation | None = None
+        self.chrome: PageChrome | None = None
         self.badges: Badges | None = None
-        self.fast_pages: FastPages | None = None
         self.log_files: LogFiles | None = None  # the transparency log (site/tlog.py)
-        self._pages_files: dict[str, File] = {}  # credential pages built by the plugin
-        self._doc_files: list[File] = []
-        self._filled = 0
-        self._files: Files | None = None
-        self._nav: Navigation | None = None
         self.serving = False
         self._started = 0.0
         self._phases: list[tuple[str, float]] = []
@@ -271,11 +269,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             digests = {cid: issued.digest for cid, issued in registry.issued.items()}
             # The badges do not depend on the verification: drawing starts now, in other
             # processes, and goes on while the credentials are verified and pages rendered.
-            self.badges = Badges(
-                registry.program, self.cache, Path(config.docs_dir), fast=self.config.fast
-            )
+            self.badges = Badges(registry.program, self.cache, Path(config.docs_dir))
             self._phase("load the registry")
-            self.badges.start(self._badge_inputs(registry, raw, digests))
+            if not self.config.lean:
+                self.badges.start(self._badge_inputs(registry, raw, digests))
+            else:
+                self.badges.start([])
             self._phase("plan the badges, start drawing")
             self.data = load_site_data(
                 registry,
@@ -289,9 +288,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
             self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
             self._phase("build the transparency log")
-            self.renderer = Renderer(
-                self.data, linkedin_icon=self._linkedin_icon(), repo_url=config.get("repo_url")
-            )
+            self.renderer = Renderer(self.data, repo_url=config.get("repo_url"))
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
@@ -312,15 +309,6 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         return config
 
     @staticmethod
-    def _linkedin_icon() -> str:
-        try:
-            import material
-        except ImportError:  # pragma: no cover - the theme is a dependency
-            return ""
-        icons = Path(material.__file__).parent / "templates" / ".icons"
-        return read_icon(icons / "fontawesome" / "brands" / "linkedin.svg")
-
-    @staticmethod
     def _badge_inputs(registry: Registry, raw: dict[str, bytes], digests: dict[str, str]):
         program = registry.program
         for cid, view in registry.credentials.items():
@@ -328,7 +316,6 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 cid,
                 view,
                 program.achievements.get(view.achievement_id),
-                fmt_date(view.valid_from),
                 raw[cid],
                 digests[cid],
                 registry.urls.credential(cid),
@@ -387,26 +374,20 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
 
     # -- files ---------------------------------------------------------------------------
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        # Before MkDocs empties the site folder: the fast path reuses the last credentials/.
-        if self.config.fast:
-            tree.keep(Path(config.site_dir))
-        else:
-            tree.discard(Path(config.site_dir))
+        # Before MkDocs empties the site folder: the last credentials/ is brought up to date.
+        tree.keep(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        self._pages_files = {}
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(
                     f"credstack: {config.docs_dir}/{spec.src_uri} conflicts with a generated page\n"
                     "  hint: rename or remove that file; credstack writes this page"
                 )
+            if spec.kind == "credential":
+                continue  # not a MkDocs page: rendered by the plugin after the build
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
-            if self.config.fast and spec.kind == "credential":
-                self._pages_files[spec.src_uri] = file  # built by the plugin, after MkDocs
-            else:
-                files.append(file)
+            files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
         try:
             for src_uri, add in self._assets(config):
                 existing = files.get_file_from_path(src_uri)
@@ -415,10 +396,6 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 files.append(add(src_uri))
         except CredstackError as e:
             raise _plugin_error(e) from e
-        for src_uri, _ in self._badge_targets():  # ours win, as above
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None:
-                files.remove(existing)
         self._phase("list pages and files")
         return files
 
@@ -465,12 +442,26 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         # The service worker sits at the site root so that it can serve every page offline.
         yield "sw.js", content(service_worker(self._precache(path, folder)))
         yield CERTIFICATE_CSS, content(certificate_css())  # generated from the PDF's layout
-        # Plugin assets (stylesheet, in-browser verifier).
+        # The badge data the page's badge maker shares with the build (widths, shapes).
+        yield BADGE_DATA, copy(badge.DATA)
+        # The theme's logo, for the credential pages' header (drawn by the stylesheet).
+        logo = _material_icon(config, "material/library")
+        if logo:
+            yield LOGO, content(logo)
+        # Plugin assets (stylesheet, in-browser verifier, badge maker); the page script learns
+        # the verifier's hash (the key of the status-list verdicts it keeps); the stylesheet
+        # carries the certificate's print view too (credential pages load that one file).
         for source in sorted(ASSETS.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
-                yield ASSETS_URL + source.relative_to(ASSETS).as_posix(), copy(source)
-        # Images, drawn once and cached; the signed JSON as issued, byte for byte. The
-        # credentials' badges are linked in after the build (they are still being drawn).
+                target = ASSETS_URL + source.relative_to(ASSETS).as_posix()
+                if target == PAGE_JS:
+                    yield target, content(page_script())
+                elif target == STYLESHEET:
+                    yield target, content(source.read_text("utf-8") + certificate_css())
+                else:
+                    yield target, copy(source)
+        # Images, drawn once and cached. The credentials' own files are put in place after
+        # the build (their badges are still being drawn).
         badges = self.badges
         for aid, art in badges.artwork_paths.items():
             yield path.artwork(aid), cached(art)
@@ -481,20 +472,6 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             if slot not in previews:
                 previews[slot] = badges.preview(info.achievement, name, info.state)
                 yield path.preview(*slot), cached(previews[slot])
-        if not self.config.fast:  # else in the credentials/ folder the plugin keeps
-            for cid, info in data.credentials.items():
-                yield path.credential_json(cid), copy(info.source)  # copied: issued/ apart
-
-    def _badge_targets(self):
-        """(site path, cached file) of every credential's badges (and, on the fast path,
-        its signed JSON)."""
-        path = self.renderer.path
-        for cid, made in self.badges.credential_paths.items():
-            if cid in self.data.credentials:
-                yield path.credential_png(cid), made["badge.png"]
-                yield path.credential_svg(cid), made["badge.svg"]
-                if self.config.fast:
-                    yield path.credential_json(cid), None
 
     def _precache(self, path, status_folder: Path) -> list[str]:
         """What the service worker saves at install: enough to verify offline."""
@@ -509,39 +486,44 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             path.did_document(),
             STATUS_LOG_PATH,
             *lists,
-            ASSETS_URL + "credstack.css",
-            ASSETS_URL + VERIFIER_JS,
-            ASSETS_URL + SUITES_JS,
-            ASSETS_URL + PAGE_JS,
+            STYLESHEET,
+            VERIFIER_JS,
+            SUITES_JS,
+            PAGE_JS,
         ]
 
     # -- pages ---------------------------------------------------------------------------
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        # Credential pages show no sidebar; their header tabs and phone drawer only need the
-        # top level. Rendering the whole navigation into each of thousands of pages would
-        # cost more than everything else on the page.
+        # Credential pages show the site's name and its top-level navigation only.
         items = []
         for item in nav.items:
+            url = None
             if isinstance(item, Section):
                 first = next((c for c in item.children if isinstance(c, Page)), None)
-                if first is not None:
-                    items.append(Link(item.title, first.url))
-            else:
-                items.append(item)
-        self.light_nav = Navigation(items, nav.pages)
-        self._nav, self._files = nav, files
+                url = first.url if first is not None else None
+            elif isinstance(item, Page):
+                url = item.url
+            elif isinstance(item, Link) and "://" not in (item.url or ""):
+                url = item.url.lstrip("/")
+            if url is not None and item.title and url not in ("", "./"):
+                items.append(NavItem(_plain(item.title), url))
+        # A credential page is a destination: its header names the site (a link home) and
+        # offers the catalog, the pathways and the verify page, not the whole navigation.
+        wanted = ("achievements/", "pathways/", "verify/")
+        items = [i for i in items if i.path in wanted] or items
+        favicon = config.theme.get("favicon")
+        self.chrome = PageChrome(
+            site_name=config.site_name,
+            language=config.theme.get("language") or "en",
+            nav=tuple(items),
+            favicon=favicon if isinstance(favicon, str) and "://" not in favicon else None,
+        )
         return nav
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if page.file.src_uri in self.specs and page.file.generated_by is not None:
             page.render = functools.partial(_render_without_markdown, page)  # type: ignore[method-assign]
         return page
-
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
-        spec = self.specs.get(page.file.src_uri)
-        if spec is not None and spec.kind == "credential" and self.light_nav is not None:
-            context["nav"] = self.light_nav
-        return context
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -560,25 +542,17 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             page.meta["hide"] = list(spec.hide)
         return ""
 
-    @event_priority(-100)  # last: the environment as every plugin left it
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        self._phase("read pages (MkDocs), render bodies")
-        self.fast_pages = FastPages(env, log=log.info) if self.config.fast else None
-        self._files = files
-        return env
-
     def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None and page.file.generated_by is not None:
             body = self.renderer.render(spec)
             page.present_anchor_ids = set(_ID.findall(body))
-            if spec.kind != "credential":
-                page.toc = get_toc(
-                    [
-                        {"level": 2, "id": anchor, "name": _h2_text(inner), "children": []}
-                        for anchor, inner in _H2.findall(body)
-                    ]
-                )
+            page.toc = get_toc(
+                [
+                    {"level": 2, "id": anchor, "name": _h2_text(inner), "children": []}
+                    for anchor, inner in _H2.findall(body)
+                ]
+            )
             return body
         if GLANCE_MARKER in html_:
             return html_.replace(GLANCE_MARKER, self.renderer.render_glance(page.url))
@@ -599,81 +573,22 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             f'content="{html.escape(self.renderer.program.issuer.name)}">'
         )
         output = output.replace("</head>", head + "</head>", 1)
+        output = _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', output, count=1)
         is_verify_page = page.file.src_uri == VERIFY_PAGE
-        if is_verify_page or (spec is not None and spec.kind == "credential"):
+        if is_verify_page:
             # The in-browser verifier: only on the pages that verify (it is ~46 KB gzipped).
             up = "../" * page.url.count("/")
             # In <head> with defer: fetched at once, in parallel, run in order after parsing.
-            scripts = (
-                f'<script defer src="{up}{ASSETS_URL}{VERIFIER_JS}"></script>'
-                f'<script defer src="{up}{ASSETS_URL}{PAGE_JS}"></script>'
+            scripts = "".join(
+                f'<script defer src="{up}{src}"></script>' for src in (VERIFIER_JS, PAGE_JS)
             )
             output = output.replace("</head>", scripts + "</head>", 1)
         output = holder_assets(output, spec, page.url)
         return self._policy(output, fetch_other_issuers=is_verify_page)
 
-    def _build_credential_pages(self, config: MkDocsConfig) -> dict[str, Path]:
-        """Build the credential pages as MkDocs builds a page (every plugin's hooks), with the
-        theme template rendered from a skeleton (:mod:`credstack.site.fastpages`); each page
-        goes to the cache. Returns their cache files by credential id.
-
-        The first pages are built here (they make and check the skeleton); the rest on every
-        core when no other plugin's page hooks could keep state between pages."""
-        inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
-        self._doc_files = [
-            *self._files.documentation_pages(inclusion=inclusion),
-            *self._pages_files.values(),
-        ]
-        uris = list(self._pages_files)
-        first = [self._build_page(config, uri) for uri in uris[:FIRST_PAGES]]
-        rest = uris[FIRST_PAGES:]
-        parallel = len(rest) >= PARALLEL_PAGES_AT and _page_hooks_known(config)
-        workers = worker_count() if parallel else 1
-        built = Background(lambda uri: self._build_page(config, uri), rest, workers)
-        out: dict[str, Path] = {}
-        for cid, name, filled in first + built.start().wait():
-            path = self.cache.root / "page" / name
-            self.cache.used.add(path)
-            self.cache.listing("page").add(name)
-            out[cid] = path
-            self._filled += filled
-        return out
-
-    def _build_page(self, config: MkDocsConfig, src_uri: str) -> tuple[str, str, bool]:
-        """Build one credential page into the cache: (credential id, cache file name, whether
-        it came from a skeleton)."""
-        file, nav, files = self._pages_files[src_uri], self._nav, self._files
-        filled = self.fast_pages.filled
-        page = Page(None, file, config)
-        config._current_page = page
-        try:
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
-            page.markdown = config.plugins.on_page_markdown(
-                page.markdown, page=page, config=config, files=files
-            )
-            page.render(config, files)
-            page.content = config.plugins.on_page_content(
-                page.content, page=page, config=config, files=files
-            )
-            page.active = True
-            context = get_context(nav, self._doc_files, config, page)
-            template = page.meta.get("template", "main.html")
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-            output = self.fast_pages.render(context, template)
-            output = config.plugins.on_post_page(output, page=page, config=config)
-        except Exception as e:
-            log.error(f"Error building page '{src_uri}': {e}")
-            raise
-        finally:
-            page.active = False
-            config._current_page = None
-        path = self.cache.store("page", output.encode("utf-8", errors="xmlcharrefreplace"), "html")
-        return self.specs[src_uri].key, path.name, self.fast_pages.filled > filled
-
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
-            return self._sitemap_without_credentials(output)
+            return self._sitemap_without_earners(output)
         if template_name.endswith(".html"):
             return self._policy(output)
         return output
@@ -685,12 +600,12 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             return page
         return csp.add_policy(page, fetch_other_issuers=fetch_other_issuers)
 
-    def _sitemap_without_credentials(self, output: str) -> str:
-        """Credential pages stay out of the sitemap: their ids are meant to be unguessable."""
+    def _sitemap_without_earners(self, output: str) -> str:
+        """Earner pages stay out of the sitemap (credential pages are not MkDocs pages)."""
         hidden = {
             self.renderer.urls.site + spec.path
             for spec in self.specs.values()
-            if spec.kind in ("credential", "earner")
+            if spec.kind == "earner"
         }
 
         def keep(match: re.Match) -> str:
@@ -699,51 +614,74 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
 
         return re.sub(r"\s*<url>.*?</url>", keep, output, flags=re.S)
 
+    # -- credential pages ----------------------------------------------------------------
+    def _render_page(self, spec: PageSpec) -> tuple[str, str]:
+        """Render one credential page into the cache: (credential id, cache file name)."""
+        page = self.renderer.credential_page(spec, self.chrome, lean=self.config.lean)
+        path = self.cache.store("page", page.encode("utf-8", errors="xmlcharrefreplace"), "html")
+        return spec.key, path.name
+
+    def _credential_pages(self) -> dict[str, Path]:
+        """Every credential page, rendered on every core (each a cache entry named by its
+        content hash: an unchanged page costs a render and a look-up). By credential id."""
+        if self.chrome is None:  # no navigation event (a build without pages): no links
+            self.chrome = PageChrome(site_name=self.data.program.issuer.name)
+        specs = [s for s in self.specs.values() if s.kind == "credential"]
+        self.cache.listing("page")  # listed once, before the workers fork
+        workers = worker_count() if len(specs) >= PARALLEL_PAGES_AT else 1
+        out: dict[str, Path] = {}
+        for cid, name in Background(self._render_page, specs, workers).start().wait():
+            path = self.cache.root / "page" / name
+            self.cache.used.add(path)
+            self.cache.listing("page").add(name)
+            out[cid] = path
+        return out
+
     @event_priority(100)  # first: the site is complete for every other plugin
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._phase("copy files, render pages (MkDocs)")
-        self._filled = 0
         try:
-            pages = self._build_credential_pages(config) if self.config.fast else {}
-        except CredstackError as e:
-            raise _plugin_error(e) from e
-        self._phase("render credential pages")
-        try:
+            pages = self._credential_pages()
+            self._phase("render credential pages")
             self.badges.wait()
         except CredstackError as e:
             raise _plugin_error(e) from e
         self._phase("wait for the badges")
         site = Path(config.site_dir)
-        if self.config.fast:
-            wanted = {}
-            for cid, info in self.data.credentials.items():
-                made = self.badges.credential_paths[cid]
-                wanted[cid] = {
-                    "index.html": pages[cid],
-                    "credential.json": self.cache.store(
-                        "json", self.data.raw[cid], "json", digest=info.sha256
-                    ),
-                    "badge.png": made["badge.png"],
-                    "badge.svg": made["badge.svg"],
-                }
-            tree.finish(site, wanted, workers=worker_count())
-        else:
-            for target, source in self._badge_targets():
-                link_or_copy(source, site / target)
+        wanted = {}
+        for cid, info in self.data.credentials.items():
+            files = {
+                "index.html": pages[cid],
+                "credential.json": self.cache.store(
+                    "json", self.data.raw[cid], "json", digest=info.sha256
+                ),
+            }
+            if not self.config.lean:
+                files.update(self.badges.credential_paths[cid])
+            wanted[cid] = files
+        tree.finish(site, wanted, workers=worker_count())
         self._phase("put the credentials' files in place")
         if self.cache is not None and self.config.cache:
             self.cache.prune(CACHE_KINDS)
-        if self.cache is not None:
-            fast = ""
-            if self.config.fast:
-                fast = f"; {self._filled} pages from a skeleton of the theme template"
-            log.info(
-                f"built in {time.perf_counter() - self._started:.1f} s "
-                f"(cache: {self.cache.hits} reused, {self.cache.misses} made{fast})"
-            )
         self._phase("prune the cache")
+        self._check_hosting(site, len(wanted))
+        self._phase("measure the site against hosting limits")
+        log.info(
+            f"built in {time.perf_counter() - self._started:.1f} s "
+            f"(cache: {self.cache.hits} reused, {self.cache.misses} made)"
+        )
         for (_, before), (name, after) in zip(self._phases, self._phases[1:], strict=False):
             log.debug(f"{after - before:7.2f} s  {name}")
+
+    def _check_hosting(self, site: Path, credentials: int) -> None:
+        """Warn (for the hosts in ``hosts``; info for the others) when the site nears a
+        host's size or file-count limit, with the figures and the fix."""
+        size = hosting.measure(site)
+        for finding in hosting.findings(size, credentials=credentials, lean=self.config.lean):
+            if finding.host.name in self.config.hosts:
+                log.warning(finding.message)
+            else:
+                log.info(finding.message)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         for folder in ("program", "issued"):

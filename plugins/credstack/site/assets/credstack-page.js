@@ -4,10 +4,15 @@
 // Everything a credential carries is written with textContent: never as HTML.
 (() => {
   'use strict';
-  const V = window.CredstackVerifier;
+  // The verifier bundle: on credential pages this script loads async (it starts fetching the
+  // documents while the deferred verifier still downloads), so it is looked up when needed.
+  let V = window.CredstackVerifier;
   const script = document.currentScript;
   // This file is served at <site>/assets/credstack/credstack-page.js.
   const ROOT = new URL('../../', script.src).href;
+  const ASSETS = 'assets/credstack/';
+  // The verifier's SHA-256, written in by the site build: a new verifier keeps no old verdicts.
+  const VERIFIER = /*VERIFIER*/'';
   const ICONS = { pass: '✓', warn: '!', fail: '✗', error: '?', skip: '–' };
   const OUTCOME_WORDS = { pass: 'pass', warn: 'warning', fail: 'fail', error: 'could not check', skip: 'not checked' };
   // A status list saved for offline use is trusted for this long at most (then: error).
@@ -30,13 +35,18 @@
   /** The issuer's canonical site URL (site_url), from the page. */
   function siteUrl() {
     const meta = document.querySelector('meta[name="credstack:site-url"]');
-    return meta ? meta.content : ROOT;
+    if (meta) return meta.content;
+    // A credential page names its own URL (og:url: <site>credentials/<id>/) instead.
+    const own = document.querySelector('meta[property="og:url"]');
+    const match = own && /^(https?:\/\/.+\/)credentials\/[^/]+\/$/.exec(own.content);
+    return match ? match[1] : ROOT;
   }
 
   /** This site's issuer, which the verifier protects from impersonation. */
   function ownIssuer() {
     const id = document.querySelector('meta[name="credstack:issuer"]');
-    const name = document.querySelector('meta[name="credstack:issuer-name"]');
+    // (credential pages name the issuer once, in og:site_name)
+    const name = document.querySelector('meta[name="credstack:issuer-name"]') || document.querySelector('meta[property="og:site_name"]');
     return id ? { id: id.content, site: siteUrl(), name: name ? name.content : '' } : undefined;
   }
 
@@ -125,15 +135,20 @@
 
   /** The verifier's options on this page (`overrides` for monitors and tests: at, now, ownIssuer). */
   async function options(overrides = {}) {
-    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), ...overrides };
+    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, ...overrides };
   }
 
-  /** Verify `input` (a credential, or a VC-JWT string) and write the verdict and checks into `box`. */
+  /** Verify `input` (a credential, or a VC-JWT string) and write the verdict and checks into
+   *  `box` (#credential-verification). A credential page keeps its build-time verdict on show
+   *  while the browser checks again. */
   async function verifyInto(box, input) {
     box.dataset.status = 'checking';
+    if (box.dataset.checked !== 'build') {
+      box.className = 'cs-verification cs-verification--checking';
+      box.replaceChildren(el('p', { class: 'cs-verification__verdict', text: 'Checking in your browser…' }));
+    }
     box.dataset.checked = 'browser';
-    box.className = 'cs-verification cs-verification--checking';
-    box.replaceChildren(el('p', { class: 'cs-verification__verdict', text: 'Checking in your browser…' }));
+    mark('credstack:verify-start');
     let report;
     try {
       report = await V.verifyCredential(input, await options());
@@ -141,14 +156,65 @@
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
     }
     render(box, V.decodedCredential(input), report);
+    mark('credstack:verdict');
     return report;
   }
+
+  /** A performance mark (bench/bench_browser.py reads them). */
+  function mark(name) {
+    try {
+      performance.mark(name);
+    } catch {
+      // no User Timing: nothing to measure
+    }
+  }
+
+  // -- status lists: each verified once per content ---------------------------------------------
+  // A status list's proofs, issuer and keys are the same checks for every credential on it;
+  // once they passed for a list with this exact content (and its issuer's DID document), later
+  // pages reuse the verified list (the verifier's `listCache`). Only passes are kept, under a
+  // SHA-256 of everything the checks read, so a changed byte is a new key, and a failure is
+  // checked again every time. The bit itself and the list's validity dates are read every time.
+  const LIST_CACHE = 'credstack:status-list-ok:';
+  const LIST_CACHE_MAX = 32;
+  const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const statusListCache = {
+    async key(list) {
+      const issuer = V.decodedCredential(list);
+      const issuerId = issuer && typeof issuer === 'object' ? (issuer.issuer && issuer.issuer.id) || issuer.issuer : null;
+      const did = didDocumentUrl(issuerId);
+      const document = did ? await fetchJson(did).catch(() => null) : null;
+      const text = JSON.stringify(['credstack-status-list/2', VERIFIER, list, document]);
+      return LIST_CACHE + hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+    },
+    get(key) {
+      try {
+        const kept = JSON.parse(localStorage.getItem(key) || 'null');
+        return kept && kept.verdict;
+      } catch {
+        return null; // storage blocked or damaged: verify again
+      }
+    },
+    set(key, verdict) {
+      try {
+        const keys = Object.keys(localStorage).filter((k) => k.startsWith(LIST_CACHE)).sort((a, b) => JSON.parse(localStorage.getItem(a)).at - JSON.parse(localStorage.getItem(b)).at);
+        for (const old of keys.slice(0, Math.max(0, keys.length - LIST_CACHE_MAX + 1))) localStorage.removeItem(old);
+        localStorage.setItem(key, JSON.stringify({ at: Date.now(), verdict }));
+      } catch {
+        // storage full or blocked: nothing kept
+      }
+    },
+  };
 
   function render(box, credential, report) {
     const verdict = el('p', { class: 'cs-verification__verdict' },
       el('span', { class: 'cs-verification__icon', 'aria-hidden': 'true', text: STATUS_ICONS[report.status] || '?' }),
       document.createTextNode(' ' + report.verdict));
-    const list = el('ul', { class: 'cs-checks' });
+    // A credential page lists the checks further down (#credential-checks); the verify page
+    // keeps them in the box.
+    const pageList = document.getElementById('credential-checks');
+    const list = pageList || el('ul', { class: 'cs-checks' });
+    list.replaceChildren();
     for (const check of report.checks) {
       list.append(el('li', { class: `cs-check cs-check--${check.outcome}` },
         el('span', { class: 'cs-check__icon', 'aria-hidden': 'true', text: ICONS[check.outcome] || '?' }),
@@ -161,7 +227,8 @@
     }
     const notes = [];
     const issuer = credential && credential.issuer && (credential.issuer.id || credential.issuer);
-    const ours = typeof issuer === 'string' && issuer === box.dataset.issuer;
+    const own = ownIssuer();
+    const ours = typeof issuer === 'string' && own && issuer === own.id;
     if (ours && new URL(ROOT).href !== siteUrl()) {
       notes.push(el('p', { class: 'cs-verification__warning', role: 'note', text:
         `This copy of the site is served from ${new URL(ROOT).origin}, not from the issuer's site ${siteUrl()}. ` +
@@ -176,19 +243,27 @@
     }
     notes.push(el('p', { class: 'cs-verification__when', text:
       `Checked in your browser just now (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing was sent anywhere.` }));
-    box.replaceChildren(verdict, list, ...notes);
-    if (credential && typeof credential === 'object') box.append(recipientForm(credential));
+    box.replaceChildren(verdict, ...notes);
+    if (!pageList) box.append(list);
+    const form = credential && typeof credential === 'object' ? recipientForm(credential) : null;
+    if (form && pageList) {
+      const old = list.parentNode.querySelector('.cs-recipient-check');
+      if (old) old.replaceWith(form);
+      else list.after(form);
+    } else if (form) box.append(form);
     box.className = `cs-verification cs-verification--${report.status}`;
     box.dataset.status = report.status;
   }
 
+  let formCount = 0;
   /** "Is this your candidate?": hash the typed email with the credential's salt, locally. */
   function recipientForm(credential) {
-    const input = el('input', { type: 'email', name: 'email', required: 'required', autocomplete: 'off', placeholder: 'name@example.org', 'aria-label': "The recipient's email address" });
+    const id = `cs-recipient-email-${++formCount}`;
+    const input = el('input', { type: 'email', id, name: 'email', required: 'required', autocomplete: 'off', placeholder: 'name@example.org' });
     const result = el('p', { class: 'cs-recipient-check__result', role: 'status', 'aria-live': 'polite' });
     const form = el('form', { class: 'cs-recipient-check' },
-      el('label', { text: "Check the recipient's email (hashed here, never sent): " }), input,
-      el('button', { class: 'md-button', type: 'submit', text: 'Check' }), result);
+      el('label', { for: id, text: "Check the recipient's email (hashed here, never sent):" }), input,
+      el('button', { class: 'cs-button', type: 'submit', text: 'Check' }), result);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const match = await V.matchRecipient(credential, input.value);
@@ -207,15 +282,138 @@
     let credential;
     const credentialUrl = new URL(box.dataset.credentialUrl, document.baseURI).href;
     fetchJson(credentialUrl).catch(() => {});
-    prefetch(box.dataset.issuer, null);
+    const own = ownIssuer();
+    prefetch(own && own.id, null);
     try {
       credential = await fetchJson(credentialUrl);
-      prefetch(box.dataset.issuer, credential);
+      prefetch(own && own.id, credential);
     } catch (error) {
       render(box, null, { status: 'error', verdict: `Could not be verified: the credential could not be loaded (${error.message})`, checks: [] });
       return;
     }
-    await verifyInto(box, credential);
+    const report = await verifyInto(box, credential);
+    sharing(credential, report);
+    badgeDownloads(credential);
+  }
+
+  /** LinkedIn's add-to-profile URL, every field prefilled (name, organisation, dates, URL, id):
+   *  the link credstack.model.sharing.linkedin_url makes (a browser test compares them). */
+  function linkedinUrl(credential) {
+    const subject = credential.credentialSubject || {};
+    const issued = new Date(credential.validFrom);
+    const params = [
+      ['startTask', 'CERTIFICATION_NAME'],
+      ['name', (subject.achievement && subject.achievement.name) || credential.name || ''],
+      ['organizationName', (credential.issuer && credential.issuer.name) || ''],
+      ['issueYear', String(issued.getUTCFullYear())],
+      ['issueMonth', String(issued.getUTCMonth() + 1)],
+    ];
+    if (credential.validUntil) {
+      const until = new Date(credential.validUntil);
+      params.push(['expirationYear', String(until.getUTCFullYear())], ['expirationMonth', String(until.getUTCMonth() + 1)]);
+    }
+    const id = String(credential.id || '');
+    params.push(['certUrl', id], ['certId', id.replace(/\/+$/, '').split('/').pop()]);
+    // Encoded as Python's quote(safe='') does (model/sharing.py makes the same link for mail).
+    const encode = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    return 'https://www.linkedin.com/profile/add?' + params.map(([k, v]) => `${k}=${encode(v)}`).join('&');
+  }
+
+  const recipientName = (credential) => {
+    const ids = [].concat((credential.credentialSubject || {}).identifier || []);
+    const name = ids.find((i) => i && i.identityType === 'name');
+    return name ? String(name.identityHash) : '';
+  };
+
+  /** Share actions for a credential that verified here: LinkedIn, copy link, an embed snippet. */
+  function sharing(credential, report) {
+    const holder = document.getElementById('share-actions');
+    if (!holder || report.status !== 'verified' || !/^https?:\/\//.test(String(credential.id))) return;
+    const page = String(credential.id);
+    const copy = el('button', { class: 'cs-button cs-button--quiet cs-copy', type: 'button', text: 'Copy link' });
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(page);
+        copy.textContent = 'Link copied';
+      } catch {
+        copy.textContent = page;
+      }
+    });
+    holder.replaceChildren(
+      el('a', { class: 'cs-button cs-linkedin', href: linkedinUrl(credential), rel: 'noopener', text: 'Add to LinkedIn' }),
+      copy);
+    // The badge to embed: the credential's badge.png, or on a lean site the achievement's artwork.
+    const main = document.querySelector('main[data-share]');
+    const art = document.querySelector('img.cs-credential__badge');
+    const relative = (main && main.dataset.share) || (art && art.getAttribute('src'));
+    const src = relative && new URL(relative, page).href;
+    if (!src) return;
+    const name = (credential.credentialSubject && credential.credentialSubject.achievement && credential.credentialSubject.achievement.name) || '';
+    const issuer = (credential.issuer && credential.issuer.name) || '';
+    const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // Written as text (an <img> element would start loading the image here).
+    const snippet = `<a href="${attr(page)}"><img src="${attr(src)}" alt="${attr(`${name}, awarded to ${recipientName(credential)} by ${issuer}`)}" width="150" height="150"></a>`;
+    const downloads = document.getElementById('downloads');
+    if (downloads) {
+      downloads.before(el('h2', { id: 'share', text: 'Share' }),
+        el('p', { text: 'To show this badge on a website or in an email signature, paste this HTML:' }),
+        el('pre', { class: 'cs-snippet' }, el('code', { text: snippet })));
+    }
+  }
+
+  // -- badge images made here (lean sites publish only the page and the signed JSON) ---------
+  let badgeModule = null;
+  function loadBadgeModule() {
+    badgeModule ||= new Promise((resolve, reject) => {
+      if (window.CredstackBadge) return resolve(window.CredstackBadge);
+      const tag = el('script', { src: new URL('badge/credstack-badge.js', ROOT + ASSETS).href });
+      tag.onload = () => (window.CredstackBadge ? resolve(window.CredstackBadge) : reject(new Error('the badge maker did not load')));
+      tag.onerror = () => reject(new Error('the badge maker could not be loaded'));
+      document.head.append(tag);
+    });
+    return badgeModule;
+  }
+
+  /** The badge files of this page's credential: { svg, png } (png only when `png`). */
+  async function makeBadges(credential, png) {
+    const main = document.querySelector('main[data-badge]');
+    const [B, data] = await Promise.all([loadBadgeModule(), fetchJson(new URL('badge/badge-data.json', ROOT + ASSETS).href)]);
+    return B.makeBadges({ data, credential, style: main.dataset.badge, png });
+  }
+
+  function save(bytes, type, name) {
+    const url = URL.createObjectURL(new Blob([bytes], { type }));
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  function badgeDownloads(credential) {
+    const main = document.querySelector('main[data-badge]');
+    const list = document.querySelector('.cs-downloads');
+    if (!main || !list || !main.dataset.bake) return;
+    const kinds = main.dataset.bake.split(' ');
+    for (const kind of kinds) {
+      const button = el('button', { class: 'cs-link', type: 'button', 'data-bake': kind, text: `badge.${kind}` });
+      const note = kind === 'png'
+        ? ': the badge image, the signed credential baked in (made here, in your browser)'
+        : ': the same as a vector image (made here, in your browser)';
+      button.addEventListener('click', async () => {
+        button.disabled = true;
+        try {
+          const made = await makeBadges(credential, kind === 'png');
+          if (kind === 'png') save(made.png, 'image/png', 'badge.png');
+          else save(made.svg, 'image/svg+xml', 'badge.svg');
+        } catch (error) {
+          button.after(el('span', { class: 'cs-muted', role: 'alert', text: ` (${error.message})` }));
+        } finally {
+          button.disabled = false;
+        }
+      });
+      list.append(el('li', {}, button, document.createTextNode(note)));
+    }
   }
 
   // -- the verify page -----------------------------------------------------------------------
@@ -272,12 +470,15 @@
     box.setAttribute('aria-live', 'polite');
     const summary = el('div', { class: 'cs-verify__summary' });
     const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,.1ob,.jwt,application/json,image/png,image/svg+xml' });
-    const drop = el('div', { class: 'cs-verify__drop', tabindex: '0', role: 'button', 'aria-label': 'Drop a credential file here, or choose one' },
-      el('p', { text: 'Drop a credential here: credential.json (or .1ob, .jwt), or a badge image (PNG or SVG) with the credential baked in.' }),
+    // A drop target around an ordinary file input: the input is the one control (keyboard and
+    // screen readers use it as they use any file input); dropping a file anywhere here works too.
+    const drop = el('div', { class: 'cs-verify__drop' },
+      el('p', { id: 'cs-verify-drop-help', text: 'Drop a credential here: credential.json (or .1ob, .jwt), or a badge image (PNG or SVG) with the credential baked in.' }),
       el('label', { for: 'cs-verify-file', text: 'Or choose a file: ' }), input);
-    const urlInput = el('input', { type: 'url', name: 'url', placeholder: 'https://…/credentials/…/', 'aria-label': 'Credential link' });
+    input.setAttribute('aria-describedby', 'cs-verify-drop-help');
+    const urlInput = el('input', { type: 'url', id: 'cs-verify-url', name: 'url', placeholder: 'https://…/credentials/…/' });
     const urlForm = el('form', { class: 'cs-verify__url' },
-      el('label', { text: 'Or paste a credential link: ' }), urlInput, el('button', { class: 'md-button', type: 'submit', text: 'Check' }));
+      el('label', { for: 'cs-verify-url', text: 'Or paste a credential link:' }), urlInput, el('button', { class: 'cs-button', type: 'submit', text: 'Check' }));
     app.prepend(drop, urlForm, summary);
 
     const check = async (load) => {
@@ -302,24 +503,9 @@
       const file = event.dataTransfer.files[0];
       if (file) check(async () => readCredential(await file.arrayBuffer()));
     });
-    drop.addEventListener('keydown', (event) => { if (event.key === 'Enter' || event.key === ' ') input.click(); });
     urlForm.addEventListener('submit', (event) => { event.preventDefault(); check(() => fromUrl(urlInput.value)); });
     const fromQuery = new URLSearchParams(location.search).get('url');
     if (fromQuery) { urlInput.value = fromQuery; check(() => fromUrl(fromQuery)); }
-  }
-
-  // -- copy link ------------------------------------------------------------------------------
-  function copyButtons() {
-    for (const button of document.querySelectorAll('.cs-copy[data-clipboard-text]')) {
-      button.addEventListener('click', async () => {
-        try {
-          await navigator.clipboard.writeText(button.dataset.clipboardText);
-          button.textContent = 'Link copied';
-        } catch {
-          button.textContent = button.dataset.clipboardText;
-        }
-      });
-    }
   }
 
   // -- for the pathway calculator and earner pages (credstack-holders.js) ------------------------
@@ -331,9 +517,35 @@
   }
   window.CredstackPage = { verifyLink };
 
-  /** The certificate's Print button (credential pages, #certificate). */
+  /** The certificate print view's QR code, drawn when the view is first shown (the badge
+   *  maker's encoder: the same modules as the PDF's); resolves when drawn. */
+  let qrDrawn = null;
+  function certificateQr() {
+    const svg = document.querySelector('svg.cs-certificate__qr[data-qr]');
+    if (!svg) return Promise.resolve();
+    qrDrawn ||= loadBadgeModule().then((B) => {
+      const matrix = B.qrMatrix(svg.dataset.qr);
+      svg.setAttribute('viewBox', `0 0 ${matrix.length} ${matrix.length}`);
+      const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+      for (const [k, v] of Object.entries({ d: B.qrPath(matrix), fill: 'none', stroke: '#1f2937', 'stroke-width': '1', 'shape-rendering': 'crispEdges' })) path.setAttribute(k, v);
+      svg.append(path);
+    }).catch(() => {});
+    return qrDrawn;
+  }
+
+  /** The certificate's Print button (credential pages, #certificate): QR code first. */
   function printButtons() {
-    for (const button of document.querySelectorAll('[data-cs-print]')) button.addEventListener('click', () => window.print());
+    for (const button of document.querySelectorAll('[data-cs-print]')) {
+      button.addEventListener('click', async () => {
+        await certificateQr();
+        window.print();
+      });
+    }
+    if (!document.getElementById('certificate')) return;
+    const shown = () => location.hash === '#certificate' && certificateQr();
+    window.addEventListener('hashchange', shown);
+    window.addEventListener('beforeprint', () => certificateQr());
+    shown();
   }
 
   // -- offline --------------------------------------------------------------------------------
@@ -348,15 +560,43 @@
     verify: async (input, overrides) => V.verifyCredential(input, await options(overrides)),
   };
 
+  let waiting = false;
   function start() {
-    copyButtons();
+    V = window.CredstackVerifier;
+    if (!V && document.readyState !== 'complete') {
+      // This async script ran before the deferred verifier: start once the document is ready
+      // (whichever of the two events comes next: this one may run after DOMContentLoaded).
+      if (!waiting) {
+        waiting = true;
+        const once = () => {
+          document.removeEventListener('DOMContentLoaded', once);
+          window.removeEventListener('load', once);
+          start();
+        };
+        document.addEventListener('DOMContentLoaded', once);
+        window.addEventListener('load', once);
+      }
+      return;
+    }
     printButtons();
     if (!V) return;
     const app = document.getElementById('credstack-verify');
     const box = document.getElementById('credential-verification');
     if (app) verifyPage(app);
-    else if (box && box.dataset.credentialUrl) credentialPage(box);
+    else if (box && box.dataset.checked === 'build') {
+      box.dataset.credentialUrl ||= 'credential.json'; // (lean pages leave the default out)
+      credentialPage(box);
+    }
     registerServiceWorker();
+  }
+  // A credential page runs this script async, from <head>: the documents the verifier needs
+  // start loading at once (the credential, then its status lists; the contexts, keys and log),
+  // before the page is parsed and while the verifier bundle still loads.
+  if (script && script.async && document.querySelector('meta[name="credstack:issuer"]')) {
+    const own = ownIssuer();
+    const credentialUrl = new URL('credential.json', document.baseURI).href;
+    prefetch(own && own.id, null);
+    fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
   }
   // Material's instant navigation swaps pages without reloading scripts: follow it.
   if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(start);
