@@ -18,7 +18,7 @@ from credstack.errors import CredentialError
 from credstack.model import jsondoc
 
 #: Larger inputs are refused before anything is parsed (no badge image comes near it).
-MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_INPUT_BYTES = jsondoc.MAX_BYTES
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Badge images carry a few dozen chunks; a file with more is refused before it is walked.
 MAX_CHUNKS = 10_000

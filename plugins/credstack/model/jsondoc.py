@@ -16,8 +16,9 @@ from credstack.errors import CredentialError
 
 #: Deeper than any credential (an OB 3.0 credential nests about 7 levels).
 MAX_DEPTH = 64
-#: Larger than any credential, even with an embedded image (about 10 KB usually).
-MAX_BYTES = 4 * 1024 * 1024
+#: Larger than any credential, even with an embedded image (about 10 KB usually); the same
+#: bound as a baked image's (``baking.MAX_INPUT_BYTES``).
+MAX_BYTES = 10 * 1024 * 1024
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
