@@ -32,6 +32,13 @@ from credstack.registry.award import (
     read_cohort_csv,
     write_plan,
 )
+from credstack.registry.documents import (
+    Documents,
+    fetch_documents,
+    from_arguments,
+    from_folder,
+    needed_urls,
+)
 from credstack.registry.keys import KEYS_FILE, LoadedKey, create_key, find_signing_key, retire_key
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
 from credstack.registry.registry import Registry
@@ -474,8 +481,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     registry = (
         Registry(root) if (root / "mkdocs.yml").exists() and (root / "program").is_dir() else None
     )
-    did_docs = [read_target(Path(p)) for p in args.did_document]
-    lists = [read_target(Path(p)) for p in args.status_list]
+    documents = _verify_documents(args, registry)
     now = _now()
     at = _when(args.at, what="--at") or now
     cache = VerificationCache.for_registry(
@@ -483,7 +489,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         enabled=registry is not None and not args.no_cache,
     )
     verifier = registry_verifier(
-        registry, at=at, now=now, did_documents=did_docs, status_lists=lists, cache=cache
+        registry,
+        at=at,
+        now=now,
+        did_documents=documents.did_documents,
+        status_lists=documents.status_lists,
+        cache=cache,
     )
     items: list[tuple[object, str, str | None]] = []
     unreadable: list[VerificationReport] = []
@@ -518,6 +529,32 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if log_check is not None and log_check.outcome != "pass":
         return 1
     return 0 if reports and all(r.ok for r in reports) else 1
+
+
+def _verify_documents(args: argparse.Namespace, registry: Registry | None) -> Documents:
+    """The DID documents and status lists ``verify`` was given (and, with --fetch, fetched)."""
+    documents = from_arguments(args.did_document, args.status_list)
+    for folder in args.documents:
+        from_folder(Path(folder), documents)
+    if args.fetch:
+        if registry is not None:
+            raise ConfigError(
+                "--fetch is for credentials verified outside a registry",
+                hint="inside a registry, its own DID document and status lists are used",
+            )
+        credentials = []
+        for target in args.targets:
+            for path in collect_targets(Path(target)):
+                try:
+                    credentials.append(read_target(path))
+                except CredstackError:
+                    continue  # reported by the verification itself
+        fetch_documents(needed_urls(credentials), documents)
+        for url in documents.fetched:
+            print(f"fetched {url}", file=sys.stderr)
+    for where, problem in documents.problems:
+        print(f"warning: {where}: {problem}", file=sys.stderr)
+    return documents
 
 
 def _log_proof_check(args, registry, items, reports):
@@ -738,8 +775,32 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("targets", nargs="+", metavar="TARGET")
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.add_argument("--at", help="verify as of this date (default now)")
-    p.add_argument("--did-document", action="append", default=[], metavar="FILE")
-    p.add_argument("--status-list", action="append", default=[], metavar="FILE")
+    p.add_argument(
+        "--did-document",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="the issuer's DID document (did:web), saved as a file",
+    )
+    p.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="[URL=]FILE",
+        help="a status list (JSON or VC-JWT), as served at URL (default: at its own id)",
+    )
+    p.add_argument(
+        "--documents",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of saved DID documents and status lists, laid out as their URLs",
+    )
+    p.add_argument(
+        "--fetch",
+        action="store_true",
+        help="outside a registry, fetch missing did:web documents and status lists over https",
+    )
     p.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
     p.add_argument("--log-proof", metavar="FILE", help="a tlog-proof: check the issuer's log too")
     p.add_argument(

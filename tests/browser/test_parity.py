@@ -21,6 +21,7 @@ import pytest
 from browser_support import TAMPERS
 from credstack.crypto.keys import SigningKey, encode_multikey_public
 from credstack.crypto.proof import create_proof
+from signers import Ed25519Issuer, P256Issuer, badge, entry
 from support import REPO
 from support import at as date
 
@@ -73,6 +74,83 @@ def _self_signed(doc: dict, *, issuer: str | None) -> dict:
     )
 
 
+def _other_issuers() -> dict[str, object]:
+    """Credentials of other issuers and kinds: suites, proof sets, VC-JWT, VC 1.1, CLR."""
+    ed, ec = Ed25519Issuer(41), P256Issuer(42)
+    good = ed.sign(badge(ed.did))
+    bad_pair = ed.sign(good, created=date("2026-01-02"))
+    bad_pair["proof"][1]["proofValue"] = bad_pair["proof"][0]["proofValue"]
+    other = {"type": "BbsBlsSignature2020", "proofPurpose": "assertionMethod", "proofValue": "x"}
+    jwt_credential = badge(ed.did, "Data Steward")
+    token = ed.jwt(jwt_credential, jti=jwt_credential["id"], sub="did:example:learner-1")
+    head, payload, sig = token.split(".")
+    v1 = badge(ed.did, "Legacy")
+    v1["@context"] = [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+        "https://w3id.org/security/data-integrity/v2",
+    ]
+    v1["issuanceDate"] = v1.pop("validFrom")
+    compact = badge(ed.did, "Compact")
+    compact["issuer"] = ed.did
+    compact["credentialSubject"]["identifier"] = {
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": False,
+        "identityHash": "Ada",
+    }
+    del compact["credentialSubject"]["id"]
+    nobody = badge(ed.did, "Nobody")
+    del nobody["credentialSubject"]["id"]
+    endorsement = badge(ed.did, "Endorsement")
+    endorsement["type"] = ["VerifiableCredential", "EndorsementCredential"]
+    endorsement["credentialSubject"] = {
+        "id": "https://odi.example/achievements/practitioner",
+        "type": ["EndorsementSubject"],
+        "endorsementComment": "Rigorous.",
+    }
+    tampered = copy.deepcopy(good)
+    tampered["name"] = "Changed"
+    clr = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:c1c1c1c1-0000-4000-8000-000000000002",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": ed.did, "type": ["Profile"], "name": "Open Data Institute (test)"},
+        "validFrom": "2025-05-02T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:learner-1",
+            "type": ["ClrSubject"],
+            "verifiableCredential": [good, tampered, token],
+        },
+    }
+    return {
+        "other-eddsa-did-key": good,
+        "other-ecdsa-p256-did-key": ec.sign(badge(ec.did)),
+        "other-ecdsa-changed": {**ec.sign(badge(ec.did)), "name": "Changed"},
+        "other-proof-set": ed.sign(good, created=date("2026-01-02")),
+        "other-proof-set-one-bad": bad_pair,
+        "other-proof-set-foreign-key": ec.sign(good),
+        "other-with-unsupported-proof": {**good, "proof": [other, *good["proof"]]},
+        "other-only-unsupported-proof": {**good, "proof": [other]},
+        "other-vc-jwt": token,
+        "other-vc-jwt-es256": ec.jwt(badge(ec.did), jti=badge(ec.did)["id"]),
+        "other-vc-jwt-tampered": f"{head}.{payload[:-4]}AAAA.{sig}",
+        "other-vc-jwt-claims": ed.jwt(jwt_credential, jti="urn:uuid:another"),
+        "other-vc-1.1": ed.sign(v1),
+        "other-compact-shapes": ed.sign(compact),
+        "other-no-recipient": ed.sign(nobody),
+        "other-endorsement": ed.sign(endorsement),
+        "other-clr": ed.sign(clr),
+        "other-status-unavailable": ed.sign(
+            badge(ed.did, credentialStatus=entry("https://odi.example/status/1", 5))
+        ),
+    }
+
+
 def corpus(registry_root: Path) -> dict[str, object]:
     """name -> credential JSON."""
     out: dict[str, object] = {}
@@ -105,6 +183,7 @@ def corpus(registry_root: Path) -> dict[str, object]:
     out["vector-1edtech-ob"] = ob["expected"]["signedDocument"]
     for case in json.loads((vectors / "eddsa-rdfc-2022.json").read_text())["cases"]:
         out[f"vector-w3c-{case['name']}"] = case["expected"]["signedDocument"]
+    out.update(_other_issuers())
     return out
 
 
@@ -116,8 +195,12 @@ def test_cli_and_page_agree_on_every_status_and_check_code(site_dir, server, pag
     folder.mkdir()
     paths = {}
     for name, doc in docs.items():
-        path = folder / f"{name}.json"
-        path.write_text(json.dumps(doc))
+        if isinstance(doc, str):  # a VC-JWT
+            path = folder / f"{name}.jwt"
+            path.write_text(doc)
+        else:
+            path = folder / f"{name}.json"
+            path.write_text(json.dumps(doc))
         paths[name] = path
     run = subprocess.run(
         [

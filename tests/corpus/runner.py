@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from credstack.crypto.contexts import make_document_loader
+from credstack.crypto.jwt import verify_jwt
 from credstack.crypto.methods import KeyResolver, make_resolver
-from credstack.crypto.suites import ProofOutcome, verify_jwt, verify_proofs
+from credstack.crypto.suites import ProofOutcome, verify_proofs
 from credstack.errors import CredentialError
 from credstack.model.baking import extract_payload
 
@@ -206,3 +207,44 @@ def _key_kind(method: Any) -> str:
     if method.startswith("https://") and "#z" in method:
         return "https#multikey"
     return method.split(":")[0] + ":"
+
+
+# --- the whole verifier (the CLI's path) ----------------------------------------------------------
+
+
+def at() -> Any:
+    """The manifest's ``at``: the moment every expectation assumes."""
+    from credstack.model.status import parse_datetime
+
+    return parse_datetime(manifest()["at"])
+
+
+def saved_documents() -> tuple[list[Any], dict[str, Any]]:
+    """(DID documents, URL -> status list as served): what --did-document / --status-list give."""
+    from credstack.registry.verify import read_target
+
+    dids: list[Any] = []
+    lists: dict[str, Any] = {}
+    for key, entry in manifest()["documents"].items():
+        document = read_target(HERE / entry["file"])
+        if key.startswith("did:"):
+            dids.append(document)
+        else:
+            lists[key] = document
+    return dids, lists
+
+
+def verify(entry: dict[str, Any]) -> Any:
+    """The VerificationReport of one corpus file, by the CLI's own path outside a registry:
+    read_target, then registry_verifier with the saved documents, at the manifest's ``at``."""
+    from credstack.errors import CredstackError
+    from credstack.registry.verify import read_target, registry_verifier, unreadable_report
+
+    path = HERE / entry["file"]
+    dids, lists = saved_documents()
+    verifier = registry_verifier(None, at=at(), now=at(), did_documents=dids, status_lists=lists)
+    try:
+        document = read_target(path)
+    except CredstackError as error:
+        return unreadable_report(str(path), error.message)
+    return verifier.verify(document, str(path))

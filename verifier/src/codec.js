@@ -9,6 +9,18 @@ export class VerificationError extends Error {
   }
 }
 
+/**
+ * Thrown when a credential needs what the core bundle does not carry (another proof suite, a
+ * P-256/P-384/RSA key, a JWK, a VC-JWT): the verifier loads credstack-suites.js and runs again.
+ */
+export class NeedSuites extends Error {
+  constructor(what) {
+    super(`${what} needs the other proof suites (credstack-suites.js)`);
+    this.name = 'NeedSuites';
+    this.needsSuites = true;
+  }
+}
+
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** Decode base58btc (the Bitcoin alphabet, as multibase 'z' uses it). */

@@ -6,24 +6,11 @@ export const CHECK_IDS = ['format', 'signature', 'issuer-key', 'key-valid', 'sta
 
 /** check id -> reason code -> the outcome the code implies. */
 export const CODES = {
-  format: {
-    ok: 'pass', unreadable: 'fail', 'not-object': 'fail', context: 'fail', type: 'fail', issuer: 'fail',
-    dates: 'fail', subject: 'fail', 'status-entry': 'fail', unsigned: 'fail', 'not-checked': 'skip',
-  },
-  signature: {
-    ok: 'pass', mismatch: 'fail', 'malformed-proof': 'fail', 'bad-purpose': 'fail', 'unsafe-jsonld': 'fail',
-    'unknown-context': 'error', 'unsupported-suite': 'error', 'not-checked': 'skip',
-  },
-  'issuer-key': {
-    ok: 'pass', unconfirmed: 'warn', unresolvable: 'error', 'not-found': 'fail', 'not-assertion': 'fail',
-    'wrong-controller': 'fail', 'not-issuer': 'fail', impersonation: 'fail', unsupported: 'error',
-    'malformed-key': 'fail', 'not-checked': 'skip',
-  },
-  'key-valid': { ok: 'pass', retired: 'fail', future: 'fail', 'before-key': 'fail', 'not-checked': 'skip' },
-  status: {
-    ok: 'pass', revoked: 'fail', suspended: 'fail', none: 'skip', unavailable: 'error', untrusted: 'error',
-    stale: 'error', unsupported: 'error', 'not-checked': 'skip',
-  },
+  format: { ok: 'pass', 'no-recipient': 'warn', unreadable: 'fail', 'not-object': 'fail', context: 'fail', type: 'fail', issuer: 'fail', dates: 'fail', subject: 'fail', 'status-entry': 'fail', unsigned: 'fail', 'not-checked': 'skip' },
+  signature: { ok: 'pass', mismatch: 'fail', 'malformed-proof': 'fail', 'bad-purpose': 'fail', 'key-type-mismatch': 'fail', 'claims-mismatch': 'fail', 'unsafe-jsonld': 'fail', 'unknown-context': 'error', 'unsupported-suite': 'error', 'not-checked': 'skip' },
+  'issuer-key': { ok: 'pass', unconfirmed: 'warn', unresolvable: 'error', 'not-found': 'fail', 'not-assertion': 'fail', 'wrong-controller': 'fail', 'not-issuer': 'fail', impersonation: 'fail', unsupported: 'error', 'malformed-key': 'fail', 'not-checked': 'skip' },
+  'key-valid': { ok: 'pass', retired: 'fail', future: 'fail', 'before-key': 'fail', undated: 'fail', 'not-checked': 'skip' },
+  status: { ok: 'pass', unconfirmed: 'warn', revoked: 'fail', suspended: 'fail', none: 'skip', unavailable: 'error', untrusted: 'error', stale: 'error', unsupported: 'error', 'not-checked': 'skip' },
   validity: { ok: 'pass', expired: 'fail', 'not-yet-valid': 'fail', 'not-checked': 'skip' },
   components: { ok: 'pass', 'not-in-force': 'warn', 'none-found': 'warn', 'not-applicable': 'skip', 'not-checked': 'skip' },
 };

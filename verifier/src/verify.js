@@ -1,127 +1,59 @@
-// OpenBadgeCredential verification, in the order of OB 3.0 "Verification and Validation":
-// format -> proof (signature, issuer key, key valid when signed) -> status -> validity window,
-// plus credstack's component check for certifications. The same checks, order and reason codes
-// as the Python verifier (credstack/registry/verifier.py); reports follow
-// plugins/credstack/model/schemas/verification-report.schema.json.
-import { VerificationError, asArray, idOf, parseDateTime } from './codec.js';
-import { keyValidCode, namesOwnIssuer, resolveKey } from './keys.js';
-import { contextLoader, selectProof, verifyProof } from './proof.js';
-import { CODES, complete, decide, result } from './report.js';
-import { formatCheck } from './shape.js';
-import { isStale, statusBit, statusEntries, verifyStatusList } from './status.js';
+// Verification in the order of OB 3.0 "Verification and Validation": format -> proof (signature,
+// issuer key, key valid when signed) -> status -> validity window -> components (a
+// certification's component credentials, or the credentials a CLR embeds). The same checks,
+// order and reason codes as the Python verifier (plugins/credstack/registry/verifier.py);
+// reports follow plugins/credstack/model/schemas/verification-report.schema.json.
+//
+// The core bundle verifies eddsa-rdfc-2022 with Ed25519 keys. Anything else (another suite, a
+// P-256/P-384/RSA key or a JWK, a VC-JWT) needs credstack-suites.js: it is loaded when the
+// credential shows the need, or when verification meets it later (a DID document's key type, a
+// status list's suite), and verification then runs again with every suite.
+import { NeedSuites, asArray } from './codec.js';
+import { verifyEd25519 } from './ed25519.js';
+import { EDDSA_SUITES, verifyProofsWith } from './engine.js';
+import { jwtCredential } from './jwt.js';
+import { keyResolver } from './keys.js';
+import { ED25519_ONLY } from './methods.js';
+import { canonize, contextLoader } from './proof.js';
+import { judge, keyValidCheck, proofChecks } from './proofs.js';
+import { complete, decide, result } from './report.js';
+import { credentialFacts, formatCheck } from './shape.js';
+import { decodeEncodedList, statusCheck, verifyList } from './statuslists.js';
 import { reportJson } from './wording.js';
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const codeFor = (check, error, fallback) => (error instanceof VerificationError && CODES[check][error.code] ? error.code : fallback);
+const CORE_SUITES = ['eddsa-rdfc-2022', 'eddsa-2022'];
 
-/**
- * Format, signature and issuer-key checks: the part that does not depend on time (the Python
- * verifier caches it). Returns { checks, created, key }.
- */
-async function intrinsicChecks(credential, loader, options) {
-  const checks = [formatCheck(credential)];
-  if (checks[0].outcome !== 'pass') return { checks };
-  let selected;
-  try {
-    selected = selectProof(credential);
-  } catch (error) {
-    checks.push(result('signature', codeFor('signature', error, 'malformed-proof'), { detail: error.message }));
-    checks.push(result('issuer-key', 'not-checked', { because: 'signature' }));
-    return { checks };
+/** Does this input show, before anything is fetched, that it needs credstack-suites.js? */
+export function needsSuites(input) {
+  if (typeof input === 'string') return true; // a VC-JWT
+  if (!isObject(input)) return false;
+  const types = asArray(input.type);
+  if (types.includes('ClrCredential')) return true;
+  for (const proof of asArray(input.proof)) {
+    if (!isObject(proof)) continue;
+    if (proof.type !== 'DataIntegrityProof' || !CORE_SUITES.includes(proof.cryptosuite)) return true;
+    const method = String(proof.verificationMethod || '');
+    if (method.startsWith('did:key:') && !method.startsWith('did:key:z6Mk')) return true;
   }
-  const method = selected.proof.verificationMethod;
-  const issuer = credential.issuer.id;
-  const notKey = result('signature', 'not-checked', { because: 'key' });
-  let key;
-  try {
-    key = await resolveKey(method, options.fetchJson);
-  } catch (error) {
-    const code = codeFor('issuer-key', error, 'not-found');
-    const params = { method, detail: error.message };
-    if (code === 'unresolvable') params.did = String(method).split('#')[0];
-    checks.push(notKey, result('issuer-key', code, params));
-    return { checks };
-  }
-  const own = options.ownIssuer;
-  if (own && namesOwnIssuer(own, credential) && !(key.source === 'did-document' && key.controller === own.id && own.id === issuer)) {
-    checks.push(notKey, result('issuer-key', 'impersonation', { issuer: own.id, name: own.name }));
-    return { checks };
-  }
-  if (key.controller !== issuer) {
-    checks.push(notKey, result('issuer-key', 'not-issuer', { controller: key.controller, issuer }));
-    return { checks };
-  }
-  try {
-    await verifyProof(credential, selected, key.publicKey, loader);
-  } catch (error) {
-    if (!(error instanceof VerificationError)) throw error;
-    const params = { detail: error.message, ...(error.params || {}) };
-    checks.push(result('signature', codeFor('signature', error, 'malformed-proof'), params));
-    checks.push(result('issuer-key', 'not-checked', { because: 'signature' }));
-    return { checks };
-  }
-  checks.push(result('signature', 'ok', { suite: selected.proof.cryptosuite, method }));
-  checks.push(key.confirmed ? result('issuer-key', 'ok', { method, source: key.source }) : result('issuer-key', 'unconfirmed', { method }));
-  return { checks, created: parseDateTime(selected.proof.created), createdText: selected.proof.created, key };
+  return false;
 }
 
-/** Verify a status list with the same rules as a credential's proof: signed by the issuer's own key. */
-function statusListVerifier(issuer, loader, options) {
-  return async (list) => {
-    const selected = selectProof(list);
-    const key = await resolveKey(selected.proof.verificationMethod, options.fetchJson);
-    if (key.controller !== issuer || !key.confirmed) throw new VerificationError('untrusted', "it is not signed with a key of the credential's issuer");
-    await verifyProof(list, selected, key.publicKey, loader);
-    const created = parseDateTime(selected.proof.created);
-    if (key.revoked && created >= key.revoked) throw new VerificationError('untrusted', 'it was signed after its key was retired');
-    if (key.created && created < key.created) throw new VerificationError('untrusted', 'it claims to be signed before its key existed');
+/** The proof machinery: the core's eddsa engine, or every suite once `ext` is loaded. */
+function engine(options, ext) {
+  const loader = contextLoader(options.contexts);
+  const canonizeWith = (document, opts) => canonize(document, loader, opts);
+  const resolveKey = keyResolver({ fetchJson: options.fetchJson, documents: options.didDocuments || {}, decode: ext ? ext.decode : ED25519_ONLY });
+  const deps = ext
+    ? { table: ext.table, complete: true, canonize: canonizeWith, verifySignature: ext.verifySignature }
+    : { table: EDDSA_SUITES, complete: false, canonize: canonizeWith, verifySignature: (key, message, signature) => verifyEd25519(key.raw, message, signature) };
+  return {
+    verifyProofs: (document) => verifyProofsWith(deps, document, resolveKey),
+    verifyJwt: (token) => {
+      if (!ext) throw new NeedSuites('a VC-JWT');
+      return ext.verifyJwt(token, resolveKey);
+    },
   };
-}
-
-async function statusCheck(credential, loader, options, now) {
-  const all = asArray(credential.credentialStatus);
-  const unsupported = [...new Set(all.filter((e) => !(isObject(e) && e.type === 'BitstringStatusListEntry')).map((e) => (isObject(e) ? String(e.type) : '?')))].sort();
-  const { entries } = statusEntries(credential);
-  const relevant = entries.filter((e) => e.statusPurpose === 'revocation' || e.statusPurpose === 'suspension');
-  if (!relevant.length) return unsupported.length ? result('status', 'unsupported', { types: unsupported }) : result('status', 'none');
-  const issuer = idOf(credential.issuer);
-  const verifySecured = statusListVerifier(issuer, loader, options);
-  const found = {};
-  let problem = null;
-  for (const entry of relevant) {
-    const url = entry.statusListCredential;
-    let verified;
-    try {
-      verified = await options.verifiedList(url, issuer, verifySecured);
-    } catch (error) {
-      problem ||= error.code === 'unavailable' ? result('status', 'unavailable', { url }) : result('status', 'untrusted', { url, detail: error.message });
-      continue;
-    }
-    if (verified.purpose !== entry.statusPurpose) {
-      problem ||= result('status', 'untrusted', { url, detail: `it is a ${verified.purpose} list` });
-      continue;
-    }
-    if (isStale(verified, now)) {
-      problem ||= result('status', 'stale', { url, until: verified.validUntil ?? null });
-      continue;
-    }
-    try {
-      found[entry.statusPurpose] ||= Boolean(statusBit(verified.bitstring, Number(entry.statusListIndex)));
-    } catch (error) {
-      problem ||= result('status', 'untrusted', { url, detail: error.message });
-    }
-  }
-  for (const [purpose, code] of [['revocation', 'revoked'], ['suspension', 'suspended']]) {
-    if (!found[purpose]) continue;
-    const details = (await statusDetails(options, { credential, purpose })) || {};
-    const params = {};
-    if (details.date) params.date = details.date;
-    if (details.reason) params.reason = details.reason;
-    return result('status', code, params);
-  }
-  if (problem) return problem;
-  if (unsupported.length) return result('status', 'unsupported', { types: unsupported });
-  return result('status', 'ok');
 }
 
 /** Optional page hook for the verdict's date and reason; the status list itself carries neither. */
@@ -134,11 +66,12 @@ async function statusDetails(options, info) {
   }
 }
 
-function validityCheck(credential, at) {
-  const params = { from: credential.validFrom };
-  if (credential.validUntil !== undefined) params.until = credential.validUntil;
-  if (at < parseDateTime(credential.validFrom)) return result('validity', 'not-yet-valid', params);
-  if (credential.validUntil !== undefined && at >= parseDateTime(credential.validUntil)) return result('validity', 'expired', params);
+function validityCheck(facts, at) {
+  const params = {};
+  if (facts.validFrom) params.from = facts.validFrom;
+  if (facts.validUntil) params.until = facts.validUntil;
+  if (facts.validFrom && at < new Date(facts.validFrom)) return result('validity', 'not-yet-valid', params);
+  if (facts.validUntil && at >= new Date(facts.validUntil)) return result('validity', 'expired', params);
   return result('validity', 'ok', params);
 }
 
@@ -148,31 +81,143 @@ function defaultComponentUrl(evidence) {
   return /^https?:\/\//.test(evidence.id) ? evidence.id.replace(/\/?$/, '/') + 'credential.json' : null;
 }
 
-async function componentsCheck(credential, options, isComponent) {
-  const achievement = credential.credentialSubject.achievement;
-  if (isComponent || achievement.achievementType !== 'Certification') return result('components', 'not-applicable');
-  const componentUrl = options.componentUrl || defaultComponentUrl;
-  const components = asArray(credential.evidence)
-    .filter((e) => isObject(e) && typeof e.id === 'string')
-    .map((evidence) => ({ evidence, url: componentUrl(evidence) }))
-    .filter((c) => c.url);
-  const results = await Promise.all(
-    components.map(async ({ evidence, url }) => {
-      let component;
+async function componentsCheck(facts, ctx, isComponent) {
+  if (isComponent) return result('components', 'not-applicable');
+  let kind;
+  if (facts.kind === 'clr') kind = 'embedded';
+  else if (facts.achievementType === 'Certification') kind = 'evidence';
+  else return result('components', 'not-applicable');
+  const componentUrl = ctx.options.componentUrl || defaultComponentUrl;
+  let found = 0;
+  const problems = [];
+  for (const part of facts.components) {
+    let input;
+    if (part.url !== null) {
+      const url = componentUrl(part.evidence);
+      if (!url) continue;
       try {
-        component = await options.fetchJson(url, { purpose: 'component' });
+        input = await ctx.options.fetchJson(url, { purpose: 'component' });
       } catch {
-        return null; // not published: not counted (as the CLI, which finds it in the registry or not)
+        continue; // not published: not counted (as the CLI, which finds it in the registry or not)
       }
-      const report = await run(component, options, true);
-      return { name: evidence.name || evidence.id, status: decide(report).status };
-    }),
-  );
-  const found = results.filter(Boolean);
-  if (!found.length) return result('components', 'none-found');
-  const bad = found.filter((r) => r.status !== 'verified');
-  if (bad.length) return result('components', 'not-in-force', { count: found.length, items: bad });
-  return result('components', 'ok', { count: found.length });
+    } else {
+      input = part.embedded;
+    }
+    found += 1;
+    const status = decide(await run(input, ctx, true));
+    if (status.status !== 'verified') {
+      const item = { name: part.name, status: status.status };
+      if (status.check) item.reason = { check: status.check, code: status.code };
+      problems.push(item);
+    }
+  }
+  if (!found) return result('components', 'none-found', { kind });
+  const params = { count: found, kind };
+  if (problems.length) return result('components', 'not-in-force', { ...params, items: problems });
+  return result('components', 'ok', params);
+}
+
+/**
+ * Status lists loaded and verified once per verification. `options.listCache` ({ key(list),
+ * get(key), set(key, verdict) }, e.g. the page's localStorage) keeps verified lists across
+ * verifications: only passes, under a key that covers everything their checks read (the page
+ * hashes the list, its issuer's DID document and the verifier's version), so a changed byte is a
+ * new key and a failure is checked again every time. The bit and the list's dates are read on
+ * every call.
+ */
+function listVerifier(options, proofs) {
+  const verdicts = new Map();
+  const bits = new Map();
+  const document = async (url) => {
+    if (typeof options.fetchJson !== 'function') return undefined;
+    try {
+      return await options.fetchJson(url, { purpose: 'status' });
+    } catch {
+      return undefined;
+    }
+  };
+  const cache = options.listCache;
+  const verdict = (url) => {
+    if (!verdicts.has(url)) {
+      verdicts.set(url, (async () => {
+        const doc = await document(url);
+        if (doc === undefined || doc === null) return null;
+        let key = null;
+        if (cache) {
+          try {
+            key = await cache.key(doc);
+            const kept = key ? await cache.get(key) : null;
+            if (kept && kept.code === 'ok') return kept;
+          } catch {
+            key = null; // a cache that fails to answer is ignored: the list is verified
+          }
+        }
+        const verified = await verifyList(doc, proofs);
+        if (key && verified.code === 'ok') {
+          try {
+            await cache.set(key, verified);
+          } catch {
+            // nothing kept: verified again next time
+          }
+        }
+        return verified;
+      })());
+    }
+    return verdicts.get(url);
+  };
+  const decoded = (url, minBits) => {
+    const memo = `${url}\u0000${minBits}`;
+    if (!bits.has(memo)) bits.set(memo, verdict(url).then((v) => decodeEncodedList(v.encoded, v.kind, minBits)));
+    return bits.get(memo);
+  };
+  return { document, verdict, decoded };
+}
+
+async function run(input, ctx, isComponent) {
+  const { options, now, at } = ctx;
+  const own = options.ownIssuer || null;
+  let credential = input;
+  let proofs = null;
+  let checks;
+  if (typeof input === 'string') {
+    const { credential: decoded, outcome } = await ctx.proofs.verifyJwt(input);
+    if (!decoded) return complete([result('format', 'unreadable', { detail: outcome.params.detail })], 'format');
+    credential = decoded;
+    checks = [formatCheck(decoded, { secured: true })];
+    proofs = [judge(outcome, decoded, own)];
+  } else {
+    checks = [formatCheck(input)];
+  }
+  if (checks[0].outcome === 'pass' || checks[0].outcome === 'warn') {
+    if (!proofs) proofs = (await ctx.proofs.verifyProofs(credential)).map((o) => judge(o, credential, own));
+    checks.push(...proofChecks(proofs));
+  }
+  if (checks.length < 3 || checks.some((c) => c.outcome !== 'pass' && c.outcome !== 'warn')) {
+    const because = checks[0].outcome !== 'pass' && checks[0].outcome !== 'warn' ? 'format' : checks[1].code === 'not-checked' ? 'key' : 'signature';
+    return complete(checks, because);
+  }
+  const keyValid = keyValidCheck(proofs, now);
+  checks.push(keyValid);
+  if (keyValid.code !== 'ok') return complete(checks, 'key-valid');
+  const facts = credentialFacts(credential);
+  checks.push(await statusCheck({
+    credentialId: facts.id,
+    issuer: facts.issuerId,
+    entries: facts.statuses,
+    unsupported: facts.unsupportedStatus,
+    strict: Boolean(own && facts.issuerId === own.id),
+    credentialKeys: new Set(proofs.map((p) => p.key).filter(Boolean)),
+    context: {
+      document: ctx.lists.document,
+      verdict: ctx.lists.verdict,
+      bits: ctx.lists.decoded,
+      details: (purpose) => statusDetails(options, { credential, purpose }),
+      now,
+    },
+  }));
+  checks.push(validityCheck(facts, at));
+  checks.push(await componentsCheck(facts, ctx, isComponent));
+  return checks;
 }
 
 /** One load per URL per verification: the DID document serves the credential, lists and components. */
@@ -185,86 +230,77 @@ function memoize(fetchJson) {
   };
 }
 
-/** Status lists verified once per verification (or through the page's `verifiedList` hook). */
-function listVerifier(options) {
-  const verified = new Map();
-  return (url, issuer, verifySecured) => {
-    const memo = `${url}\u0000${issuer}`;
-    if (!verified.has(memo)) {
-      verified.set(memo, (async () => {
-        if (typeof options.fetchJson !== 'function') throw new VerificationError('unavailable', 'no fetchJson was given to load the status list');
-        let list;
-        try {
-          list = await options.fetchJson(url, { purpose: 'status' });
-        } catch (error) {
-          throw new VerificationError('unavailable', `the status list ${url} could not be loaded (${error && error.message})`);
-        }
-        return verifyStatusList(list, url, issuer, verifySecured);
-      })());
-    }
-    return verified.get(memo);
-  };
-}
-
-async function run(credential, options, isComponent) {
-  let checks;
-  try {
-    const now = options.now === undefined ? new Date() : new Date(options.now);
-    const at = options.at === undefined ? now : new Date(options.at);
-    if (Number.isNaN(now.getTime()) || Number.isNaN(at.getTime())) throw new TypeError('options.now / options.at is not a date');
-    const loader = contextLoader(options.contexts);
-    const intrinsic = await intrinsicChecks(credential, loader, options);
-    checks = intrinsic.checks;
-    if (checks.length < 3 || checks.some((c) => c.outcome !== 'pass' && c.outcome !== 'warn')) {
-      const because = checks[0].outcome !== 'pass' ? 'format' : checks[1].code === 'not-checked' ? 'key' : 'signature';
-      return complete(checks, because);
-    }
-    const keyValid = keyValidCode(intrinsic.key, intrinsic.created, now);
-    const params = { created: intrinsic.createdText };
-    if (keyValid === 'retired') params.retired = intrinsic.key.revoked.toISOString();
-    if (keyValid === 'before-key') params.keyCreated = intrinsic.key.created.toISOString();
-    checks.push(result('key-valid', keyValid, params));
-    if (keyValid !== 'ok') return complete(checks, 'key-valid');
-    checks.push(await statusCheck(credential, loader, options, now));
-    checks.push(validityCheck(credential, at));
-    checks.push(await componentsCheck(credential, options, isComponent));
-    return checks;
-  } catch (error) {
-    // A fault of the verifier or its options, not a verdict on the credential: error.
-    return complete([result('format', 'not-checked', { because: 'error', detail: String(error && error.message) })], 'error');
-  }
+async function attempt(input, options, ext) {
+  const now = options.now === undefined ? new Date() : new Date(options.now);
+  const at = options.at === undefined ? now : new Date(options.at);
+  if (Number.isNaN(now.getTime()) || Number.isNaN(at.getTime())) throw new TypeError('options.now / options.at is not a date');
+  const proofs = engine(options, ext);
+  const lists = listVerifier(options, proofs);
+  return run(input, { options, now, at, proofs, lists }, false);
 }
 
 /**
- * Verify an OpenBadgeCredential. Never throws: returns the report
- * { reportVersion, id, status, reason, verdict, ok, checks: [{ id, outcome, code, params, label, message }] }
- * with status 'verified' | 'expired' | 'revoked' | 'suspended' | 'invalid' | 'error'.
- * Options: contexts (URL -> JSON-LD context, required), fetchJson(url), now, at, ownIssuer
- * ({ id, site, name }: refuse credentials impersonating it), statusDetails, componentUrl,
- * verifiedList (url, issuer, verifySecured) -> verified list (shared across verifications).
+ * Verify a credential: a JSON object, or a VC-JWT (its compact JWS string). Never throws:
+ * returns the report { reportVersion, id, status, reason, verdict, ok, checks: [{ id, outcome,
+ * code, params, label, message }] } with status 'verified' | 'expired' | 'revoked' | 'suspended' |
+ * 'invalid' | 'error'. Options: contexts (URL -> JSON-LD context, required), fetchJson(url,
+ * {purpose}), now, at, ownIssuer ({ id, site, name }: refuse credentials impersonating it),
+ * statusDetails, componentUrl, didDocuments ({did: document}), listCache (see listVerifier),
+ * suites (the loaded credstack-suites.js extension) or loadSuites() (returns it, on demand).
  */
-export async function verifyCredential(credential, options = {}) {
+export async function verifyCredential(input, options = {}) {
+  const idOf = (value) => (isObject(value) && typeof value.id === 'string' ? value.id : null);
   if (!isObject(options.contexts)) {
     const checks = complete([result('format', 'not-checked', { because: 'error', detail: 'options.contexts (URL -> JSON-LD context) is required' })], 'error');
-    return reportJson(checks, isObject(credential) && typeof credential.id === 'string' ? credential.id : null);
+    return reportJson(checks, idOf(input));
   }
   const shared = { ...options, fetchJson: memoize(options.fetchJson) };
-  shared.verifiedList = options.verifiedList || listVerifier(shared);
-  const checks = await run(credential, shared, false);
-  return reportJson(checks, isObject(credential) && typeof credential.id === 'string' ? credential.id : null);
+  let ext = options.suites || null;
+  const load = async () => {
+    if (ext) return ext;
+    if (typeof options.loadSuites !== 'function') throw new Error('this credential needs the other proof suites, and none were given (options.suites / loadSuites)');
+    ext = await options.loadSuites();
+    return ext;
+  };
+  let checks;
+  try {
+    if (!ext && needsSuites(input)) await load();
+    try {
+      checks = await attempt(input, shared, ext);
+    } catch (error) {
+      if (!(error && error.needsSuites) || ext) throw error;
+      await load();
+      checks = await attempt(input, shared, ext);
+    }
+  } catch (error) {
+    // A fault of the verifier or its options, not a verdict on the credential: error.
+    checks = complete([result('format', 'not-checked', { because: 'error', detail: String(error && error.message) })], 'error');
+  }
+  return reportJson(checks, idOf(decodedCredential(input)));
+}
+
+/** The credential an input holds: itself, or what a VC-JWT carries (decoded, NOT verified). */
+export function decodedCredential(input) {
+  return typeof input === 'string' ? jwtCredential(input) : input;
+}
+
+/** The report for a file that holds no credential that could be read (as the CLI's). */
+export function unreadableReport(detail) {
+  return reportJson(complete([result('format', 'unreadable', { detail })], 'format'), null);
 }
 
 /**
- * Verify only a Data Integrity eddsa-rdfc-2022 proof (no Open Badges rules, no issuer binding),
- * e.g. for the W3C test vectors. Returns { verified, code, message }.
+ * Verify only Data Integrity proofs (no Open Badges rules, no issuer binding), e.g. for the W3C
+ * test vectors. Returns { verified, code, message } for the first proof that does not verify.
  */
 export async function verifyDataIntegrityProof(document, options = {}) {
   try {
-    const selected = selectProof(document);
-    const key = await resolveKey(selected.proof.verificationMethod, options.fetchJson);
-    await verifyProof(document, selected, key.publicKey, contextLoader(options.contexts));
-    return { verified: true, code: 'ok', message: `valid ${selected.proof.cryptosuite} signature by ${selected.proof.verificationMethod}` };
+    const outcomes = await engine(options, options.suites || null).verifyProofs(document);
+    if (!outcomes.length) return { verified: false, code: 'malformed-proof', message: 'it has no proof' };
+    const bad = outcomes.find((o) => !o.ok);
+    if (bad) return { verified: false, code: bad.code, message: bad.params.detail };
+    return { verified: true, code: 'ok', message: `valid ${outcomes.map((o) => o.suite).join(', ')} signature by ${outcomes[0].verificationMethod}` };
   } catch (error) {
-    return { verified: false, code: error.code, message: error.message };
+    return { verified: false, code: error.code || 'error', message: error.message };
   }
 }

@@ -31,13 +31,52 @@ function statusSentence(verb, params) {
   return text;
 }
 
+/** What a credential of each type is called (format check). */
+const KINDS = {
+  OpenBadgeCredential: 'an Open Badges 3.0 credential',
+  AchievementCredential: 'an Open Badges 3.0 credential',
+  EndorsementCredential: 'an Open Badges 3.0 endorsement',
+  ClrCredential: 'a CLR 2.0 credential',
+  BitstringStatusListCredential: 'a status list credential',
+  StatusList2021Credential: 'a status list credential',
+};
+const kind = (q) => (KINDS[q.type] || 'an Open Badges 3.0 credential') + (q.vc === '1.1' ? ' (VC 1.1)' : '');
+
+function signatureOk(q) {
+  const checked = (q.proofs || []).filter((x) => x && x.code === 'ok');
+  let text;
+  if (checked.length > 1) text = `${checked.length} proofs verify (${[...new Set(checked.map((x) => String(x.suite)))].sort().join(', ')})`;
+  else text = q.suite === 'VC-JWT' ? "the VC-JWT's signature verifies" : `${p(q, 'suite')} proof verifies`;
+  if ((q.unsupported || []).length) text += `; not checked: a proof of ${q.unsupported.join(', ')}, a suite credstack does not verify`;
+  return text;
+}
+
+function statusNotes(q) {
+  const notes = [];
+  if (q.listId) notes.push(`the list calls itself ${q.listId}`);
+  if (q.bits) notes.push(`a short list of ${Number(q.bits).toLocaleString('en')} entries`);
+  return notes.join('; ');
+}
+
+function statusUnconfirmed(q) {
+  const text = q.why === 'unsigned'
+    ? `not revoked, according to an unsigned revocation list (${p(q, 'url')})`
+    : `not revoked, according to a status list signed by ${p(q, 'listIssuer')}, not by the credential's issuer`;
+  const notes = statusNotes(q);
+  return notes ? `${text} (${notes})` : text;
+}
+
 const MESSAGES = {
-  'format/ok': () => 'an Open Badges 3.0 credential',
-  'signature/ok': (q) => `${p(q, 'suite')} proof verifies`,
+  'format/ok': kind,
+  'format/no-recipient': (q) => `${kind(q)}, but it names no recipient (neither credentialSubject id nor identifier)`,
+  'signature/ok': signatureOk,
+  'signature/unsupported-suite': (q) => `it is signed only with a suite credstack does not verify: ${p(q, 'suite')}`,
+  'signature/key-type-mismatch': (q) => `the proof needs another kind of key than the one it names: ${p(q, 'detail')}`,
+  'signature/claims-mismatch': (q) => `the VC-JWT's claims contradict the credential it carries: ${p(q, 'detail')}`,
   'signature/mismatch': () => 'the content has changed since it was signed',
   'signature/unknown-context': (q) => `it uses a JSON-LD context this verifier does not know: ${p(q, 'url', p(q, 'detail'))}`,
   'issuer-key/ok': (q) => `${p(q, 'method')} (${p(q, 'source')})`,
-  'issuer-key/unconfirmed': (q) => `${p(q, 'method')}: the key is named in the credential itself; no document of the issuer confirms it`,
+  'issuer-key/unconfirmed': (q) => `${p(q, 'method') === 'jwk' ? "the key in the VC-JWT's header" : p(q, 'method')}: the key is named in the credential itself; no document of the issuer confirms it`,
   'issuer-key/unresolvable': (q) => `issuer keys could not be fetched: ${p(q, 'detail', `no DID document for ${p(q, 'did')}`)}`,
   'issuer-key/not-found': (q) => `${p(q, 'method')} is not in the issuer's DID document`,
   'issuer-key/not-assertion': (q) => `${p(q, 'method')} is not listed under assertionMethod`,
@@ -47,8 +86,10 @@ const MESSAGES = {
   'key-valid/ok': (q) => `signed ${day(q.created)} while the key was in force`,
   'key-valid/retired': (q) => `signed ${day(q.created)}, after the key was retired on ${day(q.retired)}`,
   'key-valid/future': (q) => `the proof claims a future date ${day(q.created)}`,
+  'key-valid/undated': () => 'the proof does not say when it was signed, and the key is valid only for a period',
   'key-valid/before-key': (q) => `the proof claims ${day(q.created)}, before the key existed (${day(q.keyCreated)})`,
-  'status/ok': () => 'not revoked, not suspended (signed status list)',
+  'status/ok': (q) => `not revoked, not suspended (signed status list)${statusNotes(q) ? `; ${statusNotes(q)}` : ''}`,
+  'status/unconfirmed': statusUnconfirmed,
   'status/revoked': (q) => statusSentence('revoked', q),
   'status/suspended': (q) => statusSentence('suspended', q),
   'status/none': () => 'the credential carries no status information',
@@ -59,9 +100,9 @@ const MESSAGES = {
   'validity/ok': (q) => `valid from ${day(q.from)}${q.until ? ` until ${day(q.until)}` : ', no expiry'}`,
   'validity/expired': (q) => `expired on ${day(q.until)}`,
   'validity/not-yet-valid': (q) => `not yet valid: valid from ${day(q.from)}`,
-  'components/ok': (q) => `${p(q, 'count')} component credentials verified`,
-  'components/not-in-force': (q) => `component not in force: ${(q.items || []).map((i) => `${i.name} (${i.status})`).join('; ')}`,
-  'components/none-found': () => 'no component credential could be found',
+  'components/ok': (q) => `${p(q, 'count')} ${q.kind === 'embedded' ? 'embedded' : 'component'} credentials verified`,
+  'components/not-in-force': (q) => `${q.kind === 'embedded' ? 'embedded credential not verified' : 'component not in force'}: ${(q.items || []).map((i) => `${i.name} (${i.status})`).join('; ')}`,
+  'components/none-found': (q) => (q.kind === 'embedded' ? 'the CLR embeds no credential' : 'no component credential could be found'),
   'components/not-applicable': () => 'not a certification',
 };
 
@@ -84,8 +125,14 @@ export function verdict(checks) {
   const text = deciding ? message(deciding) : '';
   switch (decision.status) {
     case 'verified': {
-      const key = checks.find((c) => c.id === 'issuer-key');
-      return key && key.code === 'unconfirmed' ? 'Verified, but the signing key is not confirmed by the issuer' : 'Verified';
+      const code = (id) => (checks.find((c) => c.id === id) || {}).code;
+      if (code('issuer-key') === 'unconfirmed') return 'Verified, but the signing key is not confirmed by the issuer';
+      const status = checks.find((c) => c.id === 'status');
+      if (status && status.code === 'unconfirmed') {
+        return status.params.why === 'unsigned' ? 'Verified, but the revocation list it names is not signed' : 'Verified, but the revocation status comes from a list the issuer did not sign';
+      }
+      if (code('format') === 'no-recipient') return 'Verified, but it does not name its recipient';
+      return 'Verified';
     }
     case 'expired':
       return `Verified, but ${text}`;

@@ -5,6 +5,8 @@ import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { canonize, contextLoader } from '../src/proof.js';
+import { verifyEd25519 } from '../src/ed25519.js';
+import { extension } from '../src/suites.js';
 
 const fixtures = new URL('../test/fixtures/', import.meta.url);
 export const readFixture = (name) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));
@@ -151,7 +153,16 @@ export async function site({ revoked = [], suspended = [], did = didDocument(), 
     if (!Object.prototype.hasOwnProperty.call(files, url)) throw new Error(`404 ${url}`);
     return structuredClone(files[url]);
   };
-  return { files, fetchJson, fetched, options: { contexts, fetchJson, now: NOW } };
+  return { files, fetchJson, fetched, options: { contexts, fetchJson, now: NOW, ownIssuer: OWN, loadSuites: suitesFromSource } };
+}
+
+/** This fake site's own issuer (the page protects it from impersonation; its lists are held to credstack's rules). */
+export const OWN = { id: ISSUER, site: SITE, name: 'Northwind Facilitation Lab' };
+
+/** credstack-suites.js from its source, bound to the core's canonicalizer (what loadSuites does in a page). */
+export async function suitesFromSource() {
+  const loader = contextLoader(contexts);
+  return extension({ canonize: (doc, options) => canonize(doc, loader, options), verifyEd25519 });
 }
 
 export const outcomes = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c.outcome]));

@@ -37,8 +37,9 @@ test('the bundle is pure ASCII (a server may send it without a charset)', () => 
 });
 
 test('the other suites are not in the core bundle (pages verifying our own credentials never load them)', () => {
+  // The core reads every status list format (small); suites, key types and VC-JWT are loaded on demand.
   const core = committed(BUNDLE).toString('utf8');
-  for (const marker of ['ecdsa-rdfc-2019', 'RSASSA-PKCS1-v1_5', 'StatusList2021', 'Ed25519Signature2020']) {
+  for (const marker of ['ecdsa-rdfc-2019', 'RSASSA-PKCS1-v1_5', 'Ed25519Signature2020', 'JWT_ALGORITHMS', 'RS256']) {
     assert.ok(!core.includes(marker), `${marker} is in ${BUNDLE}`);
     assert.ok(committed(SUITES).toString('utf8').includes(marker), `${marker} is not in ${SUITES}`);
   }
@@ -50,16 +51,18 @@ test('core and suites together stay under 90 KB gzipped', () => {
   assert.ok(size < 90 * 1024, `${size} bytes gzipped`);
 });
 
-test('the bundle stays under 60 KB gzipped', () => {
+test('the core stays under 50 KB gzipped: a page verifying its own credentials downloads no more than before the other suites existed', () => {
+  // 51.1 KB before issue 13 (with the transparency log); the other suites are in their own file and
+  // the core carries only the parts of jsonld.js canonicalization uses (src/jsonld-canonize.js).
   const size = gzipSync(committed(BUNDLE), { level: 9 }).length;
-  assert.ok(size < 60 * 1024, `${size} bytes gzipped`);
+  assert.ok(size < 50 * 1024, `${size} bytes gzipped`);
 });
 
 /** A fresh realm with only what a browser page offers (no require, no process, no Buffer). */
 function browserLike({ crypto = globalThis.crypto } = {}) {
   const globals = {
     crypto, TextEncoder, TextDecoder, atob, btoa, Blob, DecompressionStream,
-    setTimeout, clearTimeout, queueMicrotask, console, URL,
+    setTimeout, clearTimeout, queueMicrotask, console, URL, structuredClone,
   };
   const context = vm.createContext({ ...globals });
   context.window = context;

@@ -1,27 +1,25 @@
-// The status-list verdict cache (status.js cachedVerifiedList, the page's verifiedList hook):
-// each list's signature, issuer and key are checked once per content; only passes are kept; the
-// bit and the list's dates are read every time.
+// The status-list verdict cache (verifyCredential's listCache, the page's localStorage): each
+// list's proofs, issuer and keys are checked once per content; only passes are kept; the bit and
+// the list's dates are read every time.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { cachedVerifiedList } from '../src/status.js';
 import { verifyCredential } from '../src/verify.js';
 import * as T from '../test-support/issuer.js';
 
-/** verifyCredential with the page's hook over `cache` (a new hook per page view, as the page). */
-const verifyWith = (credential, options, cache) =>
-  verifyCredential(credential, { ...options, verifiedList: cachedVerifiedList({ fetchJson: options.fetchJson, cache }) });
+/** verifyCredential with the page's cache. */
+const verifyWith = (credential, options, cache) => verifyCredential(credential, { ...options, listCache: cache });
 
-/** A cache like the page's (keyed by a hash of the list and the issuer), in memory. */
+/** A cache like the page's (keyed by a hash of the list), in memory. */
 function memoryCache() {
-  const kept = new Set();
+  const kept = new Map();
   return {
     kept,
-    async key(list, issuerId) {
-      return createHash('sha256').update(JSON.stringify([issuerId, list])).digest('hex');
+    async key(list) {
+      return createHash('sha256').update(JSON.stringify(list)).digest('hex');
     },
-    has: async (key) => kept.has(key),
-    add: async (key) => void kept.add(key),
+    get: async (key) => structuredClone(kept.get(key) ?? null),
+    set: async (key, verdict) => void kept.set(key, structuredClone(verdict)),
   };
 }
 
@@ -101,7 +99,7 @@ test('an expired list is refused even when its signature was kept', async () => 
 });
 
 test('a cache that throws is ignored: the list is verified', async () => {
-  const broken = { key: async () => { throw new Error('storage blocked'); }, has: async () => true, add: async () => {} };
+  const broken = { key: async () => { throw new Error('storage blocked'); }, get: async () => ({ code: 'ok' }), set: async () => {} };
   const { options } = await T.site({ suspended: [7] });
   const report = await verifyWith(await T.signNew(T.credential()), options, broken);
   assert.equal(report.status, 'suspended', report.verdict);

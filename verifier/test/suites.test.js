@@ -35,10 +35,10 @@ describe('W3C vectors through verifyProofs', () => {
     test(`${dir}: a one-character change of the signature or the content fails`, async () => {
       const a = signed();
       a.proof.proofValue = a.proof.proofValue.slice(0, 20) + (a.proof.proofValue[20] === '2' ? '3' : '2') + a.proof.proofValue.slice(21);
-      assert.deepEqual(await codes(a), ['signature-mismatch']);
+      assert.deepEqual(await codes(a), ['mismatch']);
       const b = signed();
       b.proof.created = b.proof.created.replace('23', '22');
-      assert.deepEqual(await codes(b), ['signature-mismatch']);
+      assert.deepEqual(await codes(b), ['mismatch']);
     });
   }
   test('P-384 canonicalizes with SHA-384 as the RDFC-1.0 hash (the employment vector shows it)', async () => {
@@ -52,10 +52,10 @@ describe('W3C vectors through verifyProofs', () => {
     const base = JSON.parse(read('ecdsa-rdfc-2019-p256/signedECDSAP256.json'));
     const with_ = (changes) => ({ ...base, proof: { ...base.proof, ...changes } });
     assert.deepEqual(await codes(with_({ cryptosuite: 'ecdsa-sd-2023' })), ['unsupported-suite']);
-    assert.deepEqual(await codes(with_({ proofPurpose: 'authentication' })), ['purpose-mismatch']);
-    assert.deepEqual(await codes(with_({ proofValue: 'uAAAA' })), ['malformed']);
-    assert.deepEqual(await codes(with_({ verificationMethod: 'did:web:nowhere.example#key-1' })), ['key-unresolved']);
-    assert.deepEqual(await codes(with_({ verificationMethod: `${base.proof.verificationMethod}x` })), ['malformed']);
+    assert.deepEqual(await codes(with_({ proofPurpose: 'authentication' })), ['bad-purpose']);
+    assert.deepEqual(await codes(with_({ proofValue: 'uAAAA' })), ['malformed-proof']);
+    assert.deepEqual(await codes(with_({ verificationMethod: 'did:web:nowhere.example#key-1' })), ['unresolvable']);
+    assert.deepEqual(await codes(with_({ verificationMethod: `${base.proof.verificationMethod}x` })), ['malformed-key']);
     assert.deepEqual(await codes({ ...base, '@context': [...base['@context'], 'https://example.org/ctx'] }), ['unknown-context']);
     assert.deepEqual(await codes({ no: 'proof' }), []);
   });
@@ -70,7 +70,7 @@ describe('keys', () => {
       const bytes = [...Buffer.from(publicKeyMultibase.slice(1))];
       assert.ok(bytes.length);
     }
-    assert.throws(() => keyFromMultikey('z' + base58Encode(Buffer.concat([Buffer.from([0x80, 0x24, 0x02]), Buffer.alloc(32, 0xff)]))), { code: 'key-format' });
+    assert.throws(() => keyFromMultikey('z' + base58Encode(Buffer.concat([Buffer.from([0x80, 0x24, 0x02]), Buffer.alloc(32, 0xff)]))), { code: 'malformed-key' });
   });
 });
 
@@ -108,11 +108,11 @@ describe('VC-JWT', () => {
         const payload = form === 'vc' ? { ...claims, vc: CREDENTIAL } : { ...claims, ...CREDENTIAL };
         const token = await signJwt(alg, { typ: 'JWT' }, payload);
         const { credential, outcome } = await suites.verifyJwt(token, resolve);
-        assert.equal(outcome.code, 'ok', outcome.params.message);
+        assert.equal(outcome.code, 'ok', outcome.params.detail);
         assert.deepEqual(credential, CREDENTIAL);
         const [h, p, s] = token.split('.');
         const changed = { ...JSON.parse(Buffer.from(p, 'base64url')), nbf: claims.nbf + 1 };
-        assert.equal((await suites.verifyJwt(`${h}.${b64(JSON.stringify(changed))}.${s}`, resolve)).outcome.code, 'signature-mismatch');
+        assert.equal((await suites.verifyJwt(`${h}.${b64(JSON.stringify(changed))}.${s}`, resolve)).outcome.code, 'mismatch');
         const other = await signJwt(alg, {}, { ...payload, sub: 'did:example:someone-else' });
         const mismatch = (await suites.verifyJwt(other, resolve)).outcome;
         assert.deepEqual([mismatch.code, mismatch.params.claim], ['claims-mismatch', 'sub']);
@@ -123,7 +123,7 @@ describe('VC-JWT', () => {
     const payload = b64(JSON.stringify({ ...claims, vc: CREDENTIAL }));
     assert.equal((await suites.verifyJwt(`${b64('{"alg":"none"}')}.${payload}.`, resolve)).outcome.code, 'unsupported-suite');
     assert.equal((await suites.verifyJwt(`${b64('{"alg":"HS256"}')}.${payload}.AAAA`, resolve)).outcome.code, 'unsupported-suite');
-    for (const bad of ['', 'a.b', 'a.b.c', '!!.??.**']) assert.equal((await suites.verifyJwt(bad, resolve)).outcome.code, 'malformed');
+    for (const bad of ['', 'a.b', 'a.b.c', '!!.??.**']) assert.equal((await suites.verifyJwt(bad, resolve)).outcome.code, 'malformed-proof');
   });
 });
 

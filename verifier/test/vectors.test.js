@@ -34,8 +34,8 @@ describe('W3C vc-di-eddsa eddsa-rdfc-2022 vectors', () => {
   test('B.1 is a VC but not an OpenBadgeCredential', async () => {
     const report = await verifyCredential(w3c.cases[0].expected.signedDocument, options);
     assert.equal(report.status, 'invalid');
-    assert.equal(check(report, 'format').code, 'context');
-    assert.match(report.verdict, /^Not verified: @context must start with the VC 2.0 and OB 3.0 contexts/);
+    assert.equal(check(report, 'format').code, 'type');
+    assert.match(report.verdict, /^Not verified: type must include VerifiableCredential and OpenBadgeCredential/);
   });
 });
 
@@ -121,6 +121,11 @@ describe('tampering with the OB vector gives invalid', () => {
       }
       assert.equal(report.status, 'invalid', report.verdict);
       assert.match(report.verdict, /^Not verified: /);
+      if (name === 'relative IRI as credential id') {
+        // The format check already refuses an id that is not an IRI.
+        assert.equal(check(report, 'format').code, 'subject');
+        return;
+      }
       if (name !== 'proof removed' && name !== 'proofPurpose changed') {
         assert.equal(check(report, 'signature').outcome, 'fail');
         for (const id of ['issuer-key', 'key-valid', 'status', 'validity', 'components']) {

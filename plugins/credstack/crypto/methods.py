@@ -18,6 +18,12 @@ Method ids understood:
 
 Which relationships list the method (``assertionMethod``, ...) and the method's own JSON (its
 ``controller``, ``revoked``, ``expires``) are returned, not judged: the verifier decides.
+
+Failures raise :class:`ResolutionError` with a code of the report's ``issuer-key`` check:
+``unresolvable`` (the document that holds the key is not at hand: an unknown DID document, a
+key on the network), ``not-found`` (the document does not list the method), ``unsupported`` (a
+key type or algorithm credstack does not verify), ``malformed-key`` (a key that is not one, or a
+verificationMethod that can name no key: no DID, no https URL, no fragment).
 """
 
 from __future__ import annotations
@@ -90,6 +96,7 @@ def url_fragment_method(method_id: str) -> ResolvedMethod:
         raise ResolutionError(
             f"{method_id!r} is not an https URL whose fragment is a Multikey",
             hint="the issuer's key is found from a DID (did:web, did:key) or <https-url>#z6Mk...",
+            code="unsupported",
         )
     return ResolvedMethod(
         id=method_id,
@@ -108,6 +115,7 @@ def method_from_document(method_id: str, document: Mapping[str, Any]) -> Resolve
         raise ResolutionError(
             f"the DID document given for {did} is the document of {found!r}",
             hint="pass the DID document whose id is the DID of the verification method",
+            code="unresolvable",
         )
 
     def absolute(value: Any) -> Any:
@@ -122,6 +130,7 @@ def method_from_document(method_id: str, document: Mapping[str, Any]) -> Resolve
         raise ResolutionError(
             f"the DID document of {did} has no verification method {method_id}",
             hint="the issuer may have removed the key, or the credential names a wrong key",
+            code="not-found",
         )
     method = candidates[0]
     relationships = frozenset(
@@ -135,11 +144,12 @@ def method_from_document(method_id: str, document: Mapping[str, Any]) -> Resolve
         try:
             key = PublicKeyMaterial.from_multikey(method["publicKeyMultibase"])
         except KeyFormatError as error:
-            # A bad key in the issuer's DID document is the document's fault, not the
-            # credential's: the key is unresolved, not the proof malformed.
-            raise ResolutionError(f"{method_id}: {error.message}") from None
+            raise ResolutionError(f"{method_id}: {error.message}", code=error.code) from None
         if kind == "Ed25519VerificationKey2020" and key.algorithm != "Ed25519":
-            raise ResolutionError(f"{method_id} is an Ed25519VerificationKey2020 of another kind")
+            raise ResolutionError(
+                f"{method_id} is an Ed25519VerificationKey2020 of another kind",
+                code="malformed-key",
+            )
     elif kind in JWK_TYPES and "publicKeyJwk" in method:
         key = PublicKeyMaterial.from_jwk(method["publicKeyJwk"])
     else:
@@ -147,6 +157,7 @@ def method_from_document(method_id: str, document: Mapping[str, Any]) -> Resolve
             f"the verification method {method_id} has type {kind!r} without a key credstack reads",
             hint="supported: Multikey / Ed25519VerificationKey2020 (publicKeyMultibase), "
             "JsonWebKey2020 / JsonWebKey (publicKeyJwk)",
+            code="unsupported",
         )
     controller = method.get("controller")
     return ResolvedMethod(
@@ -181,7 +192,9 @@ def make_resolver(documents: Mapping[str, Mapping[str, Any]] | None = None) -> K
 
     def resolve_key(method_id: str) -> ResolvedMethod:
         if not isinstance(method_id, str):
-            raise ResolutionError("the verification method id is not a string")
+            raise ResolutionError(
+                "the verification method id is not a string", code="malformed-key"
+            )
         if method_id.startswith("did:key:"):
             return did_key_method(method_id)
         if method_id.startswith("did:"):
@@ -194,14 +207,25 @@ def make_resolver(documents: Mapping[str, Mapping[str, Any]] | None = None) -> K
                     hint="give the issuer's DID document (--did-document)"
                     if method == "web"
                     else f"did:{method} is not a DID method credstack resolves",
+                    code="unresolvable",
                 )
             return method_from_document(method_id, document)
         if method_id.startswith("https://") and "#z" in method_id:
             return url_fragment_method(method_id)
+        if "#" in method_id or method_id.startswith(("https://", "http://")):
+            # A key in a document on the network (a controller document, an issuer profile):
+            # it may exist, but nothing at hand shows it.
+            raise ResolutionError(
+                f"the key {method_id!r} is in a document credstack does not have",
+                hint="credstack resolves did:key, did:web (with its DID document) and "
+                "<https-url>#z6Mk... methods",
+                code="unresolvable",
+            )
         raise ResolutionError(
-            f"cannot resolve the verification method {method_id!r}",
-            hint="credstack resolves did:key, did:web (with its DID document) and "
-            "<https-url>#z6Mk... methods",
+            f"the verification method {method_id!r} names no key: it is not a DID URL, an "
+            "https URL, or anything with a key fragment",
+            hint="a verification method is did:key:..., did:web:...#key or <https-url>#z6Mk...",
+            code="malformed-key",
         )
 
     return resolve_key

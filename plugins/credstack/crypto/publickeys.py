@@ -77,6 +77,7 @@ class PublicKeyMaterial:
                 f"the Multikey is a {KNOWN_UNSUPPORTED[data[:2]]} key, which credstack does not "
                 "verify",
                 hint="credstack verifies Ed25519, P-256 and P-384 keys",
+                code="unsupported",
             )
         if header is None:
             raise KeyFormatError(
@@ -98,10 +99,10 @@ class PublicKeyMaterial:
     def from_jwk(cls, jwk: Any) -> PublicKeyMaterial:
         """Return the key a public JWK describes; raise ResolutionError (private JWKs too)."""
         if not isinstance(jwk, Mapping):
-            raise ResolutionError("a JWK must be a JSON object")
+            raise KeyFormatError("a JWK must be a JSON object")
         private = [name for name in _PRIVATE_JWK_MEMBERS if name in jwk]
         if private:
-            raise ResolutionError(
+            raise KeyFormatError(
                 f"the JWK holds private key material ({', '.join(private)})",
                 hint="publish public keys only; this key must be considered compromised",
             )
@@ -109,20 +110,20 @@ class PublicKeyMaterial:
         if kty == "OKP" and crv == "Ed25519":
             raw = _b64url(jwk.get("x"), "x")
             if len(raw) != 32:
-                raise ResolutionError(f"an Ed25519 JWK 'x' is 32 bytes, got {len(raw)}")
+                raise KeyFormatError(f"an Ed25519 JWK 'x' is 32 bytes, got {len(raw)}")
             return cls("Ed25519", raw, dict(jwk))
         if kty == "EC" and crv in _CURVES:
             size = _COORDINATE_BYTES[crv]
             x, y = _b64url(jwk.get("x"), "x"), _b64url(jwk.get("y"), "y")
             if len(x) != size or len(y) != size:
-                raise ResolutionError(f"a {crv} JWK has {size}-byte coordinates")
+                raise KeyFormatError(f"a {crv} JWK has {size}-byte coordinates")
             algorithm: Algorithm = "P-256" if crv == "P-256" else "P-384"
             return cls(algorithm, _ec_point(algorithm, b"\x04" + x + y), dict(jwk))
         if kty == "RSA":
             n = int.from_bytes(_b64url(jwk.get("n"), "n"), "big")
             e = int.from_bytes(_b64url(jwk.get("e"), "e"), "big")
             if n.bit_length() < _MIN_RSA_BITS or e < 3 or e % 2 == 0:
-                raise ResolutionError(
+                raise KeyFormatError(
                     f"the RSA JWK is too weak or malformed ({n.bit_length()} bits, e={e})",
                     hint=f"RS256 keys must have at least {_MIN_RSA_BITS} bits",
                 )
@@ -134,6 +135,7 @@ class PublicKeyMaterial:
         raise ResolutionError(
             f"unsupported JWK (kty {kty!r}, crv {crv!r})",
             hint="credstack verifies OKP/Ed25519, EC/P-256, EC/P-384 and RSA keys",
+            code="unsupported",
         )
 
     def verify(self, message: bytes, signature: bytes, *, hash_name: HashName = "SHA-256") -> bool:
@@ -166,11 +168,11 @@ class PublicKeyMaterial:
 
 def _b64url(value: Any, name: str) -> bytes:
     if not isinstance(value, str) or not value or "=" in value:
-        raise ResolutionError(f"the JWK member {name!r} must be base64url without padding")
+        raise KeyFormatError(f"the JWK member {name!r} must be base64url without padding")
     try:
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (ValueError, binascii.Error):
-        raise ResolutionError(f"the JWK member {name!r} is not base64url") from None
+        raise KeyFormatError(f"the JWK member {name!r} is not base64url") from None
 
 
 def _ec_point(algorithm: Algorithm, point: bytes) -> bytes:

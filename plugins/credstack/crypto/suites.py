@@ -4,8 +4,8 @@
   with ``previousProof``, Data Integrity 1.0 §2.1.2/§4.4) and returns one
   :class:`ProofOutcome` per proof, in document order. An empty list means the document has no
   proof at all.
-* :func:`verify_jwt` checks a VC-JWT (a compact JWS, OB 3.0 §8.2) and returns the credential it
-  carries with one :class:`ProofOutcome`.
+* :func:`credstack.crypto.jwt.verify_jwt` checks a VC-JWT (a compact JWS, OB 3.0 §8.2) and returns
+  the credential it carries with one :class:`ProofOutcome`.
 
 Suites (each checked against its official vectors in tests/unit/crypto/test_suites.py):
 
@@ -22,55 +22,54 @@ VC-JWT                     OB 3.0 §8.2: RS256 (the baseline), ES256, ES384, EdD
 =========================  =====================================================================
 
 Every RDFC suite canonicalizes with :mod:`credstack.crypto.canon` (jsonld.js safe mode, shipped
-contexts only). A proof of any other suite is reported ``unsupported-suite``, never a pass. The
-outcome ``code`` is stable and shared with the in-browser verifier (verifier/src/suites.js):
+contexts only). A proof of any other suite is reported ``unsupported-suite``, never a pass.
 
-``ok``, ``signature-mismatch``, ``malformed``, ``unsupported-suite``, ``unsafe-jsonld``,
-``unknown-context``, ``key-unresolved``, ``key-type-mismatch``, ``purpose-mismatch``,
-``claims-mismatch``.
+Outcomes speak the verification report's vocabulary (:data:`credstack.model.report.CODES`), so
+there is one set of proof codes from the suites to the report, in Python and in the page
+(verifier/src/engine.js). An outcome belongs to the ``signature`` check (``ok``, ``mismatch``,
+``malformed-proof``, ``bad-purpose``, ``unsafe-jsonld``, ``unknown-context``,
+``unsupported-suite``, ``key-type-mismatch``, ``claims-mismatch``) or, when the key could not
+be had, to the ``issuer-key`` check (the resolver's code: ``unresolvable``, ``not-found``,
+``unsupported``, ``malformed-key``).
 
-``params`` carries what a message needs (``message`` in English; ``url`` for an unknown context;
+``params`` carries what a message needs (``detail`` in English; ``url`` for an unknown context;
 ``claim`` for a JWT claim; ``alg``). Whether the key belongs to the issuer, and whether it was
 valid when it signed, is the caller's decision: the outcome carries the resolved ``method``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from credstack.crypto import canon
 from credstack.crypto.keys import base58btc_decode
-from credstack.crypto.methods import KeyResolver, ResolvedMethod, jwk_method
+from credstack.crypto.methods import KeyResolver, ResolvedMethod
 from credstack.crypto.proof import parse_datetime, rdfc_hashes
 from credstack.crypto.publickeys import HashName
 from credstack.errors import (
     CanonicalizationError,
-    KeyFormatError,
     ProofError,
     ResolutionError,
     UnknownContextError,
 )
+from credstack.model.report import CODES as REPORT_CODES
 
 Loader = Callable[..., dict[str, Any]]
 
 OK: Final = "ok"
-SIGNATURE_MISMATCH: Final = "signature-mismatch"
-MALFORMED: Final = "malformed"
+SIGNATURE_MISMATCH: Final = "mismatch"
+MALFORMED: Final = "malformed-proof"
 UNSUPPORTED_SUITE: Final = "unsupported-suite"
 UNSAFE_JSONLD: Final = "unsafe-jsonld"
 UNKNOWN_CONTEXT: Final = "unknown-context"
-KEY_UNRESOLVED: Final = "key-unresolved"
 KEY_TYPE_MISMATCH: Final = "key-type-mismatch"
-PURPOSE_MISMATCH: Final = "purpose-mismatch"
+PURPOSE_MISMATCH: Final = "bad-purpose"
 CLAIMS_MISMATCH: Final = "claims-mismatch"
-#: Every outcome code, in the order a report lists them.
+#: Every signature outcome code, in the order a report lists them (a subset of the report's).
 CODES: Final = (
     OK,
     SIGNATURE_MISMATCH,
@@ -78,7 +77,6 @@ CODES: Final = (
     UNSUPPORTED_SUITE,
     UNSAFE_JSONLD,
     UNKNOWN_CONTEXT,
-    KEY_UNRESOLVED,
     KEY_TYPE_MISMATCH,
     PURPOSE_MISMATCH,
     CLAIMS_MISMATCH,
@@ -94,17 +92,8 @@ _DI_SUITES: dict[tuple[str, str | None], tuple[str, tuple[str, ...]]] = {
 }
 _SIGNATURE_BYTES = {"Ed25519": 64, "P-256": 64, "P-384": 96}
 _HASH = {"Ed25519": "sha256", "P-256": "sha256", "P-384": "sha384"}
-#: JWS "alg" -> (key algorithm, hash) (RFC 7518 §3.1, RFC 8037 §3.1).
-JWT_ALGORITHMS: Final[dict[str, tuple[str, str]]] = {
-    "RS256": ("RSA", "SHA-256"),
-    "ES256": ("P-256", "SHA-256"),
-    "ES384": ("P-384", "SHA-384"),
-    "EdDSA": ("Ed25519", "SHA-256"),
-}
-#: Registered JWT claims (RFC 7519 §4.1) that are not credential properties.
-_JWT_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
-#: Refuse tokens larger than this before decoding anything (a baked image holds at most 10 MB).
-MAX_JWT_CHARS: Final = 10 * 1024 * 1024
+#: Proofs beyond this many are refused unread (each costs a canonicalization).
+MAX_PROOFS: Final = 16
 
 
 @dataclass(frozen=True)
@@ -112,8 +101,9 @@ class ProofOutcome:
     """The result for one proof: ``ok`` exactly when ``code == "ok"``.
 
     ``suite`` is the cryptosuite, proof type or ``VC-JWT``; ``index`` the position in the
-    document's proof array (0 for a single proof or a JWT); ``method`` the resolved verification
-    method when the key was found.
+    document's proof array (0 for a single proof or a JWT); ``check`` the report check the code
+    belongs to (``signature``, or ``issuer-key`` when the key could not be had); ``method`` the
+    resolved verification method when the key was found.
     """
 
     suite: str
@@ -124,6 +114,11 @@ class ProofOutcome:
     index: int = 0
     purpose: str | None = None
     method: ResolvedMethod | None = field(default=None, compare=False)
+    check: str = "signature"
+
+    def __post_init__(self) -> None:
+        if self.code not in REPORT_CODES.get(self.check, {}):
+            raise ValueError(f"unknown proof outcome {self.check}/{self.code}")
 
     @property
     def ok(self) -> bool:
@@ -138,6 +133,7 @@ class ProofOutcome:
             "verificationMethod": self.verification_method,
             "created": self.created.isoformat().replace("+00:00", "Z") if self.created else None,
             "ok": self.ok,
+            "check": self.check,
             "code": self.code,
             "params": dict(self.params),
         }
@@ -168,7 +164,14 @@ def verify_proofs(
 
 
 def _outcome(
-    suite: str, proof: Mapping[str, Any], index: int, code: str, message: str, **params: str
+    suite: str,
+    proof: Mapping[str, Any],
+    index: int,
+    code: str,
+    message: str,
+    *,
+    check: str = "signature",
+    **params: str,
 ) -> ProofOutcome:
     method = proof.get("verificationMethod")
     purpose = proof.get("proofPurpose")
@@ -177,10 +180,17 @@ def _outcome(
         verification_method=method if isinstance(method, str) else None,
         created=_created(proof),
         code=code,
-        params={"message": message, **params},
+        params={"detail": message, **params},
         index=index,
         purpose=purpose if isinstance(purpose, str) else None,
+        check=check,
     )
+
+
+def key_outcome_code(error: ResolutionError) -> str:
+    """The issuer-key code of a resolution failure (``unresolvable`` when it has none)."""
+    code = error.code or "unresolvable"
+    return code if code in REPORT_CODES["issuer-key"] else "unresolvable"
 
 
 def _created(proof: Mapping[str, Any]) -> datetime | None:
@@ -202,6 +212,10 @@ def _verify_one(
     expected_purpose: str,
 ) -> ProofOutcome:
     proof = proofs[index]
+    if index >= MAX_PROOFS:
+        return _outcome(
+            "unknown", {}, index, MALFORMED, f"credstack verifies at most {MAX_PROOFS} proofs"
+        )
     if not isinstance(proof, Mapping):
         return _outcome("unknown", {}, index, MALFORMED, "the proof is not a JSON object")
     kind = proof.get("type")
@@ -251,11 +265,12 @@ def _verify_one(
     # Controlled Identifiers 1.0 "Retrieve Verification Method".
     try:
         method = resolve_key(proof["verificationMethod"])
-    except KeyFormatError as error:
-        # The key is written in the credential itself (did:key, <url>#z...) and is broken.
-        return _outcome(suite, proof, index, MALFORMED, error.message)
     except ResolutionError as error:
-        return _outcome(suite, proof, index, KEY_UNRESOLVED, error.message)
+        # Unknown DID document, method not in it, a key type credstack does not read, or a key
+        # written in the credential itself (did:key, <url>#z...) that is broken.
+        return _outcome(
+            suite, proof, index, key_outcome_code(error), error.message, check="issuer-key"
+        )
     key = method.key
     if key.algorithm not in algorithms:
         outcome = _outcome(
@@ -356,6 +371,7 @@ def _with_method(outcome: ProofOutcome, method: ResolvedMethod) -> ProofOutcome:
         index=outcome.index,
         purpose=outcome.purpose,
         method=method,
+        check=outcome.check,
     )
 
 
@@ -368,194 +384,11 @@ def _base58_value(text: str) -> bytes | None:
         return None
 
 
-# --- VC-JWT ----------------------------------------------------------------------------------
-
-
-def _b64url_json(part: str) -> Any:
-    if not part or "=" in part:
-        raise ValueError("not base64url without padding")
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-
-
-def _jwt_outcome(
-    code: str,
-    message: str,
-    *,
-    kid: str | None = None,
-    alg: str = "",
-    created: datetime | None = None,
-    method: ResolvedMethod | None = None,
-    **params: str,
-) -> ProofOutcome:
-    if alg:
-        params["alg"] = alg
-    return ProofOutcome(
-        suite="VC-JWT",
-        verification_method=kid,
-        created=created,
-        code=code,
-        params={"message": message, **params},
-        purpose=ASSERTION_METHOD,
-        method=method,
-    )
-
-
-def verify_jwt(token: str, resolve_key: KeyResolver) -> tuple[dict[str, Any] | None, ProofOutcome]:
-    """Return (the credential a VC-JWT carries, its ProofOutcome); never raises for the token.
-
-    OB 3.0 §8.2.6: the key comes from ``kid`` (resolved with resolve_key; a ``#fragment`` is read
-    against ``iss``) or else from the ``jwk`` header; the signature covers
-    ``BASE64URL(header) '.' BASE64URL(payload)``. The credential is the ``vc`` claim (VC 1.1
-    form, whose missing members are filled from iss/jti/nbf/exp/sub as VC 1.1 §6.3.1 says) or
-    the payload without the registered claims (VC 2.0 form). After the signature, §8.2.6.1:
-    ``iss`` = issuer id, ``sub`` = credentialSubject.id, ``jti`` = id, ``nbf`` = validFrom
-    (issuanceDate), ``exp`` = validUntil (expirationDate), else ``claims-mismatch``. The
-    credential is None only when the token cannot be decoded.
-    """
-    if not isinstance(token, str) or len(token) > MAX_JWT_CHARS:
-        return None, _jwt_outcome(MALFORMED, "the VC-JWT is not a string of at most 10 MB")
-    parts = token.strip().split(".")
-    if len(parts) != 3:
-        return None, _jwt_outcome(MALFORMED, "a compact JWS has three dot-separated parts")
-    try:
-        header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
-        signature = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
-        if "=" in parts[2]:
-            raise ValueError("padding")
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None, _jwt_outcome(MALFORMED, "the VC-JWT is not base64url-encoded JSON")
-    if not isinstance(header, dict) or not isinstance(payload, dict):
-        return None, _jwt_outcome(MALFORMED, "the JOSE header and payload must be JSON objects")
-    credential = _jwt_credential(payload)
-    if credential is None:
-        return None, _jwt_outcome(MALFORMED, "the JWT carries no credential (vc claim)")
-    alg = header.get("alg")
-    kid = header.get("kid") if isinstance(header.get("kid"), str) else None
-    created = _numeric_date(payload.get("iat")) or _numeric_date(payload.get("nbf"))
-    label = kid or ("jwk" if "jwk" in header else None)
-
-    def result(
-        code: str, message: str, *, method: ResolvedMethod | None = None, **params: str
-    ) -> tuple[dict[str, Any], ProofOutcome]:
-        outcome = _jwt_outcome(
-            code, message, kid=label, alg=str(alg), created=created, method=method, **params
-        )
-        return credential, outcome
-
-    if not isinstance(alg, str) or alg not in JWT_ALGORITHMS:
-        return result(
-            UNSUPPORTED_SUITE,
-            f"the JWS algorithm {alg!r} is not one credstack verifies (RS256, ES256, ES384, EdDSA)",
-        )
-    if "crit" in header:
-        return result(UNSUPPORTED_SUITE, "the JOSE header has critical extensions (crit)")
-    try:
-        if kid is not None:
-            issuer = payload.get("iss")
-            method_id = issuer + kid if kid.startswith("#") and isinstance(issuer, str) else kid
-            method = resolve_key(method_id)
-        elif "jwk" in header:
-            method = jwk_method(header["jwk"])
-        else:
-            raise ResolutionError("the JOSE header has neither kid nor jwk")
-    except ResolutionError as error:
-        return result(KEY_UNRESOLVED, error.message)
-    wanted, hash_name = JWT_ALGORITHMS[alg]
-    if method.key.algorithm != wanted:
-        return result(
-            KEY_TYPE_MISMATCH,
-            f"{alg} needs an {wanted} key, not {method.key.algorithm}",
-            method=method,
-            algorithm=method.key.algorithm,
-        )
-    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
-    digest: HashName = "SHA-384" if hash_name == "SHA-384" else "SHA-256"
-    if not method.key.verify(signing_input, signature, hash_name=digest):
-        return result(
-            SIGNATURE_MISMATCH,
-            "the content has changed since it was signed, or it was signed with another key",
-            method=method,
-        )
-    mismatch = _claims_mismatch(payload, credential)
-    if mismatch is not None:
-        claim, message = mismatch
-        return result(CLAIMS_MISMATCH, message, method=method, claim=claim)
-    return result(OK, "the VC-JWT verifies", method=method)
-
-
-def _jwt_credential(payload: dict[str, Any]) -> dict[str, Any] | None:
-    if "vc" in payload:
-        vc = payload["vc"]
-        if not isinstance(vc, dict):
-            return None
-        credential = copy.deepcopy(vc)
-        # VC Data Model 1.1 §6.3.1 (JWT decoding): members the JWT carries as claims only.
-        fills = {"iss": "issuer", "jti": "id", "nbf": "issuanceDate", "exp": "expirationDate"}
-        for claim, member in fills.items():
-            present = (
-                member in credential
-                or (member == "issuanceDate" and "validFrom" in credential)
-                or (member == "expirationDate" and "validUntil" in credential)
-            )
-            if claim in payload and not present:
-                value = payload[claim]
-                if claim in ("nbf", "exp"):
-                    moment = _numeric_date(value)
-                    value = moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else value
-                credential[member] = value
-        subject = credential.get("credentialSubject")
-        if (
-            isinstance(subject, dict)
-            and "id" not in subject
-            and isinstance(payload.get("sub"), str)
-        ):
-            subject["id"] = payload["sub"]
-        return credential
-    if "@context" in payload or "credentialSubject" in payload:
-        return {k: copy.deepcopy(v) for k, v in payload.items() if k not in _JWT_CLAIMS}
-    return None
-
-
-def _numeric_date(value: Any) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        return datetime.fromtimestamp(value, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _claims_mismatch(payload: dict[str, Any], credential: dict[str, Any]) -> tuple[str, str] | None:
-    """OB 3.0 §8.2.6.1: the first registered claim that disagrees with the credential."""
-    issuer = credential.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if payload.get("iss") != issuer_id:
-        return "iss", f"the JWT iss {payload.get('iss')!r} is not the issuer {issuer_id!r}"
-    subject = credential.get("credentialSubject")
-    subject_id = subject.get("id") if isinstance(subject, dict) else None
-    # "sub MUST match credentialSubject.id": checked whenever the JWT has a sub. 1EdTech's own
-    # conformance samples omit sub (and its validator accepts them), so a missing sub passes.
-    if "sub" in payload and payload["sub"] != subject_id:
-        return "sub", f"the JWT sub {payload.get('sub')!r} is not credentialSubject.id"
-    if ("jti" in payload or "id" in credential) and payload.get("jti") != credential.get("id"):
-        return "jti", f"the JWT jti {payload.get('jti')!r} is not the credential id"
-    start = credential.get("validFrom", credential.get("issuanceDate"))
-    nbf = _numeric_date(payload.get("nbf"))
-    moment = _moment(start)
-    if nbf is None or moment is None or int(moment.timestamp()) != int(nbf.timestamp()):
-        return "nbf", "the JWT nbf is not the credential's validFrom (issuanceDate)"
-    if "exp" in payload:
-        end = credential.get("validUntil", credential.get("expirationDate"))
-        exp, until = _numeric_date(payload["exp"]), _moment(end)
-        if exp is None or until is None or int(until.timestamp()) != int(exp.timestamp()):
-            return "exp", "the JWT exp is not the credential's validUntil (expirationDate)"
-    return None
+__all__ = [
+    "ASSERTION_METHOD",
+    "CODES",
+    "MAX_PROOFS",
+    "ProofOutcome",
+    "key_outcome_code",
+    "verify_proofs",
+]

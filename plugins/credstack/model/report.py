@@ -46,12 +46,13 @@ CHECK_IDS: Final[tuple[str, ...]] = (
 CODES: Final[dict[str, dict[str, Outcome]]] = {
     "format": {
         "ok": PASS,
+        "no-recipient": WARN,  # credentialSubject has neither id nor identifier (OB 3.0 B.1.2)
         "unreadable": FAIL,  # the file is not JSON, or no credential could be extracted
         "not-object": FAIL,
-        "context": FAIL,  # @context does not start with VC 2.0 + an OB 3.0 context
-        "type": FAIL,  # type lacks VerifiableCredential / OpenBadgeCredential
-        "issuer": FAIL,  # issuer is not a Profile with an id
-        "dates": FAIL,  # validFrom missing, or a date-time without a time zone
+        "context": FAIL,  # @context: not VC 1.1/2.0 first, or no OB 3.0 / CLR 2.0 context
+        "type": FAIL,  # type lacks VerifiableCredential or a credential type credstack reads
+        "issuer": FAIL,  # issuer is neither an IRI nor a Profile with an id
+        "dates": FAIL,  # no validFrom/issuanceDate, or a date-time without a time zone
         "subject": FAIL,  # credentialSubject / achievement / recipient missing
         "status-entry": FAIL,  # a credentialStatus entry that cannot be read
         "unsigned": FAIL,  # no proof at all
@@ -62,6 +63,8 @@ CODES: Final[dict[str, dict[str, Outcome]]] = {
         "mismatch": FAIL,  # the content changed since it was signed (or another key signed)
         "malformed-proof": FAIL,
         "bad-purpose": FAIL,  # proofPurpose is not assertionMethod
+        "key-type-mismatch": FAIL,  # the suite needs another kind of key than the method holds
+        "claims-mismatch": FAIL,  # a VC-JWT's iss/sub/jti/nbf/exp contradict the credential
         "unsafe-jsonld": FAIL,  # data the contexts do not define: it would not be signed
         "unknown-context": ERROR,  # a context this verifier does not ship: cannot be checked
         "unsupported-suite": ERROR,
@@ -85,10 +88,14 @@ CODES: Final[dict[str, dict[str, Outcome]]] = {
         "retired": FAIL,  # signed after the key was retired (revoked in the DID document)
         "future": FAIL,  # the proof claims a date in the future
         "before-key": FAIL,  # the proof claims a date before the key existed
+        "undated": FAIL,  # the proof gives no date, and the key is limited in time
         "not-checked": SKIP,
     },
     "status": {
         "ok": PASS,
+        # Not revoked, according to a list the credential's issuer did not confirm: signed by
+        # another issuer with another key, or an unsigned 1EdTechRevocationList (params.why).
+        "unconfirmed": WARN,
         "revoked": FAIL,
         "suspended": FAIL,
         "none": SKIP,  # the credential carries no status information
@@ -106,9 +113,11 @@ CODES: Final[dict[str, dict[str, Outcome]]] = {
     },
     "components": {
         "ok": PASS,
+        # Components: a certification's component credentials (evidence) or the credentials a
+        # CLR 2.0 ClrCredential embeds (params.kind "embedded"), each listed in params.items.
         "not-in-force": WARN,  # a component credential is revoked, expired, … (listed)
         "none-found": WARN,
-        "not-applicable": SKIP,  # not a certification, or verified as a component
+        "not-applicable": SKIP,  # not a certification or CLR, or verified as a component
         "not-checked": SKIP,
     },
 }

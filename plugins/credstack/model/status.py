@@ -110,7 +110,7 @@ def list_credential(
     }
 
 
-def status_entry(*, list_url: str, purpose: str, index: int) -> dict:
+def status_entry(*, list_url: str, purpose: str, index: int) -> dict[str, Any]:
     """A BitstringStatusListEntry (§2.1) pointing at bit ``index`` of ``list_url``."""
     return {
         "id": f"{list_url}#{index}",
@@ -194,19 +194,25 @@ STATUS_TYPES = {
     "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021"),
 }
 REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+#: A credential naming more status entries than this is refused (each may cost a fetch).
+MAX_STATUS_ENTRIES = 16
 #: Decompressed lists larger than this are refused (a GZIP bomb cannot exhaust memory).
 MAX_LIST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class StatusEntry:
-    """One credentialStatus entry: its type, purpose, list URL and index (None for 1EdTech)."""
+    """One credentialStatus entry: its type, purpose, list URL and index (None for 1EdTech).
+
+    ``implied``: credstack's companion suspension list, not named in the credential itself.
+    """
 
     type: str
     purpose: str
     list_url: str
     index: int | None
     size: int = 1
+    implied: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,6 +237,10 @@ def status_entries(credential: dict[str, Any]) -> tuple[list[StatusEntry], list[
     """
     raw = credential.get("credentialStatus") if isinstance(credential, dict) else None
     items = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    if len(items) > MAX_STATUS_ENTRIES:
+        raise StatusError(
+            f"{len(items)} credentialStatus entries; credstack reads at most {MAX_STATUS_ENTRIES}"
+        )
     entries: list[StatusEntry] = []
     unsupported: list[str] = []
     for item in items:
@@ -254,8 +264,15 @@ def _list_entry(item: dict[str, Any]) -> StatusEntry:
     if not isinstance(purpose, str) or not purpose:
         raise StatusError(f"the {item['type']} has no statusPurpose")
     index_text = item.get("statusListIndex")
-    # Both specs say a string of digits; the 1EdTech sample writes a number. Read both.
-    text = str(index_text) if isinstance(index_text, (str, int)) and index_text is not True else ""
+    # Both specs say a string of digits; the 1EdTech sample writes a number. Read both (a JSON
+    # number is read as JavaScript reads it: 3.0 is 3).
+    if isinstance(index_text, float) and index_text.is_integer():
+        index_text = int(index_text)
+    text = (
+        str(index_text)
+        if isinstance(index_text, (str, int)) and not isinstance(index_text, bool)
+        else ""
+    )
     if not re.fullmatch(r"\d{1,15}", text):
         raise StatusError(f"statusListIndex {index_text!r} is not a non-negative integer")
     size = item.get("statusSize", 1)

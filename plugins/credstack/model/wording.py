@@ -60,12 +60,86 @@ def _not_checked(params: Mapping[str, Any]) -> str:
 def _components(params: Mapping[str, Any]) -> str:
     items = params.get("items") or []
     listed = "; ".join(f"{i.get('name')} ({i.get('status')})" for i in items if isinstance(i, dict))
+    if params.get("kind") == "embedded":
+        return f"embedded credential not verified: {listed}"
     return f"component not in force: {listed}"
 
 
+#: What a credential of each type is called (format check).
+KINDS = {
+    "OpenBadgeCredential": "an Open Badges 3.0 credential",
+    "AchievementCredential": "an Open Badges 3.0 credential",
+    "EndorsementCredential": "an Open Badges 3.0 endorsement",
+    "ClrCredential": "a CLR 2.0 credential",
+    "BitstringStatusListCredential": "a status list credential",
+    "StatusList2021Credential": "a status list credential",
+}
+
+
+def _kind(params: Mapping[str, Any]) -> str:
+    text = KINDS.get(str(params.get("type")), "an Open Badges 3.0 credential")
+    return text + (" (VC 1.1)" if params.get("vc") == "1.1" else "")
+
+
+def _method(params: Mapping[str, Any]) -> str:
+    """The verification method, or what a VC-JWT's ``jwk`` header is."""
+    method = _p(params, "method")
+    return "the key in the VC-JWT's header" if method == "jwk" else method
+
+
+def _signature_ok(params: Mapping[str, Any]) -> str:
+    proofs = [p for p in params.get("proofs") or [] if isinstance(p, dict)]
+    checked = [p for p in proofs if p.get("code") == "ok"]
+    if len(checked) > 1:
+        suites = ", ".join(sorted({str(p.get("suite")) for p in checked}))
+        text = f"{len(checked)} proofs verify ({suites})"
+    elif params.get("suite") == "VC-JWT":
+        text = "the VC-JWT's signature verifies"
+    else:
+        text = f"{_p(params, 'suite')} proof verifies"
+    unsupported = params.get("unsupported") or []
+    if unsupported:
+        names = ", ".join(map(str, unsupported))
+        text += f"; not checked: a proof of {names}, a suite credstack does not verify"
+    return text
+
+
+def _status_ok(params: Mapping[str, Any]) -> str:
+    notes = []
+    if params.get("listId"):
+        notes.append(f"the list calls itself {params['listId']}")
+    if params.get("bits"):
+        notes.append(f"a short list of {params['bits']:,} entries")
+    return "; ".join(notes)
+
+
+def _status_unconfirmed(params: Mapping[str, Any]) -> str:
+    if params.get("why") == "unsigned":
+        text = f"not revoked, according to an unsigned revocation list ({_p(params, 'url')})"
+    else:
+        text = (
+            f"not revoked, according to a status list signed by {_p(params, 'listIssuer')}, "
+            "not by the credential's issuer"
+        )
+    notes = _status_ok(params)
+    return f"{text} ({notes})" if notes else text
+
+
 _MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
-    ("format", "ok"): lambda p: "an Open Badges 3.0 credential",
-    ("signature", "ok"): lambda p: f"{_p(p, 'suite')} proof verifies",
+    ("format", "ok"): _kind,
+    ("format", "no-recipient"): lambda p: (
+        f"{_kind(p)}, but it names no recipient (neither credentialSubject id nor identifier)"
+    ),
+    ("signature", "ok"): _signature_ok,
+    ("signature", "unsupported-suite"): lambda p: (
+        f"it is signed only with a suite credstack does not verify: {_p(p, 'suite')}"
+    ),
+    ("signature", "key-type-mismatch"): lambda p: (
+        f"the proof needs another kind of key than the one it names: {_p(p, 'detail')}"
+    ),
+    ("signature", "claims-mismatch"): lambda p: (
+        f"the VC-JWT's claims contradict the credential it carries: {_p(p, 'detail')}"
+    ),
     ("signature", "mismatch"): lambda p: "the content has changed since it was signed",
     ("signature", "bad-purpose"): lambda p: (
         f"the proof purpose is {_p(p, 'purpose')}, not assertionMethod"
@@ -75,7 +149,7 @@ _MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
     ),
     ("issuer-key", "ok"): lambda p: f"{_p(p, 'method')} ({_p(p, 'source')})",
     ("issuer-key", "unconfirmed"): lambda p: (
-        f"{_p(p, 'method')}: the key is named in the "
+        f"{_method(p)}: the key is named in the "
         "credential itself; no document of the issuer confirms it"
     ),
     ("issuer-key", "unresolvable"): lambda p: (
@@ -101,11 +175,18 @@ _MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
         f"signed {day(p.get('created'))}, after the key was retired on {day(p.get('retired'))}"
     ),
     ("key-valid", "future"): lambda p: f"the proof claims a future date {day(p.get('created'))}",
+    ("key-valid", "undated"): lambda p: (
+        "the proof does not say when it was signed, and the key is valid only for a period"
+    ),
     ("key-valid", "before-key"): lambda p: (
         f"the proof claims {day(p.get('created'))}, before "
         f"the key existed ({day(p.get('keyCreated'))})"
     ),
-    ("status", "ok"): lambda p: "not revoked, not suspended (signed status list)",
+    ("status", "ok"): lambda p: (
+        "not revoked, not suspended (signed status list)"
+        + (f"; {_status_ok(p)}" if _status_ok(p) else "")
+    ),
+    ("status", "unconfirmed"): _status_unconfirmed,
     ("status", "revoked"): lambda p: _status_sentence("revoked", p),
     ("status", "suspended"): lambda p: _status_sentence("suspended", p),
     ("status", "none"): lambda p: "the credential carries no status information",
@@ -130,9 +211,17 @@ _MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
     ),
     ("validity", "expired"): lambda p: f"expired on {day(p.get('until'))}",
     ("validity", "not-yet-valid"): lambda p: f"not yet valid: valid from {day(p.get('from'))}",
-    ("components", "ok"): lambda p: f"{_p(p, 'count')} component credentials verified",
+    ("components", "ok"): lambda p: (
+        f"{_p(p, 'count')} "
+        + ("embedded" if p.get("kind") == "embedded" else "component")
+        + " credentials verified"
+    ),
     ("components", "not-in-force"): _components,
-    ("components", "none-found"): lambda p: "no component credential could be found",
+    ("components", "none-found"): lambda p: (
+        "the CLR embeds no credential"
+        if p.get("kind") == "embedded"
+        else "no component credential could be found"
+    ),
     ("components", "not-applicable"): lambda p: "not a certification",
 }
 
@@ -158,10 +247,7 @@ def verdict(report: VerificationReport) -> str:
     deciding = report.check(decision.check) if decision.check else None
     text = message(deciding) if deciding else ""
     if decision.status == "verified":
-        key = report.check("issuer-key")
-        if key is not None and key.code == "unconfirmed":
-            return "Verified, but the signing key is not confirmed by the issuer"
-        return "Verified"
+        return _verified(report)
     if decision.status == "expired":
         return f"Verified, but {text}"
     if decision.status in ("revoked", "suspended"):
@@ -173,6 +259,20 @@ def verdict(report: VerificationReport) -> str:
     if decision.check == "status":
         return f"Signature verified, but {text[:1].lower() + text[1:]}"
     return f"Could not be verified: {text}" if text else "Could not be verified"
+
+
+def _verified(report: VerificationReport) -> str:
+    """ "Verified", with the first warning that limits what it means."""
+    if report.code("issuer-key") == "unconfirmed":
+        return "Verified, but the signing key is not confirmed by the issuer"
+    status = report.check("status")
+    if status is not None and status.code == "unconfirmed":
+        if status.params.get("why") == "unsigned":
+            return "Verified, but the revocation list it names is not signed"
+        return "Verified, but the revocation status comes from a list the issuer did not sign"
+    if report.code("format") == "no-recipient":
+        return "Verified, but it does not name its recipient"
+    return "Verified"
 
 
 def report_json(report: VerificationReport) -> dict[str, Any]:

@@ -45,6 +45,8 @@ _VERIFIER_FILES = (
     "crypto/**/*.py",
     "crypto/contexts/*",
     "registry/keyring.py",
+    "registry/proofcheck.py",
+    "registry/statuscheck.py",
     "registry/vcache.py",
     "registry/verifier.py",
     "registry/verify.py",

@@ -1,14 +1,21 @@
 """The one verifier: a credential in, a :class:`VerificationReport` of typed checks out.
 
 Order as in OB 3.0 §9 (Verification and Validation): format → proof (signature, issuer key,
-key valid when signed) → status → validity window → (certifications) component credentials. A
-bad signature hides every other claim: the later checks are then ``not-checked``.
+key valid when signed) → status → validity window → components (a certification's component
+credentials, or the credentials a CLR embeds). A bad signature hides every other claim: the
+later checks are then ``not-checked``.
+
+A credential is a JSON document with embedded proofs (Data Integrity: eddsa-rdfc-2022,
+Ed25519Signature2020, ecdsa-rdfc-2019; several proofs are judged by
+:mod:`credstack.registry.proofcheck`) or a VC-JWT (a compact JWS string, whose decoded
+credential goes through the same format check and whose signature is its proof).
 
 The time-independent part (format, signature, issuer key) is kept in the shared
 :class:`~credstack.registry.vcache.VerificationCache` by content; status lists are verified
-once per content hash; status bits, list freshness, validity windows and components are
-evaluated on every call. ``credstack verify``, the merge gate and the site all use this class.
-The in-browser verifier (``verifier/src/verify.js``) runs the same checks with the same codes.
+once per content hash (:mod:`credstack.registry.statuscheck`); status bits, list freshness,
+validity windows and components are evaluated on every call. ``credstack verify``, the merge
+gate and the site all use this class. The in-browser verifier (``verifier/src/verify.js``) runs
+the same checks with the same codes.
 """
 
 from __future__ import annotations
@@ -16,26 +23,33 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from credstack.crypto.proof import split_proof, verify_proof
-from credstack.errors import CanonicalizationError, CredstackError, ProofError, ResolutionError
-from credstack.model.credential import CredentialView, as_list
+from credstack.crypto.jwt import jwt_credential
+from credstack.errors import CredstackError
 from credstack.model.report import PASS, WARN, CheckResult, VerificationReport, complete
-from credstack.model.shape import format_check
-from credstack.model.status import Bitstring, format_datetime, parse_datetime
+from credstack.model.shape import CredentialFacts, credential_facts, format_check, issuer_id
+from credstack.model.status import MIN_BITS, Bitstring
 from credstack.registry.keyring import KeyResolver
 from credstack.registry.parallel import parallel_map, worker_count
+from credstack.registry.proofcheck import (
+    ProofReport,
+    judge_jwt,
+    judge_proofs,
+    key_valid_check,
+    proof_checks,
+)
+from credstack.registry.statuscheck import (
+    StatusContext,
+    StatusDetails,
+    StatusListVerdict,
+    status_check,
+    strict_problem,
+    verify_list,
+)
 from credstack.registry.vcache import VerificationCache, entry_key
-
-CLOCK_SKEW = timedelta(minutes=5)
-#: Status purposes that say something about validity ("message", "refresh" do not).
-VALIDITY_PURPOSES = ("revocation", "suspension")
-
-#: (event date, reason) of a revocation or suspension, for the verdict: (credential id, purpose).
-StatusDetails = Callable[[str, str], tuple[datetime | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -78,184 +92,49 @@ class OwnIssuer:
 def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict[str, Any]:
     """Format, signature and issuer-key checks of ``doc``: the part that does not depend on time.
 
-    Returns a JSON-able dict (it is cached): ``checks`` (CheckResult JSON), and the proof's
-    ``created`` and the key's ``retired``/``keyCreated`` dates (ISO strings or None).
+    ``doc`` is a credential (JSON) or a VC-JWT (a string). Returns a JSON-able dict (it is
+    cached): ``checks`` (CheckResult JSON) and ``proofs`` (each judged proof, with the dates the
+    key-valid check needs).
     """
-    checks: list[CheckResult] = [format_check(doc)]
-    out: dict[str, Any] = {"created": None, "retired": None, "keyCreated": None}
-    if checks[0].outcome != PASS:
-        return {**out, "checks": [c.to_json() for c in checks]}
-    try:
-        _, proof = split_proof(doc)
-    except ProofError as e:
-        checks += [
-            CheckResult("signature", _signature_code(e), {"detail": e.message}),
-            CheckResult("issuer-key", "not-checked", {"because": "signature"}),
-        ]
-        return {**out, "checks": [c.to_json() for c in checks]}
-    method = proof.get("verificationMethod")
-    issuer = doc["issuer"]["id"]
-    not_key = CheckResult("signature", "not-checked", {"because": "key"})
-    try:
-        key = keys.resolve(method)
-    except ResolutionError as e:
-        params = {"method": method, "detail": e.message}
-        if e.code == "unresolvable":
-            params["did"] = str(method).split("#", 1)[0]
-        checks += [not_key, CheckResult("issuer-key", e.code or "not-found", params)]
-        return {**out, "checks": [c.to_json() for c in checks]}
-    if (
-        own is not None
-        and own.named_by(doc)
-        and not (key.source == "did-document" and key.controller == own.issuer_id == issuer)
-    ):
-        checks += [
-            not_key,
-            CheckResult("issuer-key", "impersonation", {"issuer": own.issuer_id, "name": own.name}),
-        ]
-        return {**out, "checks": [c.to_json() for c in checks]}
-    if key.controller != issuer:
-        checks += [
-            not_key,
-            CheckResult(
-                "issuer-key", "not-issuer", {"controller": key.controller, "issuer": issuer}
-            ),
-        ]
-        return {**out, "checks": [c.to_json() for c in checks]}
-    try:
-        verified = verify_proof(doc, key.public_key)
-    except (ProofError, CanonicalizationError) as e:
-        code = _signature_code(e)
-        checks += [
-            CheckResult("signature", code, {"detail": e.message}),
-            CheckResult("issuer-key", "not-checked", {"because": "signature"}),
-        ]
-        return {**out, "checks": [c.to_json() for c in checks]}
-    checks.append(
-        CheckResult("signature", "ok", {"suite": proof.get("cryptosuite"), "method": method})
-    )
-    if key.confirmed:
-        checks.append(CheckResult("issuer-key", "ok", {"method": method, "source": key.source}))
+    proofs: list[ProofReport] = []
+    if isinstance(doc, str):
+        credential, proof = judge_jwt(doc, keys, own)
+        if credential is None:
+            checks = [CheckResult("format", "unreadable", {"detail": proof.params.get("detail")})]
+            return {"checks": [c.to_json() for c in checks], "proofs": []}
+        checks = [format_check(credential, secured=True)]
+        proofs = [proof]
+        doc = credential
     else:
-        checks.append(CheckResult("issuer-key", "unconfirmed", {"method": method}))
-    return {
-        "checks": [c.to_json() for c in checks],
-        "created": format_datetime(verified.created),
-        "retired": format_datetime(key.revoked) if key.revoked else None,
-        "keyCreated": format_datetime(key.created) if key.created else None,
-    }
-
-
-def _signature_code(error: CredstackError) -> str:
-    code = error.code or "malformed-proof"
-    if code == "unsigned":
-        return "malformed-proof"
-    return (
-        code
-        if code
-        in (
-            "mismatch",
-            "malformed-proof",
-            "bad-purpose",
-            "unsafe-jsonld",
-            "unknown-context",
-            "unsupported-suite",
-        )
-        else "malformed-proof"
-    )
-
-
-def key_valid_check(intrinsic: Mapping[str, Any], now: datetime) -> CheckResult:
-    """Was the key valid when the proof says it signed (and is that date believable)?"""
-    created = parse_datetime(intrinsic["created"])
-    params = {"created": intrinsic["created"]}
-    if created > now + CLOCK_SKEW:
-        return CheckResult("key-valid", "future", params)
-    if intrinsic.get("keyCreated") and created < parse_datetime(intrinsic["keyCreated"]):
-        return CheckResult(
-            "key-valid", "before-key", {**params, "keyCreated": intrinsic["keyCreated"]}
-        )
-    if intrinsic.get("retired") and created >= parse_datetime(intrinsic["retired"]):
-        return CheckResult("key-valid", "retired", {**params, "retired": intrinsic["retired"]})
-    return CheckResult("key-valid", "ok", params)
-
-
-@dataclass(frozen=True)
-class StatusListVerdict:
-    """A status list credential, verified: its bits, or why it cannot be trusted."""
-
-    code: str  # "ok" | "untrusted"
-    detail: str = ""
-    purpose: str | None = None
-    valid_from: str | None = None
-    valid_until: str | None = None
-    encoded: str | None = None
-
-    def bits(self) -> Bitstring:
-        assert self.encoded is not None
-        return Bitstring.decode(self.encoded)
-
-
-def verify_status_list(doc: Any, url: str, issuer: str, keys: KeyResolver) -> StatusListVerdict:
-    """Verify a BitstringStatusListCredential's shape, issuer and proof (not its freshness)."""
-    try:
-        if not isinstance(doc, dict):
-            raise ValueError("not a JSON object")
-        if "BitstringStatusListCredential" not in as_list(doc.get("type")):
-            raise ValueError("not a BitstringStatusListCredential")
-        if doc.get("id") != url:
-            raise ValueError(f"it is the list {doc.get('id')!r}, not {url}")
-        list_issuer = doc.get("issuer")
-        list_issuer = list_issuer.get("id") if isinstance(list_issuer, dict) else list_issuer
-        if list_issuer != issuer:
-            raise ValueError(f"it is issued by {list_issuer}, not by {issuer}")
-        _, proof = split_proof(doc)
-        key = keys.resolve(proof.get("verificationMethod"))
-        if key.controller != issuer or not key.confirmed:
-            raise ValueError("it is not signed with a key of the credential's issuer")
-        verified = verify_proof(doc, key.public_key)
-        if key.revoked is not None and verified.created >= key.revoked:
-            raise ValueError("it was signed after its key was retired")
-        if key.created is not None and verified.created < key.created:
-            raise ValueError("it claims to be signed before its key existed")
-        subject = doc.get("credentialSubject")
-        if not isinstance(subject, dict) or "BitstringStatusList" not in as_list(
-            subject.get("type")
-        ):
-            raise ValueError("its subject is not a BitstringStatusList")
-        purpose = subject.get("statusPurpose")
-        if not isinstance(purpose, str):
-            raise ValueError("it has no statusPurpose")
-        Bitstring.decode(subject.get("encodedList"))  # well formed, long enough
-        for name in ("validFrom", "validUntil"):
-            if name in doc:
-                parse_datetime(doc[name])
-    except (CredstackError, KeyError, TypeError, ValueError) as e:
-        detail = e.message if isinstance(e, CredstackError) else str(e)
-        return StatusListVerdict("untrusted", detail)
-    return StatusListVerdict(
-        "ok",
-        purpose=purpose,
-        valid_from=doc.get("validFrom"),
-        valid_until=doc.get("validUntil"),
-        encoded=subject["encodedList"],
-    )
+        checks = [format_check(doc)]
+    if checks[0].outcome in (PASS, WARN):
+        if not proofs:
+            proofs = judge_proofs(doc, keys, own)
+        checks += proof_checks(proofs)
+    return {"checks": [c.to_json() for c in checks], "proofs": [p.to_json() for p in proofs]}
 
 
 def _digest_of(doc: Any) -> str:
+    if isinstance(doc, str):
+        return hashlib.sha256(doc.encode("utf-8", "surrogatepass")).hexdigest()
     body = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def decoded(doc: Any) -> Any:
+    """The credential a document holds: itself, or the credential a VC-JWT carries (unverified)."""
+    return jwt_credential(doc) if isinstance(doc, str) else doc
 
 
 class Verifier:
     """Verify credentials against known keys, status lists and component credentials.
 
-    ``status_lists`` maps a status list URL to its signed credential; ``credentials`` maps a
-    credential URL to its JSON and the SHA-256 of its file, if known (certification
-    components); ``details`` gives the date and
-    reason of a revocation or suspension for the verdict. ``at`` is when the validity window is
-    evaluated (``--at``); ``now`` the real clock (proofs dated after it are forged; lists past
-    their ``validUntil`` are stale).
+    ``status_lists`` maps the URL a status list is served at to its document (JSON, or a VC-JWT
+    string; a 1EdTech revocation list is plain JSON); ``credentials`` maps a credential URL to
+    its JSON and the SHA-256 of its file, if known (certification components); ``details`` gives
+    the date and reason of a revocation or suspension for the verdict. ``at`` is when the
+    validity window is evaluated (``--at``); ``now`` the real clock (proofs dated after it are
+    forged; lists past their ``validUntil`` are stale).
     """
 
     #: Fewer cache misses than this are verified in this process (a pool costs ~50 ms).
@@ -285,10 +164,12 @@ class Verifier:
         self.workers = 1  # processes used by the last prime()
         self._context = f"{keys.digest}\0{own.digest if own else '-'}"
         self._lists: dict[str, StatusListVerdict] = {}
+        self._bits: dict[tuple[str, int], Bitstring] = {}
 
     # -- time-independent part -----------------------------------------------------------
     def _key(self, doc: Any, digest: str | None) -> str:
-        return entry_key("credential", self._context, digest or _digest_of(doc))
+        kind = "jwt" if isinstance(doc, str) else "credential"
+        return entry_key(kind, self._context, digest or _digest_of(doc))
 
     def intrinsic(self, doc: Any, digest: str | None = None) -> dict[str, Any]:
         key = self._key(doc, digest)
@@ -325,29 +206,49 @@ class Verifier:
     def verify(
         self, doc: Any, target: str = "", *, digest: str | None = None, component: bool = False
     ) -> VerificationReport:
-        """Verify one credential document; never raises for a bad credential."""
-        doc_id = doc.get("id") if isinstance(doc, dict) and isinstance(doc.get("id"), str) else None
-        report = VerificationReport(target=target, credential_id=doc_id)
+        """Verify one credential (JSON, or a VC-JWT string); never raises for a bad credential."""
+        report = VerificationReport(target=target, credential_id=None)
         try:
+            credential = decoded(doc)
+            if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+                report.credential_id = credential["id"]
             intrinsic = self.intrinsic(doc, digest)
             checks = [CheckResult.from_json(c) for c in intrinsic["checks"]]
             if len(checks) < 3 or any(c.outcome not in (PASS, WARN) for c in checks):
                 because = (
                     "format"
-                    if checks[0].outcome != PASS
+                    if checks[0].outcome not in (PASS, WARN)
                     else ("key" if checks[1].code == "not-checked" else "signature")
                 )
                 report.checks = complete(checks, because=because)
                 return report
-            key_valid = key_valid_check(intrinsic, self.now)
+            proofs = [ProofReport.from_json(p) for p in intrinsic["proofs"]]
+            key_valid = key_valid_check(proofs, self.now)
             checks.append(key_valid)
             if key_valid.outcome != PASS:
                 report.checks = complete(checks, because="key-valid")
                 return report
-            view = CredentialView.from_json(doc)
-            checks.append(self._status(doc, view))
-            checks.append(self._validity(view))
-            checks.append(self._components(view, component))
+            facts = credential_facts(credential)
+            strict = self.own is not None and facts.issuer_id == self.own.issuer_id
+            checks.append(
+                status_check(
+                    credential_id=facts.id,
+                    issuer=facts.issuer_id,
+                    entries=facts.statuses,
+                    unsupported=facts.unsupported_status,
+                    strict=strict,
+                    credential_keys=frozenset(p.key for p in proofs if p.key),
+                    context=StatusContext(
+                        document=self.status_lists.get,
+                        verdict=self._verdict,
+                        bits=self._decoded,
+                        details=self.details,
+                        now=self.now,
+                    ),
+                )
+            )
+            checks.append(self._validity(facts))
+            checks.append(self._components(facts, component, target))
             report.checks = checks
         except (CredstackError, KeyError, TypeError, ValueError, RecursionError) as e:
             # A fault of the verifier, not a verdict on the credential: error, never invalid.
@@ -365,111 +266,89 @@ class Verifier:
         return [self.verify(doc, target, digest=digest) for doc, target, digest in items]
 
     # -- status --------------------------------------------------------------------------
-    def list_verdict(self, url: str, issuer: str) -> StatusListVerdict | None:
-        """The verified list at ``url`` (None when this verifier has no such list)."""
+    def _verdict(self, url: str) -> StatusListVerdict | None:
+        """The verified list served at ``url`` (None when this verifier has no such list)."""
         doc = self.status_lists.get(url)
         if doc is None:
             return None
-        memo = f"{url}\0{issuer}"
-        if memo not in self._lists:
-            key = entry_key("list", self._context, url, issuer, _digest_of(doc))
+        if url not in self._lists:
+            key = entry_key("list", self._context, url, _digest_of(doc))
             cached = self.cache.get("list", key)
             if cached is None:
-                verdict = verify_status_list(doc, url, issuer, self.keys)
-                self.cache.put(key, asdict(verdict))
+                verdict = verify_list(doc, self.keys)
+                self.cache.put(key, verdict.to_json())
             else:
-                verdict = StatusListVerdict(**cached)
-            self._lists[memo] = verdict
-        return self._lists[memo]
+                verdict = StatusListVerdict.from_json(cached)
+            self._lists[url] = verdict
+        return self._lists[url]
 
-    def _status(self, doc: Mapping[str, Any], view: CredentialView) -> CheckResult:
-        unsupported = sorted(
-            {
-                str(e.get("type")) if isinstance(e, dict) else "?"
-                for e in as_list(doc.get("credentialStatus"))
-                if not (isinstance(e, dict) and e.get("type") == "BitstringStatusListEntry")
-            }
-        )
-        relevant = [s for s in view.statuses if s.purpose in VALIDITY_PURPOSES]
-        if not relevant:
-            if unsupported:
-                return CheckResult("status", "unsupported", {"types": unsupported})
-            return CheckResult("status", "none")
-        found: dict[str, bool] = {}
-        problem: CheckResult | None = None
-        for ref in relevant:
-            verdict = self.list_verdict(ref.list_url, view.issuer_id)
-            if verdict is None:
-                problem = problem or CheckResult("status", "unavailable", {"url": ref.list_url})
-                continue
-            if verdict.code != "ok":
-                problem = problem or CheckResult(
-                    "status", "untrusted", {"url": ref.list_url, "detail": verdict.detail}
-                )
-                continue
-            if verdict.purpose != ref.purpose:
-                problem = problem or CheckResult(
-                    "status",
-                    "untrusted",
-                    {"url": ref.list_url, "detail": f"it is a {verdict.purpose} list"},
-                )
-                continue
-            if (verdict.valid_until and parse_datetime(verdict.valid_until) <= self.now) or (
-                verdict.valid_from and parse_datetime(verdict.valid_from) > self.now + CLOCK_SKEW
-            ):
-                problem = problem or CheckResult(
-                    "status", "stale", {"url": ref.list_url, "until": verdict.valid_until}
-                )
-                continue
+    def _decoded(self, url: str, min_bits: int) -> Bitstring:
+        memo = (url, min_bits)
+        if memo not in self._bits:
+            verdict = self._verdict(url)
+            assert verdict is not None and verdict.code == "ok"
+            self._bits[memo] = verdict.bits(min_bits)
+        return self._bits[memo]
+
+    def list_verdict(self, url: str, issuer: str) -> StatusListVerdict | None:
+        """The list at ``url`` as the registry's own list of ``issuer`` (the merge gate's view):
+        None when this verifier has no such list; ``untrusted`` when it breaks the own rules."""
+        verdict = self._verdict(url)
+        if verdict is None or verdict.code != "ok":
+            return verdict
+        problem = strict_problem(verdict, url, issuer)
+        if problem is None:
             try:
-                found[ref.purpose] = found.get(ref.purpose, False) or verdict.bits().get(ref.index)
+                self._decoded(url, MIN_BITS)
             except CredstackError as e:
-                problem = problem or CheckResult(
-                    "status", "untrusted", {"url": ref.list_url, "detail": e.message}
-                )
-        for purpose, code in (("revocation", "revoked"), ("suspension", "suspended")):
-            if found.get(purpose):
-                date, reason = self.details(view.id, purpose)
-                params: dict[str, Any] = {}
-                if date is not None:
-                    params["date"] = format_datetime(date)
-                if reason:
-                    params["reason"] = reason
-                return CheckResult("status", code, params)
-        if problem is not None:
-            return problem
-        if unsupported:
-            return CheckResult("status", "unsupported", {"types": unsupported})
-        return CheckResult("status", "ok")
+                problem = e.message
+        return verdict if problem is None else StatusListVerdict("untrusted", problem)
 
-    def _validity(self, view: CredentialView) -> CheckResult:
-        params = {"from": format_datetime(view.valid_from)}
-        if view.valid_until is not None:
-            params["until"] = format_datetime(view.valid_until)
-        if view.valid_from > self.at:
+    def _validity(self, facts: CredentialFacts) -> CheckResult:
+        params = {
+            k: v
+            for k, v in (("from", facts.valid_from_text), ("until", facts.valid_until_text))
+            if v
+        }
+        if facts.valid_from is not None and facts.valid_from > self.at:
             return CheckResult("validity", "not-yet-valid", params)
-        if view.valid_until is not None and view.valid_until <= self.at:
+        if facts.valid_until is not None and facts.valid_until <= self.at:
             return CheckResult("validity", "expired", params)
         return CheckResult("validity", "ok", params)
 
-    def _components(self, view: CredentialView, component: bool) -> CheckResult:
-        if component or view.achievement_type != "Certification":
+    def _components(self, facts: CredentialFacts, component: bool, target: str) -> CheckResult:
+        if component:
+            return CheckResult("components", "not-applicable")
+        if facts.kind == "clr":
+            kind = "embedded"
+        elif facts.achievement_type == "Certification":
+            kind = "evidence"
+        else:
             return CheckResult("components", "not-applicable")
         found, problems = 0, []
-        for evidence in view.evidence:
-            component_doc = self.credentials(evidence.url)
-            if component_doc is None:
-                continue
+        for i, part in enumerate(facts.components):
+            if part.url is not None:
+                known = self.credentials(part.url)
+                if known is None:
+                    continue  # not a credential this verifier knows (a capstone report, say)
+                doc, digest = known
+                where = part.url
+            else:
+                doc, digest, where = part.embedded, None, f"{target}#verifiableCredential[{i}]"
             found += 1
-            doc, digest = component_doc
-            sub = self.verify(doc, evidence.url, digest=digest, component=True)
+            sub = self.verify(doc, where, digest=digest, component=True)
             if sub.status != "verified":
-                problems.append({"name": evidence.name or evidence.url, "status": sub.status})
+                item: dict[str, Any] = {"name": part.name, "status": sub.status}
+                decision = sub.decision
+                if decision.check:
+                    item["reason"] = {"check": decision.check, "code": decision.code}
+                problems.append(item)
         if not found:
-            return CheckResult("components", "none-found")
+            return CheckResult("components", "none-found", {"kind": kind})
+        params = {"count": found, "kind": kind}
         if problems:
-            return CheckResult("components", "not-in-force", {"count": found, "items": problems})
-        return CheckResult("components", "ok", {"count": found})
+            return CheckResult("components", "not-in-force", {**params, "items": problems})
+        return CheckResult("components", "ok", params)
 
 
 _WORKER: tuple[KeyResolver, OwnIssuer | None] | None = None
@@ -489,7 +368,7 @@ __all__ = [
     "OwnIssuer",
     "StatusListVerdict",
     "Verifier",
+    "decoded",
     "intrinsic_checks",
-    "key_valid_check",
-    "verify_status_list",
+    "issuer_id",
 ]

@@ -10,21 +10,23 @@ what the user asks to verify.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from credstack.errors import CredentialError, RegistryError
-from credstack.model.baking import extract
+from credstack.model.baking import extract_payload
 from credstack.model.report import CheckResult, VerificationReport, complete
 from credstack.registry.keyring import KeyResolver
 from credstack.registry.registry import Registry
 from credstack.registry.vcache import VerificationCache
-from credstack.registry.verifier import OwnIssuer, Verifier
+from credstack.registry.verifier import OwnIssuer, Verifier, decoded
 
 #: Largest file ``credstack verify`` reads (a baked badge or a credential).
 MAX_TARGET_BYTES = 10 * 1024 * 1024
+#: Files a folder TARGET is searched for (OB 3.0 §5: JSON, baked images, .1ob; VC-JWT files).
+TARGET_SUFFIXES = (".json", ".png", ".svg", ".1ob", ".jwt")
 
 
 def own_issuer(registry: Registry) -> OwnIssuer:
@@ -37,14 +39,16 @@ def registry_verifier(
     *,
     at: datetime,
     did_documents: Iterable[Any] = (),
-    status_lists: Iterable[Any] = (),
+    status_lists: Iterable[Any] | Mapping[str, Any] = (),
     now: datetime | None = None,
     cache: VerificationCache | None = None,
 ) -> Verifier:
     """A Verifier that knows this registry's DID document, status lists, credentials and log.
 
-    Explicit ``status_lists`` only add lists the registry does not have: the registry's own
-    list is never overridden (an older signed copy cannot roll back a revocation).
+    ``status_lists`` maps the URL each list is served at to its document, or is a sequence of
+    documents, each then known at its own ``id``. Explicit lists only add lists the registry
+    does not have: the registry's own list is never overridden (an older signed copy cannot roll
+    back a revocation).
     """
     documents = list(did_documents)
     lists: dict[str, Any] = {}
@@ -56,9 +60,14 @@ def registry_verifier(
             if published.doc is not None:
                 url = registry.urls.status_list(published.purpose, published.number)
                 lists[url] = published.doc
-    for doc in status_lists:
-        if isinstance(doc, dict) and isinstance(doc.get("id"), str):
-            lists.setdefault(doc["id"], doc)
+    if isinstance(status_lists, Mapping):
+        for url, doc in status_lists.items():
+            lists.setdefault(url, doc)
+    else:
+        for doc in status_lists:
+            own_id = (decoded(doc) or {}).get("id") if isinstance(doc, (dict, str)) else None
+            if isinstance(own_id, str):
+                lists.setdefault(own_id, doc)
 
     def credentials(url: str) -> tuple[Any, str | None] | None:
         """A component credential of this registry (from the snapshot) and its digest."""
@@ -105,7 +114,9 @@ def unreadable_report(target: str, problem: str) -> VerificationReport:
 
 
 def read_target(path: Path) -> Any:
-    """The credential in a JSON file or baked PNG/SVG; raises CredentialError/RegistryError."""
+    """What a file holds: a credential (JSON), or a VC-JWT (its compact JWS string), given as
+    the file, baked in a PNG or SVG, or a ``.1ob``/``.jwt`` file; raises CredentialError/
+    RegistryError."""
     try:
         size = path.stat().st_size
         if size > MAX_TARGET_BYTES:
@@ -118,11 +129,12 @@ def read_target(path: Path) -> Any:
     except OSError as e:
         raise RegistryError(f"cannot read {path}: {e.strerror}") from e
     try:
-        return extract(data)
+        payload = extract_payload(data)
     except CredentialError as e:
         raise CredentialError(f"{path}: {e.message}", hint=e.hint) from e
     except RecursionError as e:
         raise CredentialError(f"{path}: JSON nested too deeply") from e
+    return payload.token if payload.kind == "jwt" else payload.credential
 
 
 def collect_targets(target: Path) -> list[Path]:
@@ -130,7 +142,7 @@ def collect_targets(target: Path) -> list[Path]:
     if target.is_dir():
         nested = target / "credentials"
         folder = nested if nested.is_dir() else target
-        return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".json", ".png", ".svg"))
+        return sorted(p for p in folder.rglob("*") if p.suffix.lower() in TARGET_SUFFIXES)
     if not target.exists():
         raise RegistryError(f"{target} does not exist")
     return [target]

@@ -192,7 +192,11 @@ def test_certification_with_revoked_component_warns_naming_it(root):
     check = report.check("components")
     assert check.code == "not-in-force"
     assert check.params["items"] == [
-        {"name": check.params["items"][0]["name"], "status": "revoked"}
+        {
+            "name": check.params["items"][0]["name"],
+            "status": "revoked",
+            "reason": {"check": "status", "code": "revoked"},
+        }
     ]
     assert "revoked" in message(check)
     assert report.status == "verified", "the certification itself is not silently revoked"

@@ -70,11 +70,13 @@
           if (Date.now() - Date.parse(stamp) > OFFLINE_MAX_AGE_MS) throw new Error(`the copy saved for offline use on ${stamp.slice(0, 10)} is too old`);
           cachedAt.set(url, stamp);
         }
-        return response.json();
+        // JSON, or a VC-JWT (a status list may be served as one): the verifier reads both.
+        const text = (await response.text()).trim();
+        return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text) ? text : JSON.parse(text);
       })());
       loads.get(local).catch(() => {}); // a prefetch nobody awaits must not log an error
     }
-    return loads.get(local).then((doc) => structuredClone(doc));
+    return loads.get(local).then((doc) => (typeof doc === 'string' ? doc : structuredClone(doc)));
   }
 
   function contexts() {
@@ -131,9 +133,15 @@
     return found ? { date: found.date, reason: found.reason } : null;
   }
 
-  /** Verify `credential` and write the verdict and checks into `box` (#credential-verification).
-   *  A credential page keeps its build-time verdict on show while the browser checks again. */
-  async function verifyInto(box, credential) {
+  /** The verifier's options on this page (`overrides` for monitors and tests: at, now, ownIssuer). */
+  async function options(overrides = {}) {
+    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, ...overrides };
+  }
+
+  /** Verify `input` (a credential, or a VC-JWT string) and write the verdict and checks into
+   *  `box` (#credential-verification). A credential page keeps its build-time verdict on show
+   *  while the browser checks again. */
+  async function verifyInto(box, input) {
     box.dataset.status = 'checking';
     if (box.dataset.checked !== 'build') {
       box.className = 'cs-verification cs-verification--checking';
@@ -143,14 +151,11 @@
     mark('credstack:verify-start');
     let report;
     try {
-      report = await V.verifyCredential(credential, {
-        contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(),
-        verifiedList: V.cachedVerifiedList({ fetchJson, cache: statusListCache }),
-      });
+      report = await V.verifyCredential(input, await options());
     } catch (error) {
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
     }
-    render(box, credential, report);
+    render(box, V.decodedCredential(input), report);
     mark('credstack:verdict');
     return report;
   }
@@ -165,33 +170,36 @@
   }
 
   // -- status lists: each verified once per content ---------------------------------------------
-  // A status list's signature, issuer and key are the same checks for every credential on it;
-  // once they passed for a list with this exact content (and this DID document), later pages
-  // skip them. Only passes are kept, under a SHA-256 of everything the checks read, so a changed
-  // byte is a new key, and a failure is checked again every time. The bit itself and the list's
-  // validity dates are read on every page.
+  // A status list's proofs, issuer and keys are the same checks for every credential on it;
+  // once they passed for a list with this exact content (and its issuer's DID document), later
+  // pages reuse the verified list (the verifier's `listCache`). Only passes are kept, under a
+  // SHA-256 of everything the checks read, so a changed byte is a new key, and a failure is
+  // checked again every time. The bit itself and the list's validity dates are read every time.
   const LIST_CACHE = 'credstack:status-list-ok:';
   const LIST_CACHE_MAX = 32;
   const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
   const statusListCache = {
-    async key(list, issuerId) {
+    async key(list) {
+      const issuer = V.decodedCredential(list);
+      const issuerId = issuer && typeof issuer === 'object' ? (issuer.issuer && issuer.issuer.id) || issuer.issuer : null;
       const did = didDocumentUrl(issuerId);
       const document = did ? await fetchJson(did).catch(() => null) : null;
-      const text = JSON.stringify(['credstack-status-list/1', VERIFIER, issuerId, list, document]);
+      const text = JSON.stringify(['credstack-status-list/2', VERIFIER, list, document]);
       return LIST_CACHE + hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
     },
-    has(key) {
+    get(key) {
       try {
-        return localStorage.getItem(key) !== null;
+        const kept = JSON.parse(localStorage.getItem(key) || 'null');
+        return kept && kept.verdict;
       } catch {
-        return false; // storage blocked: verify every time
+        return null; // storage blocked or damaged: verify again
       }
     },
-    add(key) {
+    set(key, verdict) {
       try {
-        const keys = Object.keys(localStorage).filter((k) => k.startsWith(LIST_CACHE)).sort((a, b) => localStorage.getItem(a) - localStorage.getItem(b));
+        const keys = Object.keys(localStorage).filter((k) => k.startsWith(LIST_CACHE)).sort((a, b) => JSON.parse(localStorage.getItem(a)).at - JSON.parse(localStorage.getItem(b)).at);
         for (const old of keys.slice(0, Math.max(0, keys.length - LIST_CACHE_MAX + 1))) localStorage.removeItem(old);
-        localStorage.setItem(key, String(Date.now()));
+        localStorage.setItem(key, JSON.stringify({ at: Date.now(), verdict }));
       } catch {
         // storage full or blocked: nothing kept
       }
@@ -409,18 +417,16 @@
   }
 
   // -- the verify page -----------------------------------------------------------------------
+  /** The credential (JSON) or VC-JWT (string) in a file: JSON, .1ob, .jwt, or a baked PNG/SVG. */
   async function readCredential(bytes) {
-    const head = new Uint8Array(bytes.slice(0, 8));
-    if (head[0] === 0x89 && head[1] === 0x50) return V.extractFromPng(bytes);
-    const text = new TextDecoder().decode(bytes);
-    if (/^\s*</.test(text)) return V.extractFromSvg(text);
-    return JSON.parse(text);
+    const payload = V.extractPayload(new Uint8Array(bytes));
+    return payload.kind === 'jwt' ? payload.token : payload.credential;
   }
 
   async function fromUrl(raw) {
     const url = new URL(raw.trim(), document.baseURI).href;
     if (!/^https?:/.test(url)) throw new Error('only http(s) links can be checked');
-    const tries = /\.json$|\.png$|\.svg$/.test(url) ? [url] : [url.replace(/\/?$/, '/') + 'credential.json', url];
+    const tries = /\.json$|\.png$|\.svg$|\.1ob$|\.jwt$/.test(url) ? [url] : [url.replace(/\/?$/, '/') + 'credential.json', url];
     let lastError;
     for (const candidate of tries) {
       try {
@@ -463,11 +469,11 @@
     box.dataset.status ||= 'idle';
     box.setAttribute('aria-live', 'polite');
     const summary = el('div', { class: 'cs-verify__summary' });
-    const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,application/json,image/png,image/svg+xml' });
+    const input = el('input', { type: 'file', id: 'cs-verify-file', accept: '.json,.png,.svg,.1ob,.jwt,application/json,image/png,image/svg+xml' });
     // A drop target around an ordinary file input: the input is the one control (keyboard and
     // screen readers use it as they use any file input); dropping a file anywhere here works too.
     const drop = el('div', { class: 'cs-verify__drop' },
-      el('p', { id: 'cs-verify-drop-help', text: 'Drop a credential here: credential.json, or a badge image (PNG or SVG) with the credential baked in.' }),
+      el('p', { id: 'cs-verify-drop-help', text: 'Drop a credential here: credential.json (or .1ob, .jwt), or a badge image (PNG or SVG) with the credential baked in.' }),
       el('label', { for: 'cs-verify-file', text: 'Or choose a file: ' }), input);
     input.setAttribute('aria-describedby', 'cs-verify-drop-help');
     const urlInput = el('input', { type: 'url', id: 'cs-verify-url', name: 'url', placeholder: 'https://…/credentials/…/' });
@@ -477,16 +483,16 @@
 
     const check = async (load) => {
       summary.replaceChildren();
-      let credential;
+      let input;
       try {
-        credential = await load();
-        if (!credential) throw new Error('no baked credential was found in that image');
+        input = await load();
+        if (!input) throw new Error('no baked credential was found in that image');
       } catch (error) {
-        render(box, null, { status: 'invalid', verdict: `Not verified: ${error.message}`, checks: [] });
+        render(box, null, V.unreadableReport(error.message));
         return;
       }
-      const report = await verifyInto(box, credential);
-      summary.append(claims(credential, report));
+      const report = await verifyInto(box, input);
+      summary.append(claims(V.decodedCredential(input), report));
     };
     input.addEventListener('change', () => input.files[0] && check(async () => readCredential(await input.files[0].arrayBuffer())));
     drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('cs-verify__drop--over'); });
@@ -505,9 +511,9 @@
   // -- for the pathway calculator and earner pages (credstack-holders.js) ------------------------
   /** Load a credential from a link (its page, credential.json or a badge) and verify it here. */
   async function verifyLink(link) {
-    const credential = await fromUrl(link);
-    const report = await V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl });
-    return { credential, report };
+    const input = await fromUrl(link);
+    const report = await V.verifyCredential(input, await options({ ownIssuer: undefined }));
+    return { credential: V.decodedCredential(input), report };
   }
   window.CredstackPage = { verifyLink };
 
@@ -548,9 +554,10 @@
     navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
   }
 
-  /** For monitors and tests: verify a credential (JSON) with this page's settings; the report. */
+  /** For monitors and tests: verify a credential (JSON, or a VC-JWT string) with this page's
+   *  settings; `overrides` may set at, now or ownIssuer. Returns the report. */
   window.credstackPage = {
-    verify: async (credential) => V.verifyCredential(credential, { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer() }),
+    verify: async (input, overrides) => V.verifyCredential(input, await options(overrides)),
   };
 
   let waiting = false;
