@@ -145,8 +145,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
     """Print the competency × achievement matrix and each certification's pathway tree."""
     import textwrap
 
-    from credstack.model.lint import prerequisite_closure, verified_by
     from credstack.model.pricing import quote
+    from credstack.model.stacking import prerequisite_closure, verified_by
     from credstack.registry.program import load_program
 
     program = load_program(_root(args))
