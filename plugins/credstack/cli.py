@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import re
@@ -49,6 +50,7 @@ from credstack.registry.keys import (
     retire_key,
 )
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
+from credstack.registry.logcheck import LogCheck, proof_log_check
 from credstack.registry.registry import Registry
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verify import (
@@ -151,8 +153,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
     """Print the competency × achievement matrix and each certification's pathway tree."""
     import textwrap
 
-    from credstack.model.lint import prerequisite_closure, verified_by
     from credstack.model.pricing import quote
+    from credstack.model.stacking import prerequisite_closure, verified_by
     from credstack.registry.program import load_program
 
     program = load_program(_root(args))
@@ -550,6 +552,22 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         registry.root if registry is not None else root,
         enabled=registry is not None and not args.no_cache,
     )
+    items: list[tuple[object, str, str | None]] = []
+    unreadable: list[VerificationReport] = []
+    for target in args.targets:
+        for path in collect_targets(Path(target)):
+            try:
+                doc = read_target(path)
+            except CredstackError as e:
+                unreadable.append(unreadable_report(str(path), e.message))
+                continue
+            # The SHA-256 of a credential file (the transparency log records the file's).
+            digest = (
+                hashlib.sha256(path.read_bytes()).hexdigest()
+                if path.suffix.lower() == ".json" and isinstance(doc, dict)
+                else None
+            )
+            items.append((doc, str(path), digest))
     verifier = registry_verifier(
         registry,
         at=at,
@@ -557,29 +575,16 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         did_documents=documents.did_documents,
         status_lists=documents.status_lists,
         cache=cache,
+        log=_log_proof_check(args, registry, items, now) if args.log_proof else None,
     )
-    items: list[tuple[object, str, str | None]] = []
-    unreadable: list[VerificationReport] = []
-    for target in args.targets:
-        for path in collect_targets(Path(target)):
-            try:
-                items.append((read_target(path), str(path), None))
-            except CredstackError as e:
-                unreadable.append(unreadable_report(str(path), e.message))
     reports = verifier.verify_many(items) + unreadable
     cache.save()
-    # --log-proof: the transparency log (credstack.registry.transparency), one more line.
-    log_check = _log_proof_check(args, registry, items, reports) if args.log_proof else None
     if args.json:
         out = [report_json(r) for r in reports]
-        if log_check is not None:
-            out[0]["log"] = {**log_check.__dict__}
         print(json.dumps(out if len(out) != 1 else out[0], indent=2, ensure_ascii=False))
     else:
         for report in reports:
             _print_report(report)
-        if log_check is not None:
-            print(f"  {log_check.outcome.upper():<4} Public log: {log_check.message}")
         if len(reports) > 1:
             counts: dict[str, int] = {}
             for r in reports:
@@ -588,8 +593,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 f"{len(reports)} credentials: "
                 + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
             )
-    if log_check is not None and log_check.outcome != "pass":
-        return 1
     return 0 if reports and all(r.ok for r in reports) else 1
 
 
@@ -619,19 +622,22 @@ def _verify_documents(args: argparse.Namespace, registry: Registry | None) -> Do
     return documents
 
 
-def _log_proof_check(args, registry, items, reports):
-    """``verify --log-proof FILE``: check a tlog-proof of the one credential given, offline."""
-    from credstack.registry.files import dump_json
-    from credstack.registry.transparency import check_log_proof
-
-    if len(items) != 1 or len(reports) != 1:
+def _log_proof_check(
+    args: argparse.Namespace,
+    registry: Registry | None,
+    items: list[tuple[object, str, str | None]],
+    now: datetime,
+) -> LogCheck:
+    """``verify --log-proof FILE``: the ``log`` check from a tlog-proof, offline."""
+    if len(items) != 1:
         raise ConfigError("--log-proof checks one credential", hint="give one TARGET")
-    doc, path, _ = items[0]
+    _, path, _ = items[0]
     vkey = args.log_key or (_log_config(registry).verifier.vkey if registry else None)
     if vkey is None:
         raise ConfigError("--log-proof needs the log's key", hint="pass --log-key VKEY")
-    raw = Path(path).read_bytes() if path.endswith(".json") else dump_json(doc).encode()
-    return check_log_proof(raw, Path(args.log_proof).read_text("utf-8"), vkey)
+    raw = Path(path).read_bytes() if path.endswith(".json") else None
+    proof = Path(args.log_proof).read_text("utf-8")
+    return proof_log_check(proof, vkey, raw=raw, now=now, max_age=None)
 
 
 def _cmd_status(event: str) -> Handler:

@@ -51,6 +51,9 @@ from credstack.registry.statuscheck import (
 )
 from credstack.registry.vcache import VerificationCache, entry_key
 
+#: The ``log`` check of a credential (its JSON) given the SHA-256 of its file, when known.
+LogCheck = Callable[[Any, str | None], CheckResult]
+
 
 @dataclass(frozen=True)
 class OwnIssuer:
@@ -151,6 +154,7 @@ class Verifier:
         details: StatusDetails | None = None,
         cache: VerificationCache | None = None,
         own: OwnIssuer | None = None,
+        log: LogCheck | None = None,
     ):
         self.keys = keys
         self.at = at
@@ -160,6 +164,7 @@ class Verifier:
         self.details = details or (lambda cid, purpose: (None, None))
         self.cache = cache if cache is not None else VerificationCache(None)
         self.own = own
+        self.log = log
         self.computed = 0  # intrinsic checks computed in this run (cache misses)
         self.workers = 1  # processes used by the last prime()
         self._context = f"{keys.digest}\0{own.digest if own else '-'}"
@@ -249,6 +254,7 @@ class Verifier:
             )
             checks.append(self._validity(facts))
             checks.append(self._components(facts, component, target))
+            checks.append(self._log(credential, digest, component))
             report.checks = checks
         except (CredstackError, KeyError, TypeError, ValueError, RecursionError) as e:
             # A fault of the verifier, not a verdict on the credential: error, never invalid.
@@ -315,6 +321,14 @@ class Verifier:
         if facts.valid_until is not None and facts.valid_until <= self.at:
             return CheckResult("validity", "expired", params)
         return CheckResult("validity", "ok", params)
+
+    def _log(self, credential: Any, digest: str | None, component: bool) -> CheckResult:
+        """The ``log`` check: is the credential in its issuer's public transparency log?"""
+        if component:
+            return CheckResult("log", "not-applicable")
+        if self.log is None:
+            return CheckResult("log", "none")
+        return self.log(credential, digest)
 
     def _components(self, facts: CredentialFacts, component: bool, target: str) -> CheckResult:
         if component:
