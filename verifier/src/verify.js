@@ -231,7 +231,10 @@ async function logCheck(credential, ctx, isComponent) {
   try {
     const found = await ctx.options.log(credential);
     const code = found && CODES.log[found.code] ? found.code : 'log-error';
-    return result('log', code, { ...((found && found.params) || {}), ...(code === 'log-error' ? { detail: String(found && found.message) } : {}) });
+    const params = { ...((found && found.params) || {}) };
+    if (code === 'log-error') params.detail = String(found && found.message);
+    if (code === 'logged' && typeof found.proof === 'string') params.proof = found.proof; // C2SP tlog-proof, offered for download
+    return result('log', code, params);
   } catch (error) {
     return result('log', 'log-error', { detail: String(error && error.message) });
   }
