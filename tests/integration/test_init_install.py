@@ -5,7 +5,9 @@ this checkout (`git+file://…@<commit>`, the same form as the default `git+http
 installed offline into a new virtualenv: `pip` gets the dependencies from a local wheelhouse
 (`PIP_NO_INDEX`, `PIP_FIND_LINKS`) that `.ci/run` fills from the package index at install time.
 Then every `run:` step of the generated `.github/workflows/check.yml` runs as written, on a pull
-request branch that awards a credential.
+request branch that awards a credential and also edits `requirements.txt` to a credstack that
+does not exist: the workflow installs what the target branch pins, so the gate still runs. A
+second pull request adds a signing key: the gate step fails until the `key-change` label is on it.
 """
 
 from __future__ import annotations
@@ -115,7 +117,13 @@ def test_a_new_registry_passes_its_own_check_workflow_on_a_fresh_virtualenv(tmp_
         registry,
         config,
     )  # fmt: skip
-    run(["git", "add", "issued"], registry)
+    # The pull request also points requirements.txt at a credstack of its own choosing.
+    requirements = registry / "requirements.txt"
+    pinned = requirements.read_text()
+    requirements.write_text(
+        pinned.replace(commit, "0" * 40).replace(str(src), str(tmp_path / "attacker"))
+    )
+    run(["git", "add", "issued", "requirements.txt"], registry)
     run(["git", "commit", "-qm", "Award data-foundations"], registry)
 
     venv = tmp_path / "venv"
@@ -131,17 +139,21 @@ def test_a_new_registry_passes_its_own_check_workflow_on_a_fresh_virtualenv(tmp_
     }
     (tmp_path / "runner-temp").mkdir()
     job_env, steps = workflow_steps(registry / ".github" / "workflows" / "check.yml", "check")
+    label = "contains(github.event.pull_request.labels.*.name, 'key-change')"
     context = {
         "github.base_ref": "main",
         "github.head_ref": "award-ada",
         "github.repository": "acme-academy/credentials",
+        label: "false",
     }
+
+    def step_env(values: dict, labelled: bool = False) -> dict[str, str]:
+        given = {**context, label: "true" if labelled else "false"}
+        return {k: github_expressions(str(v), given) for k, v in {**job_env, **values}.items()}
+
     ran = []
-    for name, step_env, script in steps:
-        values = {
-            k: github_expressions(str(v), context) for k, v in {**job_env, **step_env}.items()
-        }
-        run(["bash", "-e", "-c", script], registry, {**env, **values})
+    for name, values, script in steps:
+        run(["bash", "-e", "-c", script], registry, {**env, **step_env(values)})
         ran.append(name)
     assert any("install" in n.lower() for n in ran), ran
     assert any("gate" in n.lower() for n in ran), ran
@@ -151,3 +163,24 @@ def test_a_new_registry_passes_its_own_check_workflow_on_a_fresh_virtualenv(tmp_
     assert str(venv) in where
     cid = next((registry / "issued" / "credentials").glob("*.json")).stem
     assert (registry / "site" / "credentials" / cid / "index.html").is_file()
+
+    # A second pull request adds a signing key: the gate refuses it until a maintainer labels
+    # the pull request `key-change`, and then names the key in its verdict.
+    run(["git", "switch", "-q", "-c", "second-key", "origin/main"], registry)
+    run([*credstack, "keys", "create", "--id", "key-extra"], registry, config)
+    run(["git", "commit", "-qam", "Add a second signing key"], registry)
+    name, values, gate = next(step for step in steps if "gate" in step[0].lower())
+    def gate_step(labelled: bool) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["bash", "-e", "-c", gate], cwd=registry, capture_output=True, text=True,
+            env={**os.environ, **env, **step_env(values, labelled)}, timeout=300,
+        )  # fmt: skip
+
+    refused = gate_step(labelled=False)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0, said
+    assert "key-extra" in said and "key-change" in said, said
+    accepted = gate_step(labelled=True)
+    said = accepted.stdout + accepted.stderr
+    assert accepted.returncode == 0, said
+    assert "key-extra" in said and "acknowledged" in said, said
