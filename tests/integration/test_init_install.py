@@ -170,6 +170,7 @@ def test_a_new_registry_passes_its_own_check_workflow_on_a_fresh_virtualenv(tmp_
     run([*credstack, "keys", "create", "--id", "key-extra"], registry, config)
     run(["git", "commit", "-qam", "Add a second signing key"], registry)
     name, values, gate = next(step for step in steps if "gate" in step[0].lower())
+
     def gate_step(labelled: bool) -> subprocess.CompletedProcess:
         return subprocess.run(
             ["bash", "-e", "-c", gate], cwd=registry, capture_output=True, text=True,
