@@ -88,9 +88,7 @@ def serve():
 def _log_line(page) -> tuple[str, str]:
     """(status, text of the page's public-log check line)."""
     status = final_status(page)
-    lines = page.eval_on_selector_all(
-        ".cs-check", "(items) => items.map((i) => i.textContent)"
-    )
+    lines = page.eval_on_selector_all(".cs-check", "(items) => items.map((i) => i.textContent)")
     line = next((ln for ln in lines if "Public log" in ln), "")
     return status, line
 

@@ -39,7 +39,8 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """The (type, payload) chunks of a PNG; raises CredentialError if it is not a valid PNG."""
     if not data.startswith(PNG_SIGNATURE):
         raise CredentialError("not a PNG image")
-    chunks, pos = [], len(PNG_SIGNATURE)
+    chunks: list[tuple[bytes, bytes]] = []
+    pos = len(PNG_SIGNATURE)
     while pos + 8 <= len(data):
         if len(chunks) >= MAX_CHUNKS:
             raise CredentialError(f"the PNG image has more than {MAX_CHUNKS:,} chunks")

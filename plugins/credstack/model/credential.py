@@ -156,11 +156,11 @@ class AwardRequest:
     assessment: AssessmentRecord | None = None
 
 
-def _image(url: str, caption: str) -> dict:
+def _image(url: str, caption: str) -> dict[str, Any]:
     return {"id": url, "type": "Image", "caption": caption}
 
 
-def issuer_profile(program: Program) -> dict:
+def issuer_profile(program: Program) -> dict[str, Any]:
     """The issuer's OB 3.0 Profile, as embedded in credentials and published at issuer.json."""
     urls = SiteUrls(program.site_url)
     issuer = program.issuer
@@ -181,7 +181,7 @@ def result_description_id(program: Program, achievement: Achievement) -> str:
     return SiteUrls(program.site_url).achievement(achievement.id) + "#result"
 
 
-def achievement_json(program: Program, achievement: Achievement) -> dict:
+def achievement_json(program: Program, achievement: Achievement) -> dict[str, Any]:
     """The OB 3.0 Achievement for ``achievement``, with criteria, alignments and image."""
     urls = SiteUrls(program.site_url)
     doc: dict[str, Any] = {
@@ -235,7 +235,7 @@ def achievement_json(program: Program, achievement: Achievement) -> dict:
     return doc
 
 
-def build_credential(program: Program, request: AwardRequest) -> dict:
+def build_credential(program: Program, request: AwardRequest) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential for ``request``; raises CredentialError on bad input."""
     urls = SiteUrls(program.site_url)
     achievement = program.achievements.get(request.achievement)
@@ -369,7 +369,7 @@ class CredentialView:
     proof_created: datetime | None = None
     salt: str | None = None
     email_hash: str | None = None
-    raw: dict = field(default_factory=dict, repr=False, compare=False)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def achievement_id(self) -> str:
@@ -392,7 +392,7 @@ class CredentialView:
             issuer = doc["issuer"]
             issuer_id = issuer["id"] if isinstance(issuer, dict) else issuer
             evidence = tuple(
-                Evidence(e["id"], e.get("name", e["id"]), e.get("description"))
+                Evidence(e["id"], e["name"] if "name" in e else e["id"], e.get("description"))
                 for e in as_list(doc.get("evidence"))
                 if isinstance(e, dict) and "id" in e
             )
@@ -438,7 +438,7 @@ class CredentialView:
             ) from e
 
 
-def _created(proof: dict) -> datetime | None:
+def _created(proof: dict[str, Any]) -> datetime | None:
     """The proof's creation date, or None (a malformed one is the signature check's concern)."""
     try:
         return parse_datetime(proof["created"]) if proof.get("created") else None
@@ -446,7 +446,7 @@ def _created(proof: dict) -> datetime | None:
         return None
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> list[Any]:
     """A JSON value that may be single or an array, as a list (None -> [])."""
     if value is None:
         return []

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from credstack.crypto.keys import SigningKey
@@ -108,7 +109,7 @@ class Awarded:
     cid: str
     path: Path
     url: str
-    credential: dict
+    credential: dict[str, Any]
     input: AwardInput
 
 
@@ -118,7 +119,7 @@ class AwardPlan:
 
     awarded: list[Awarded] = field(default_factory=list)
     skipped: list[tuple[AwardInput, str]] = field(default_factory=list)
-    status_lists: dict[Path, dict] = field(default_factory=dict)
+    status_lists: dict[Path, dict[str, Any]] = field(default_factory=dict)
     root: Path | None = None  # the registry written to (lock, journal, transparency log)
 
 
@@ -365,7 +366,7 @@ def plan_awards(
     key: LoadedKey,
     *,
     signed_at: datetime,
-    salt_factory: Callable[[], str] = lambda: secrets.token_hex(16),
+    salt_factory: Callable[[], str] | None = None,
     skip_already_held: bool = False,
     allow_backdated: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -412,9 +413,9 @@ def plan_awards(
         evidence = inp.evidence
         if registry.program.achievements[inp.achievement].level == "certification":
             evidence = component_evidence(registry, ledger, inp) + evidence
-        email = normalize_email(inp.email) if inp.identity is None else None
+        email = normalize_email(inp.email or "") if inp.identity is None else None
         recipient = inp.recipient(registry.urls.issuer_id)
-        salt = salt_factory()
+        salt = salt_factory() if salt_factory is not None else secrets.token_hex(16)
         cid = new_cid(inp.issued_at, salt, inp.achievement, recipient)
         if cid in registry.credentials or cid in ledger.cids:
             raise AwardError(f"credential id {cid} collides; try again")  # pragma: no cover
@@ -471,7 +472,7 @@ def _init_signer(secret: str, method: str, created: datetime) -> None:
     _SIGNER = (SigningKey.from_multibase_secret(secret), method, created)
 
 
-def _sign_one(unsigned: dict) -> dict | str:
+def _sign_one(unsigned: dict[str, Any]) -> dict[str, Any] | str:
     """Sign and schema-check one credential (runs in a worker); an error message on failure."""
     assert _SIGNER is not None
     key, method, created = _SIGNER
@@ -507,9 +508,9 @@ def _sign_all(plan: AwardPlan, key: LoadedKey, signed_at: datetime) -> list[str]
 
 def missing_status_lists(
     registry: Registry, plan: AwardPlan, key: LoadedKey, signed_at: datetime
-) -> dict[Path, dict]:
+) -> dict[Path, dict[str, Any]]:
     """Signed, empty status lists for every list an award points at that does not exist yet."""
-    out: dict[Path, dict] = {}
+    out: dict[Path, dict[str, Any]] = {}
     for awarded in plan.awarded:
         for ref in CredentialView.from_json(awarded.credential).statuses:
             url, purpose = ref.list_url, ref.purpose
@@ -603,7 +604,9 @@ def read_cohort_csv(path: Path, *, default_issued_at: datetime) -> list[AwardInp
             hint="columns: " + ", ".join(CSV_COLUMNS) + " (the first three are required), "
             "each once",
         )
-    inputs, errors, seen = [], [], {}
+    inputs: list[AwardInput] = []
+    errors: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
     while True:
         try:
             fields = next(reader)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -178,7 +179,7 @@ def _stored_secret(program: Program, root: Path, directory: Path) -> SigningKey:
 def _keys_yaml(keys: list[IssuerKey]) -> str:
     entries = []
     for k in keys:
-        entry: dict = {
+        entry: dict[str, Any] = {
             "id": k.id,
             "publicKeyMultibase": k.public_key_multibase,
             "created": format_datetime(k.created),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import yaml
 
@@ -50,8 +51,8 @@ def log_text(events: list[StatusEvent]) -> str:
 
 
 def resign_list(
-    registry: Registry, doc: dict, key: LoadedKey, when: datetime, bits: Bitstring
-) -> dict:
+    registry: Registry, doc: dict[str, Any], key: LoadedKey, when: datetime, bits: Bitstring
+) -> dict[str, Any]:
     """A copy of status list ``doc`` with ``bits``, a fresh validity window and proof."""
     unsigned = copy.deepcopy(doc)
     unsigned["credentialSubject"]["encodedList"] = bits.encode()
@@ -64,7 +65,7 @@ def stage_status(
     changes: list[tuple[str, str, bool]],
     key: LoadedKey,
     when: datetime,
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each.
 
     Returns the re-signed lists by URL."""
@@ -123,7 +124,7 @@ def change_statuses(
     Raises StatusError (or RegistryError for an unknown id) before anything is written when any
     change is not allowed. With ``tx`` the writes are staged there; otherwise written at once.
     """
-    statuses = {}
+    statuses: dict[str, CurrentStatus] = {}
     done: list[StatusChange] = []
     for request in requests:
         view = registry.get(request.cid)
@@ -223,8 +224,8 @@ def _successor_input(
     *,
     issued_at: datetime,
     name: str | None,
-    evidence,
-    result,
+    evidence: Iterable[Evidence] | None,
+    result: str | None,
     where: str,
     assessors: tuple[str, ...] = (),
     assessed_on: datetime | None = None,
@@ -305,7 +306,7 @@ def reissue(
     key: LoadedKey,
     now: datetime,
     name: str | None = None,
-    evidence=None,
+    evidence: Iterable[Evidence] | None = None,
     result: str | None = None,
     salt_factory: Callable[[], str] | None = None,
 ) -> AwardPlan:
@@ -326,8 +327,14 @@ def reissue(
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
     # and the stacking rules are checked as of the original award date (which may be long ago).
-    salts = {"salt_factory": salt_factory} if salt_factory is not None else {}
-    plan = plan_awards(registry, [inp], key, signed_at=now, allow_backdated=True, **salts)
+    plan = plan_awards(
+        registry,
+        [inp],
+        key,
+        signed_at=now,
+        allow_backdated=True,
+        salt_factory=salt_factory,
+    )
     new = plan.awarded[0].cid
 
     def extra(tx: Transaction) -> None:
