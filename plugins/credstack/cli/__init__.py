@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_commands(sub: argparse._SubParsersAction) -> None:
+def _add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register every subcommand. Keep the order of ``credstack --help`` meaningful."""
     add_program_commands(sub)
     add_registry_commands(sub)

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from credstack.cli.common import (
     add_assessor_options,
@@ -24,8 +25,11 @@ from credstack.registry.award import (
 )
 from credstack.registry.registry import Registry
 
+if TYPE_CHECKING:
+    from credstack.model.application import Application
 
-def _read_issue(path: str) -> dict:
+
+def _read_issue(path: str) -> dict[str, Any]:
     from credstack.errors import ApplicationError
 
     try:
@@ -39,7 +43,7 @@ def _read_issue(path: str) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
-def _application(args: argparse.Namespace, registry: Registry):
+def _application(args: argparse.Namespace, registry: Registry) -> tuple[int | None, Application]:
     """(issue number or None, application); writes the refusal comment before raising."""
     from credstack.model.application import issue_of, parse_application
     from credstack.registry.application import refusal_comment
@@ -140,7 +144,7 @@ def _cmd_workflows(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_application_commands(sub: argparse._SubParsersAction) -> None:
+def add_application_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     app = sub.add_parser(
         "application",
         help="read or award an application made with an issue form",

@@ -316,8 +316,8 @@ def _cmd_expiring(args: argparse.Namespace) -> int:
         header = ["credential", "name", "achievement", "valid_until", "url", "recipient"]
         writer.writerow(header + (["email"] if roster else []))
         for v in rows:
-            cells = [v.cid, v.name, v.achievement_id, format_datetime(v.valid_until), v.id]
-            cells.append(v.recipient)
+            until = format_datetime(v.valid_until) if v.valid_until else ""
+            cells = [v.cid, v.name, v.achievement_id, until, v.id, v.recipient or ""]
             if roster is not None:
                 cells.append(roster.email_of(v.recipient) or "")
             writer.writerow(safe_row(cells))
@@ -330,7 +330,7 @@ def _cmd_expiring(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_registry_commands(sub: argparse._SubParsersAction) -> None:
+def add_registry_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = sub.add_parser("keys", help="create, list and retire the issuer's signing keys")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
     ksub.required = True

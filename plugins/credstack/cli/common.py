@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from credstack.errors import ConfigError
 from credstack.model.status import parse_date_or_datetime
@@ -22,6 +23,10 @@ from credstack.registry.keys import (
     find_signing_key,
 )
 from credstack.registry.registry import Registry
+
+if TYPE_CHECKING:
+    from credstack.registry.files import Transaction
+    from credstack.registry.roster import Roster, RosterRow
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -130,13 +135,15 @@ def show_progress(done: int, total: int) -> None:
 class RosterRecords:
     """The roster rows (and earner pages) of one award call: written with the credentials."""
 
-    def __init__(self, registry: Registry, rows: list, *, sealed: bool, now: datetime) -> None:
+    def __init__(
+        self, registry: Registry, rows: list[RosterRow], *, sealed: bool, now: datetime
+    ) -> None:
         self.registry, self.rows, self.sealed, self.now = registry, rows, sealed, now
         self.local: Path | None = None
         self.sealed_file: Path | None = None
         self.pages: dict[str, str] = {}
 
-    def stage(self, tx) -> None:
+    def stage(self, tx: Transaction) -> None:
         from credstack.registry.profiles import stage_publish
         from credstack.registry.roster import stage_sealed
 
@@ -157,7 +164,9 @@ class RosterRecords:
             print(f"earner page of {name}: {self.registry.urls.site}earners/{page}/")
 
 
-def roster_records(args, registry: Registry, plan: AwardPlan, *, now: datetime):
+def roster_records(
+    args: argparse.Namespace, registry: Registry, plan: AwardPlan, *, now: datetime
+) -> RosterRecords:
     """The roster hook of award: local rows are written first (a row for an award that then
     fails names a credential that does not exist, and is ignored); sealed rows and earner
     pages go into the award's own transaction."""
@@ -184,7 +193,7 @@ def add_assessor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assessed-on", metavar="DATE", help="date of the assessment (default: award)")
 
 
-def open_roster(args: argparse.Namespace, registry: Registry):
+def open_roster(args: argparse.Namespace, registry: Registry) -> Roster:
     """The merged roster (local file + the sealed rows the available secrets open)."""
     from credstack.registry.roster import load_roster, roster_secrets
 

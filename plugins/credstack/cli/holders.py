@@ -7,6 +7,7 @@ import csv
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from credstack.cli.common import (
     current_time,
@@ -27,6 +28,9 @@ from credstack.registry.verify import (
     registry_verifier,
 )
 
+if TYPE_CHECKING:
+    from credstack.registry.roster import RosterRow
+
 
 def _cmd_roster(args: argparse.Namespace) -> int:
     registry = open_registry(args)
@@ -39,7 +43,7 @@ def _cmd_roster(args: argparse.Namespace) -> int:
             cells = [r.credential, r.recipient, r.name, r.email or "", r.achievement]
             writer.writerow(safe_row([*cells, format_datetime(r.awarded_at)]))
         return 0
-    people: dict[str, list] = {}
+    people: dict[str, list[RosterRow]] = {}
     for r in rows:
         people.setdefault(r.recipient, []).append(r)
     for group in people.values():
@@ -91,8 +95,8 @@ def _cmd_notify(args: argparse.Namespace) -> int:
         writer = csv.writer(out or sys.stdout)
         if not args.send:
             writer.writerow(NOTIFY_COLUMNS)
-            for note in todo:
-                writer.writerow(safe_row(note.csv_row()))
+            for item in todo:
+                writer.writerow(safe_row(item.csv_row()))
     finally:
         if out is not None:
             out.close()
@@ -231,7 +235,7 @@ def _cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_holder_commands(sub: argparse._SubParsersAction) -> None:
+def add_holder_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "roster",
         help="the private roster: who received which credential, with emails",

@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from credstack.cli.common import (
     current_time,
@@ -21,15 +22,19 @@ from credstack.registry.keys import (
 )
 from credstack.registry.registry import Registry
 
+if TYPE_CHECKING:
+    from credstack.crypto.keys import SigningKey
+    from credstack.registry.tlog import LogConfig
 
-def _log_key(args: argparse.Namespace, registry: Registry, config):
+
+def _log_key(args: argparse.Namespace, registry: Registry, config: LogConfig) -> SigningKey:
     from credstack.registry.transparency import find_log_key
 
     key_file = Path(args.log_key) if getattr(args, "log_key", None) else None
     return find_log_key(registry.program, registry.root, config, key_file=key_file)
 
 
-def log_config(registry: Registry):
+def log_config(registry: Registry) -> LogConfig:
     from credstack.errors import LogError
     from credstack.registry.tlog import read_config
 
@@ -43,7 +48,9 @@ def log_config(registry: Registry):
     return config
 
 
-def _fresh_checkpoint(args: argparse.Namespace, registry: Registry, config, at: datetime) -> str:
+def _fresh_checkpoint(
+    args: argparse.Namespace, registry: Registry, config: LogConfig, at: datetime
+) -> str:
     from credstack.model.tlog import tree_of
     from credstack.registry.tlog import read_entries, sign_checkpoint
 
@@ -99,6 +106,10 @@ def _cmd_log_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_optional(path: str | None) -> str | None:
+    return Path(path).read_text("utf-8") if path else None
+
+
 def _cmd_log_verify(args: argparse.Namespace) -> int:
     """Check the log against the registry (and a checkpoint, an older one, a built site)."""
     import base64
@@ -106,11 +117,10 @@ def _cmd_log_verify(args: argparse.Namespace) -> int:
     from credstack.registry.transparency import verify_log
 
     root = root_of(args)
-    read = lambda p: Path(p).read_text("utf-8") if p else None  # noqa: E731
     report = verify_log(
         root,
-        checkpoint=read(args.checkpoint),
-        since=read(args.since),
+        checkpoint=_read_optional(args.checkpoint),
+        since=_read_optional(args.since),
         site_dir=Path(args.site) if args.site else None,
     )
     for finding in sorted(report.findings, key=lambda f: (f.path, f.rule, f.message)):
@@ -118,7 +128,8 @@ def _cmd_log_verify(args: argparse.Namespace) -> int:
         if finding.hint:
             print(f"  hint: {finding.hint}")
     root_hash = base64.b64encode(report.root).decode()
-    print(f"log {report.config.origin}: {report.size} entries, root {root_hash}")
+    origin = report.config.origin if report.config is not None else "(no configuration)"
+    print(f"log {origin}: {report.size} entries, root {root_hash}")
     if report.checkpoint is not None:
         signed = f", signed {format_datetime(report.signed_at)}" if report.signed_at else ""
         print(f"  checkpoint: {report.checkpoint.size} entries{signed}")
@@ -166,7 +177,7 @@ def _cmd_log_checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_log_commands(sub: argparse._SubParsersAction) -> None:
+def add_log_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     log = sub.add_parser(
         "log",
         help="the public transparency log: init, verify, prove, checkpoint",

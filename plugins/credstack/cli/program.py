@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from credstack.cli.common import (
     root_of,
 )
 from credstack.errors import ConfigError
+
+if TYPE_CHECKING:
+    from credstack.model.pricing import Quote
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -123,7 +127,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quote_lines(q, *, held: bool) -> list[str]:
+def _quote_lines(q: Quote | None, *, held: bool) -> list[str]:
     """`credstack map`'s price lines for one pathway (from model.pricing.quote)."""
     if q is None:
         return ["step by step: cannot be priced (see `credstack lint`)"]
@@ -142,7 +146,7 @@ def _quote_lines(q, *, held: bool) -> list[str]:
     return lines
 
 
-def add_program_commands(sub: argparse._SubParsersAction) -> None:
+def add_program_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """lint and map."""
     p = sub.add_parser(
         "lint",

@@ -154,7 +154,7 @@ def _log_proof_check(
     return proof_log_check(proof, vkey, raw=raw, now=now, max_age=None)
 
 
-def add_verify_commands(sub: argparse._SubParsersAction) -> None:
+def add_verify_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """verify and badge."""
     p = sub.add_parser("verify", help="verify credentials offline (JSON, baked PNG/SVG, folders)")
     p.add_argument("targets", nargs="+", metavar="TARGET")

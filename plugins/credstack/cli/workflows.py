@@ -118,7 +118,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_workflow_commands(sub: argparse._SubParsersAction) -> None:
+def add_workflow_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "check",
         help="the merge gate: verify everything, compare with the target branch",
