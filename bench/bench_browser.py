@@ -58,6 +58,7 @@ TIMES = """() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const at = (name) => (performance.getEntriesByName(name)[0] || {}).startTime;
     return { verdict: at('credstack:verdict'), start: at('credstack:verify-start'),
+             logStart: at('credstack:log-start'), logEnd: at('credstack:log-end'),
              dcl: nav.domContentLoadedEventEnd, response: nav.responseEnd };
 }"""
 
