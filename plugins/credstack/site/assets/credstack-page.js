@@ -103,7 +103,15 @@
   function prefetch(issuer, credential) {
     contexts();
     const did = didDocumentUrl(issuer);
-    if (did) fetchJson(did).catch(() => {});
+    if (did) {
+      // The issuer's public log, when its DID document announces one: its checkpoint and tip
+      // load now too (the log check itself reads the document again and decides).
+      fetchJson(did).then((doc) => {
+        const log = [].concat(doc.service || []).find((s) => s && [].concat(s.type).includes('TransparencyLog'));
+        const endpoint = log && typeof log.serviceEndpoint === 'string' ? log.serviceEndpoint.replace(/\/?$/, '/') : null;
+        if (endpoint && /^https?:\/\//.test(endpoint)) for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
+      }).catch(() => {});
+    }
     fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => {});
     if (!credential) return;
     const entries = [].concat(credential.credentialStatus || []);
