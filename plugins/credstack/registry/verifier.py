@@ -185,7 +185,7 @@ class Verifier:
         todo: dict[str, Any] = {}
         for doc, digest in items:
             key = self._key(doc, digest)
-            if key not in todo and self.cache.get("credential", key) is None:
+            if key not in todo and not self.cache.has("credential", key):
                 todo[key] = doc
         if not todo:
             return
