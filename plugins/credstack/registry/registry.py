@@ -90,19 +90,23 @@ class PublishedList:
         return doc_id if isinstance(doc_id, str) else None
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One JSON object; raises ValueError when a key repeats (the dict is built in C: a
+    repeated key shows as fewer keys than pairs)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return out
+
+
 def parse_json_bytes(data: bytes, rel: str) -> Any:
     """Parse JSON, refusing duplicate keys; raises ValueError with a message naming ``rel``."""
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise ValueError(f"duplicate key {key!r}")
-            out[key] = value
-        return out
-
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=no_duplicates)
+        return json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except UnicodeDecodeError as e:
         raise ValueError(f"{rel}: not UTF-8 text ({e.reason})") from e
     except json.JSONDecodeError as e:
