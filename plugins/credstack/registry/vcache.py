@@ -125,8 +125,8 @@ class VerificationCache:
     ``hits`` and ``misses`` count lookups by kind (``credential``, ``list``).
     """
 
-    def __init__(self, folder: Path | None):
-        self.path = folder / CACHE_FILE if folder is not None else None
+    def __init__(self, folder: Path | None, filename: str = CACHE_FILE):
+        self.path = folder / filename if folder is not None else None
         self._secret = _secret() if folder is not None else None
         #: key -> [MAC, canonical JSON text of the value], as read and as to be written.
         self._stored: dict[str, list[Any]] = {}

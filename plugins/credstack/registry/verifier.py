@@ -97,7 +97,8 @@ def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict
     key-valid check needs).
     """
     proofs: list[ProofReport] = []
-    if isinstance(doc, str):
+    jwt = isinstance(doc, str)
+    if jwt:
         credential, proof = judge_jwt(doc, keys, own)
         if credential is None:
             checks = [CheckResult("format", "unreadable", {"detail": proof.params.get("detail")})]
@@ -111,7 +112,43 @@ def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict
         if not proofs:
             proofs = judge_proofs(doc, keys, own)
         checks += proof_checks(proofs)
-    return {"checks": [c.to_json() for c in checks], "proofs": [p.to_json() for p in proofs]}
+    out = {"checks": [c.to_json() for c in checks], "proofs": [p.to_json() for p in proofs]}
+    if not jwt and _passed(checks):
+        # What the later checks read from the document, so that a cached credential is not
+        # read again (see Verifier.verify); when it cannot be read, verify() reads it itself.
+        try:
+            facts = credential_facts(doc)
+        except ValueError:
+            return out
+        out["facts"] = facts.to_json()
+    return out
+
+
+def _passed(checks: Sequence[CheckResult]) -> bool:
+    """Whether the format, signature and issuer-key checks all passed (warnings allowed)."""
+    return len(checks) >= 3 and all(c.outcome in (PASS, WARN) for c in checks)
+
+
+class Deferred:
+    """A credential read only when needed: the verifier asks for the document when the cache
+    does not hold its checks (``load`` parses it then; the document is kept as long as this
+    object is)."""
+
+    __slots__ = ("_doc", "_load")
+
+    def __init__(self, load: Callable[[], Any]):
+        self._load: Callable[[], Any] | None = load
+        self._doc: Any = None
+
+    def doc(self) -> Any:
+        if self._load is not None:
+            self._doc = self._load()
+            self._load = None
+        return self._doc
+
+
+def _document(doc: Any) -> Any:
+    return doc.doc() if isinstance(doc, Deferred) else doc
 
 
 def _digest_of(doc: Any) -> str:
@@ -168,6 +205,10 @@ class Verifier:
 
     # -- time-independent part -----------------------------------------------------------
     def _key(self, doc: Any, digest: str | None) -> str:
+        if isinstance(doc, Deferred):  # a registry's credential (JSON), known by its digest
+            if digest is not None:
+                return entry_key("credential", self._context, digest)
+            doc = doc.doc()
         kind = "jwt" if isinstance(doc, str) else "credential"
         return entry_key(kind, self._context, digest or _digest_of(doc))
 
@@ -175,7 +216,7 @@ class Verifier:
         key = self._key(doc, digest)
         result = self.cache.get("credential", key)
         if result is None:
-            result = intrinsic_checks(doc, self.keys, self.own)
+            result = intrinsic_checks(_document(doc), self.keys, self.own)
             self.computed += 1
             self.cache.put(key, result)
         return result
@@ -186,7 +227,7 @@ class Verifier:
         for doc, digest in items:
             key = self._key(doc, digest)
             if key not in todo and not self.cache.has("credential", key):
-                todo[key] = doc
+                todo[key] = _document(doc)
         if not todo:
             return
         self.workers = worker_count(workers) if len(todo) >= self.min_parallel else 1
@@ -209,10 +250,25 @@ class Verifier:
         """Verify one credential (JSON, or a VC-JWT string); never raises for a bad credential."""
         report = VerificationReport(target=target, credential_id=None)
         try:
-            credential = decoded(doc)
-            if isinstance(credential, dict) and isinstance(credential.get("id"), str):
-                report.credential_id = credential["id"]
-            intrinsic = self.intrinsic(doc, digest)
+            facts: CredentialFacts | None = None
+            cached = (
+                self.cache.get("credential", self._key(doc, digest))
+                if isinstance(doc, Deferred) and digest is not None
+                else None
+            )
+            if cached is not None and "facts" in cached:
+                # Checked before (same bytes, same verifier): what the later checks read from
+                # the document was kept with the result, so it is not read again.
+                intrinsic = cached
+                facts = CredentialFacts.from_json(intrinsic["facts"])
+                report.credential_id = facts.id
+                credential: Any = None
+            else:
+                doc = _document(doc)
+                credential = decoded(doc)
+                if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+                    report.credential_id = credential["id"]
+                intrinsic = self.intrinsic(doc, digest)
             checks = [CheckResult.from_json(c) for c in intrinsic["checks"]]
             if len(checks) < 3 or any(c.outcome not in (PASS, WARN) for c in checks):
                 because = (
@@ -228,7 +284,8 @@ class Verifier:
             if key_valid.outcome != PASS:
                 report.checks = complete(checks, because="key-valid")
                 return report
-            facts = credential_facts(credential)
+            if facts is None:
+                facts = credential_facts(credential)
             strict = self.own is not None and facts.issuer_id == self.own.issuer_id
             checks.append(
                 status_check(
@@ -365,6 +422,7 @@ def _intrinsic_in_worker(doc: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "Deferred",
     "OwnIssuer",
     "StatusListVerdict",
     "Verifier",

@@ -78,6 +78,7 @@ from credstack.registry.files import dump_json
 from credstack.registry.parallel import worker_count
 from credstack.registry.registry import STATUS_DIR, Registry
 from credstack.registry.vcache import VerificationCache
+from credstack.registry.viewcache import ViewCache
 from credstack.site import csp, hosting, tree
 from credstack.site.background import Background
 from credstack.site.badges import Badges, preview_slug
@@ -259,7 +260,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         cache_root = (self.root / self.config.cache_dir) if self.config.cache else None
         self.cache = BuildCache(cache_root)
         try:
-            registry = Registry(self.root)
+            # Views of unchanged files come from the cache (registry/viewcache.py): an
+            # unchanged credential's JSON is not parsed.
+            views = ViewCache.for_registry(self.root) if self.config.cache else None
+            registry = Registry(self.root, views=views)
             site_url = normalize_site_url(config.site_url or "")
             if site_url != registry.program.site_url and not self.serving:
                 raise PluginError(

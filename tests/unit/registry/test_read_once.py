@@ -1,0 +1,158 @@
+"""What spares a rebuild from reading every credential again gives exactly the plain results.
+
+- The verification cache keeps, beside a credential's proof checks, the facts the later checks
+  read from it (issuer, validity window, status entries, components): a credential verified
+  from the cache, never parsed, gets the report the plain path gives, on every file of the
+  third-party corpus (a tampered, unsigned or malformed one included) and on a registry with
+  revoked, suspended and certification credentials.
+- Views kept by file digest (registry/viewcache.py) equal the views read from the files, are
+  never used for other bytes, and are ignored when someone else wrote them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from credstack.errors import CredstackError
+from credstack.model.credential import CredentialView
+from credstack.model.shape import CredentialFacts, credential_facts, format_check
+from credstack.model.wording import report_json
+from credstack.registry.registry import Registry
+from credstack.registry.vcache import VerificationCache
+from credstack.registry.verifier import Deferred
+from credstack.registry.verify import read_target, registry_verifier, verify_registry
+from credstack.registry.viewcache import VIEWS_FILE, ViewCache
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+sys.path.insert(0, str(CORPUS))
+
+import runner  # noqa: E402
+
+ENTRIES = [e for e in runner.entries() if e["file"].endswith(".json")]
+
+
+def corpus_verifier(cache: VerificationCache):
+    dids, lists = runner.saved_documents()
+    return registry_verifier(
+        None, at=runner.at(), now=runner.at(), did_documents=dids, status_lists=lists, cache=cache
+    )
+
+
+def test_facts_survive_json(demo_root):
+    """Every corpus and demo credential's facts, written as JSON and read back, are the same
+    facts (the demo's carry credstack's implied suspension lists)."""
+    seen = 0
+    demo = [i.doc for i in Registry(demo_root).issued.values()]
+    for entry in [*ENTRIES, *({"doc": doc, "file": "demo"} for doc in demo)]:
+        try:
+            doc = entry.get("doc") or read_target(CORPUS / entry["file"])
+        except CredstackError:
+            continue
+        if not isinstance(doc, dict) or format_check(doc).outcome not in ("pass", "warn"):
+            continue
+        try:
+            facts = credential_facts(doc)
+        except ValueError:
+            continue
+        again = CredentialFacts.from_json(json.loads(json.dumps(facts.to_json())))
+        assert again == facts, entry["file"]
+        seen += 1
+    assert seen > 100 + len(demo) // 2
+    assert any(e.implied for d in demo for e in credential_facts(d).statuses)
+
+
+def test_a_credential_verified_from_the_cache_gets_the_plain_report():
+    cache = VerificationCache(None)
+    checked = 0
+    for entry in ENTRIES:
+        try:
+            doc = read_target(CORPUS / entry["file"])
+        except CredstackError:
+            continue
+        if isinstance(doc, str):
+            continue
+        target = entry["file"]
+        plain = report_json(corpus_verifier(VerificationCache(None)).verify(doc, target))
+        digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+        verifier = corpus_verifier(cache)
+        first = verifier.verify(Deferred(lambda doc=doc: doc), target, digest=digest)
+        parsed = []  # the second time, the document is never asked for when its facts are kept
+
+        def load(doc=doc, parsed=parsed):
+            parsed.append(1)
+            return doc
+
+        second = corpus_verifier(cache).verify(Deferred(load), target, digest=digest)
+        assert report_json(first) == plain == report_json(second), target
+        if "facts" in (cache.get("credential", verifier._key(Deferred(load), digest)) or {}):
+            assert parsed == [], target
+            checked += 1
+    assert checked > 50
+
+
+@pytest.fixture
+def busy_registry(scratch_root):
+    """The demo registry: revoked, suspended, expired, renewed, corrected and a certification."""
+    return scratch_root
+
+
+def test_a_registry_verified_from_the_cache_gets_the_plain_reports(busy_registry, tmp_path):
+    registry = Registry(busy_registry)
+    at = max(v.proof_created or v.valid_from for v in registry.credentials.values())
+    plain = verify_registry(registry_verifier(Registry(busy_registry), at=at), registry)
+    cache = VerificationCache(tmp_path)
+    verify_registry(registry_verifier(registry, at=at, cache=cache), registry)
+    cache.save()
+    again = VerificationCache(tmp_path)
+    verifier = registry_verifier(Registry(busy_registry), at=at, cache=again)
+    cached = verify_registry(verifier, Registry(busy_registry))
+    assert verifier.computed == 0
+    assert {c: report_json(r) for c, r in cached.items()} == {
+        c: report_json(r) for c, r in plain.items()
+    }
+    assert {r.status for r in cached.values()} >= {"verified", "revoked", "suspended"}
+
+
+def test_views_from_the_cache_equal_views_from_the_files(busy_registry, tmp_path):
+    plain = Registry(busy_registry)
+    first = Registry(busy_registry, views=ViewCache(tmp_path))
+    assert first.credentials == plain.credentials
+    second = Registry(busy_registry, views=ViewCache(tmp_path))
+    assert second.credentials == plain.credentials
+    assert second.views is not None and second.views.hits == len(plain.credentials)
+    for cid, view in second.credentials.items():
+        assert view.doc is None  # not parsed: the bytes are kept
+        assert view.raw == plain.credentials[cid].raw
+        record = json.loads(json.dumps(view.to_record()))
+        assert CredentialView.from_record(record, b"{}") == view
+
+
+def test_a_cached_view_is_never_used_for_other_bytes(busy_registry, tmp_path):
+    Registry(busy_registry, views=ViewCache(tmp_path)).credentials  # noqa: B018 - fills it
+    path = next(iter(Registry(busy_registry).issued.values())).rel
+    doc = json.loads((busy_registry / path).read_text("utf-8"))
+    for identifier in doc["credentialSubject"]["identifier"]:
+        if identifier["identityType"] == "name":
+            identifier["identityHash"] = "Someone Else"
+    (busy_registry / path).write_text(json.dumps(doc, indent=2), "utf-8")
+    again = Registry(busy_registry, views=ViewCache(tmp_path))
+    assert any(v.name == "Someone Else" for v in again.credentials.values())
+
+
+def test_views_written_without_this_machines_key_are_ignored(busy_registry, tmp_path):
+    Registry(busy_registry, views=ViewCache(tmp_path)).credentials  # noqa: B018 - fills it
+    file = tmp_path / VIEWS_FILE
+    data = json.loads(file.read_text("utf-8"))
+    for entry in data["entries"].values():
+        record = json.loads(entry[1])
+        record["name"] = "Forged"
+        entry[1] = json.dumps(record, sort_keys=True)  # the MAC no longer matches
+    file.write_text(json.dumps(data), "utf-8")
+    again = Registry(busy_registry, views=ViewCache(tmp_path))
+    assert again.views is not None and again.views.hits == 0
+    assert not any(v.name == "Forged" for v in again.credentials.values())
