@@ -173,12 +173,29 @@ def test_kept_pages_follow_every_input(registry, tmp_path):
     same("later", later)
 
     reg = Registry(root)
-    in_force = [c for c in reg.credentials if reg.current_status(c).in_force]
+    in_force = [
+        c
+        for c, v in reg.credentials.items()
+        if reg.current_status(c).in_force
+        and (v.valid_until is None or v.valid_until.timestamp() > later)
+    ]
     by_holder: dict[str, list[str]] = {}
     for cid in in_force:
         by_holder.setdefault(reg.credentials[cid].recipient or "", []).append(cid)
-    holder = max(by_holder.values(), key=len)
-    assert len(holder) > 1
+    # A holder of two achievements on one pathway: suspending one changes the progress shown
+    # on the other's page.
+    members = [set(p.components()) for p in reg.program.pathways.values()]
+    holder = next(
+        [a, b]
+        for cids in by_holder.values()
+        for a in cids
+        for b in cids
+        if reg.credentials[a].achievement_id != reg.credentials[b].achievement_id
+        and any(
+            {reg.credentials[a].achievement_id, reg.credentials[b].achievement_id} <= m
+            for m in members
+        )
+    )
     key = loaded_test_key(root)
     change_status(reg, holder[0], "suspended", key=key, when=at("2026-02-03"), reason="test")
     reg = Registry(root)
