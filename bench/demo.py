@@ -371,7 +371,12 @@ def replay(root: Path, env: dict[str, str], story: tuple[Step, ...] = STORY) -> 
         if isinstance(step, Awards):
             salts = Salts([a.salt for a in step.awards])
             plan = plan_awards(
-                registry, [a.input() for a in step.awards], key, signed_at=clock, salt_factory=salts
+                registry,
+                [a.input() for a in step.awards],
+                key,
+                signed_at=clock,
+                salt_factory=salts,
+                allow_backdated=True,  # the story's awards are dated when they happened
             )
             write_plan(plan)
             for awarded in plan.awarded:

@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+#: `credstack init` writes requirements.txt from where credstack was installed; a checkout with
+#: no public origin has to say (tests/integration/test_init_install.py installs a real one).
+os.environ.setdefault(
+    "CREDSTACK_SOURCE",
+    "git+https://github.com/credstack/credstack@" + "0123456789abcdef" * 2 + "01234567",
+)
 
 
 @pytest.fixture(scope="session")

@@ -99,10 +99,18 @@ def with_assessors(program, inp: AwardInput) -> AwardInput:
     return replace(inp, assessors=assessed_by(program, inp.achievement))
 
 
-def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, salt=None):
+def award(
+    root: Path,
+    *inputs: AwardInput,
+    signed_at: datetime | None = None,
+    salt=None,
+    allow_backdated: bool = True,
+):
     """Award through the real code path with the test key; returns the AwardPlan.
 
     Inputs that name no assessors get the first ones on record for their achievement.
+    Back-dated awards are allowed here (tests sign old awards at fixed dates); the rule itself
+    is tested in tests/integration/test_bad_input.py.
     """
     registry = Registry(root)
     inputs = tuple(with_assessors(registry.program, i) for i in inputs)
@@ -112,7 +120,14 @@ def award(root: Path, *inputs: AwardInput, signed_at: datetime | None = None, sa
         env={"CREDSTACK_SIGNING_KEY": fixed_signing_key().to_multibase_secret()},
     )
     when = signed_at or max(i.issued_at for i in inputs)
-    plan = plan_awards(registry, inputs, key, signed_at=when, salt_factory=salt or salts())
+    plan = plan_awards(
+        registry,
+        inputs,
+        key,
+        signed_at=when,
+        salt_factory=salt or salts(),
+        allow_backdated=allow_backdated,
+    )
     write_plan(plan)
     return plan
 

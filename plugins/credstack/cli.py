@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import re
@@ -39,8 +40,17 @@ from credstack.registry.documents import (
     from_folder,
     needed_urls,
 )
-from credstack.registry.keys import KEYS_FILE, LoadedKey, create_key, find_signing_key, retire_key
+from credstack.registry.files import Recovery, recover, registry_lock
+from credstack.registry.keys import (
+    KEYS_FILE,
+    LoadedKey,
+    create_key,
+    find_signing_key,
+    read_secret_file,
+    retire_key,
+)
 from credstack.registry.lifecycle import change_status, expiring, reissue, renew
+from credstack.registry.logcheck import LogCheck, proof_log_check
 from credstack.registry.registry import Registry
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verify import (
@@ -143,8 +153,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
     """Print the competency × achievement matrix and each certification's pathway tree."""
     import textwrap
 
-    from credstack.model.lint import prerequisite_closure, verified_by
     from credstack.model.pricing import quote
+    from credstack.model.stacking import prerequisite_closure, verified_by
     from credstack.registry.program import load_program
 
     program = load_program(_root(args))
@@ -256,11 +266,17 @@ def _when(text: str | None, *, what: str = "date") -> datetime | None:
     if text is None:
         return None
     try:
-        return parse_date_or_datetime(text)
+        value = parse_date_or_datetime(text)
     except ValueError as e:
         raise ConfigError(
-            f"{what} {text!r} is not a date", hint="use YYYY-MM-DD or 2026-11-28T10:00:00Z"
+            f"{what} {text[:40]!r} is not a date", hint="use YYYY-MM-DD or 2026-11-28T10:00:00Z"
         ) from e
+    if not 1900 <= value.year <= 2999:
+        raise ConfigError(
+            f"{what} {text!r} is out of range (years 1900 to 2999)",
+            hint="check the year: use YYYY-MM-DD",
+        )
+    return value
 
 
 def _duration(text: str) -> timedelta:
@@ -275,6 +291,47 @@ def _registry(args: argparse.Namespace) -> Registry:
     return Registry(_root(args))
 
 
+def _print_recovery(found: Recovery) -> None:
+    if found.completed:
+        print(
+            f"recovered an interrupted write: finished writing {len(found.completed)} file(s) "
+            f"({', '.join(found.completed[:3])}{' …' if len(found.completed) > 3 else ''})",
+            file=sys.stderr,
+        )
+    if found.removed:
+        print(
+            f"removed {len(found.removed)} temporary file(s) left by an interrupted write",
+            file=sys.stderr,
+        )
+
+
+def _writes(handler: Handler) -> Handler:
+    """Run a writing command under the registry's lock (one writer at a time, see files.py)."""
+
+    def locked(args: argparse.Namespace) -> int:
+        root = _root(args)
+        if not (root / "program").is_dir():
+            return handler(args)  # not a registry: the command says so itself
+
+        def waiting(holder: str) -> None:
+            print(f"waiting for another credstack command to finish: {holder}", file=sys.stderr)
+
+        with registry_lock(root, command=args.command, on_wait=waiting) as session:
+            _print_recovery(session.recovery)
+            return handler(args)
+
+    return locked
+
+
+def _cmd_recover(args: argparse.Namespace) -> int:
+    """Finish or undo an interrupted write; delete temporary files left over."""
+    found = recover(_root(args))
+    _print_recovery(found)
+    if not found:
+        print("nothing to recover: no interrupted write")
+    return 0
+
+
 def _key(args: argparse.Namespace, registry: Registry) -> LoadedKey:
     key_file = Path(args.key) if getattr(args, "key", None) else None
     return find_signing_key(registry.program, registry.root, key_file=key_file)
@@ -283,18 +340,24 @@ def _key(args: argparse.Namespace, registry: Registry) -> LoadedKey:
 def _cmd_keys_create(args: argparse.Namespace) -> int:
     registry = _registry(args)
     now = _now()
+    secret = None
+    if args.import_file:
+        secret = read_secret_file(Path(args.import_file).expanduser(), registry.root)
     created = create_key(
         registry.program,
         registry.root,
         now=now,
         key_id=args.id,
         key_dir=Path(args.key_dir) if args.key_dir else None,
-        store=not args.print,
+        store=not args.print and secret is None,
+        secret=secret,
     )
     print(f"created key {created.issuer_key.id}: {created.issuer_key.public_key_multibase}")
     print(f"  public key added to {KEYS_FILE} (commit it)")
     if created.secret_path is not None:
         print(f"  secret stored in {created.secret_path} (mode 0600, outside the repository)")
+    elif args.import_file:
+        print(f"  secret imported from {args.import_file} (left where it is)")
     else:
         print("  secret (shown once; store it as the CI secret CREDSTACK_SIGNING_KEY):")
         print(f"  {created.secret.to_multibase_secret()}")
@@ -350,8 +413,6 @@ def _cmd_award(args: argparse.Namespace) -> int:
     registry = _registry(args)
     now = _now()
     issued_at = _when(args.issued_at, what="--issued-at") or now
-    if issued_at > now:
-        raise ConfigError("--issued-at lies in the future", hint="award on or before today")
     if args.csv:
         if args.achievement or args.name or args.email or args.assessor or args.assessed_on:
             raise ConfigError(
@@ -359,9 +420,6 @@ def _cmd_award(args: argparse.Namespace) -> int:
                 hint="in a cohort CSV, name each row's assessors in the column assessors",
             )
         inputs = read_cohort_csv(Path(args.csv), default_issued_at=issued_at)
-        for inp in inputs:
-            if inp.issued_at > now:
-                raise ConfigError(f"{inp.where}: issued_at lies in the future")
     else:
         missing = [f for f in ("achievement", "name", "email") if not getattr(args, f)]
         if missing:
@@ -383,7 +441,13 @@ def _cmd_award(args: argparse.Namespace) -> int:
         ]
     key = _key(args, registry)
     plan = plan_awards(
-        registry, inputs, key, signed_at=now, skip_already_held=bool(args.csv), progress=_progress
+        registry,
+        inputs,
+        key,
+        signed_at=now,
+        skip_already_held=bool(args.csv),
+        allow_backdated=args.allow_backdated,
+        progress=_progress,
     )
     records = _roster_records(args, registry, plan, now=now)
     write_plan(plan, records.stage)
@@ -488,6 +552,22 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         registry.root if registry is not None else root,
         enabled=registry is not None and not args.no_cache,
     )
+    items: list[tuple[object, str, str | None]] = []
+    unreadable: list[VerificationReport] = []
+    for target in args.targets:
+        for path in collect_targets(Path(target)):
+            try:
+                doc = read_target(path)
+            except CredstackError as e:
+                unreadable.append(unreadable_report(str(path), e.message))
+                continue
+            # The SHA-256 of a credential file (the transparency log records the file's).
+            digest = (
+                hashlib.sha256(path.read_bytes()).hexdigest()
+                if path.suffix.lower() == ".json" and isinstance(doc, dict)
+                else None
+            )
+            items.append((doc, str(path), digest))
     verifier = registry_verifier(
         registry,
         at=at,
@@ -495,29 +575,16 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         did_documents=documents.did_documents,
         status_lists=documents.status_lists,
         cache=cache,
+        log=_log_proof_check(args, registry, items, now) if args.log_proof else None,
     )
-    items: list[tuple[object, str, str | None]] = []
-    unreadable: list[VerificationReport] = []
-    for target in args.targets:
-        for path in collect_targets(Path(target)):
-            try:
-                items.append((read_target(path), str(path), None))
-            except CredstackError as e:
-                unreadable.append(unreadable_report(str(path), e.message))
     reports = verifier.verify_many(items) + unreadable
     cache.save()
-    # --log-proof: the transparency log (credstack.registry.transparency), one more line.
-    log_check = _log_proof_check(args, registry, items, reports) if args.log_proof else None
     if args.json:
         out = [report_json(r) for r in reports]
-        if log_check is not None:
-            out[0]["log"] = {**log_check.__dict__}
         print(json.dumps(out if len(out) != 1 else out[0], indent=2, ensure_ascii=False))
     else:
         for report in reports:
             _print_report(report)
-        if log_check is not None:
-            print(f"  {log_check.outcome.upper():<4} Public log: {log_check.message}")
         if len(reports) > 1:
             counts: dict[str, int] = {}
             for r in reports:
@@ -526,8 +593,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 f"{len(reports)} credentials: "
                 + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
             )
-    if log_check is not None and log_check.outcome != "pass":
-        return 1
     return 0 if reports and all(r.ok for r in reports) else 1
 
 
@@ -557,32 +622,53 @@ def _verify_documents(args: argparse.Namespace, registry: Registry | None) -> Do
     return documents
 
 
-def _log_proof_check(args, registry, items, reports):
-    """``verify --log-proof FILE``: check a tlog-proof of the one credential given, offline."""
-    from credstack.registry.files import dump_json
-    from credstack.registry.transparency import check_log_proof
-
-    if len(items) != 1 or len(reports) != 1:
+def _log_proof_check(
+    args: argparse.Namespace,
+    registry: Registry | None,
+    items: list[tuple[object, str, str | None]],
+    now: datetime,
+) -> LogCheck:
+    """``verify --log-proof FILE``: the ``log`` check from a tlog-proof, offline."""
+    if len(items) != 1:
         raise ConfigError("--log-proof checks one credential", hint="give one TARGET")
-    doc, path, _ = items[0]
+    _, path, _ = items[0]
     vkey = args.log_key or (_log_config(registry).verifier.vkey if registry else None)
     if vkey is None:
         raise ConfigError("--log-proof needs the log's key", hint="pass --log-key VKEY")
-    raw = Path(path).read_bytes() if path.endswith(".json") else dump_json(doc).encode()
-    return check_log_proof(raw, Path(args.log_proof).read_text("utf-8"), vkey)
+    raw = Path(path).read_bytes() if path.endswith(".json") else None
+    proof = Path(args.log_proof).read_text("utf-8")
+    return proof_log_check(proof, vkey, raw=raw, now=now, max_age=None)
 
 
 def _cmd_status(event: str) -> Handler:
     def handler(args: argparse.Namespace) -> int:
+        from credstack.registry.notes import (
+            check_private_reason,
+            private_notes_target,
+            record_private_reason,
+        )
+
         registry = _registry(args)
         key = _key(args, registry)
+        notes = Path(args.private_notes).expanduser() if args.private_notes else None
+        private = None
+        if args.private_reason:  # checked before anything is written
+            private = check_private_reason(args.private_reason)
+            notes = private_notes_target(registry, notes)
+        when = _now()
         change = change_status(
-            registry, args.credential, event, key=key, when=_now(), reason=args.reason
+            registry, args.credential, event, key=key, when=when, reason=args.statement
         )
         print(f"{event} {change.view.cid} ({change.view.achievement_id}, {change.view.name})")
         if change.event.reason:
-            print(f"  reason: {change.event.reason}")
+            print(
+                "  public statement (on the credential's page and in the status log): "
+                f"{change.event.reason}"
+            )
         print("  status list re-signed and status log updated; commit issued/")
+        if private is not None:
+            path = record_private_reason(registry, change.event, private, path=notes)
+            print(f"  private reason kept in {path} (mode 0600, outside the repository)")
         return 0
 
     return handler
@@ -642,6 +728,7 @@ def _cmd_renew(args: argparse.Namespace) -> int:
         now=now,
         issued_at=issued_at,
         result=args.result,
+        allow_backdated=args.allow_backdated,
         extra_evidence=cpd_evidence(evidence, cpd_hours=hours, since=view.valid_from),
         assessors=tuple(args.assessor),
         assessed_on=_when(args.assessed_on, what="--assessed-on"),
@@ -728,14 +815,21 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print the secret once (for a CI secret) instead of storing it",
     )
-    p.set_defaults(handler=_cmd_keys_create)
+    p.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="publish the key whose secret is in FILE (e.g. a CI secret saved to a file outside "
+        "the repository) instead of making a new one",
+    )
+    p.set_defaults(handler=_writes(_cmd_keys_create))
     p = ksub.add_parser("list", help="list the issuer's keys")
     p.set_defaults(handler=_cmd_keys_list)
     p = ksub.add_parser("retire", help="stop a key: proofs made after --at no longer verify")
     p.add_argument("key_id", metavar="KEY")
     p.add_argument("--at", help="retirement date (default now)")
     p.add_argument("--reason", required=True)
-    p.set_defaults(handler=_cmd_keys_retire)
+    p.set_defaults(handler=_writes(_cmd_keys_retire))
 
     status = sub.add_parser("status", help="status lists: keep them fresh")
     status_sub = status.add_subparsers(dest="status_command", metavar="SUBCOMMAND", required=True)
@@ -745,7 +839,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--within", default="14d", help="re-sign lists ending within this (default 14d)")
     p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
-    p.set_defaults(handler=_cmd_status_refresh)
+    p.set_defaults(handler=_writes(_cmd_status_refresh))
 
     p = sub.add_parser("award", help="award a credential (or a cohort with --csv)")
     p.add_argument("achievement", nargs="?", metavar="ACHIEVEMENT")
@@ -756,6 +850,11 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     _add_assessor_options(p)
     p.add_argument("--issued-at", help="award date (default now)")
     p.add_argument("--csv", help="cohort CSV: " + ", ".join(CSV_COLUMNS))
+    p.add_argument(
+        "--allow-backdated",
+        action="store_true",
+        help="allow award dates more than a year ago (e.g. moving earlier awards in)",
+    )
     p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
     p.add_argument(
         "--roster",
@@ -769,7 +868,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="publish the recipient's earner page (opt-in; see `credstack profile`)",
     )
-    p.set_defaults(handler=_cmd_award)
+    p.set_defaults(handler=_writes(_cmd_award))
 
     p = sub.add_parser("verify", help="verify credentials offline (JSON, baked PNG/SVG, folders)")
     p.add_argument("targets", nargs="+", metavar="TARGET")
@@ -825,7 +924,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
         "<year>/<letter>/, so that no folder holds more than 1,000 files. Ids, file contents "
         "and public URLs stay the same; run it once, then commit.",
     )
-    p.set_defaults(handler=_cmd_migrate)
+    p.set_defaults(handler=_writes(_cmd_migrate))
 
     for name, event, needs_reason in (
         ("revoke", "revoked", True),
@@ -834,9 +933,28 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     ):
         p = sub.add_parser(name, help=f"{name} a credential (re-signs the status list)")
         p.add_argument("credential", metavar="ID")
-        p.add_argument("--reason", required=needs_reason)
+        p.add_argument(
+            "--statement",
+            "--reason",
+            dest="statement",
+            required=needs_reason,
+            metavar="TEXT",
+            help="the public statement, shown on the credential's page next to the holder's "
+            "name (--reason is the same option)",
+        )
+        p.add_argument(
+            "--private-reason",
+            metavar="TEXT",
+            help="a reason that must not be published: kept only outside the repository",
+        )
+        p.add_argument(
+            "--private-notes",
+            metavar="FILE",
+            help="where to keep private reasons (default "
+            "~/.local/share/credstack/private/<site>_status-notes.yml, mode 0600)",
+        )
         p.add_argument("--key", help="secret key file (or set CREDSTACK_SIGNING_KEY)")
-        p.set_defaults(handler=_cmd_status(event))
+        p.set_defaults(handler=_writes(_cmd_status(event)))
 
     p = sub.add_parser(
         "renew",
@@ -846,6 +964,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("credential", metavar="ID")
     p.add_argument("--issued-at")
+    p.add_argument("--allow-backdated", action="store_true")
     p.add_argument("--result", help="the reassessment result, when the rule asks for one")
     p.add_argument("--cpd-hours", help="continuing professional development hours since the award")
     p.add_argument(
@@ -853,7 +972,7 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     )
     _add_assessor_options(p)
     p.add_argument("--key")
-    p.set_defaults(handler=_cmd_renew)
+    p.set_defaults(handler=_writes(_cmd_renew))
 
     p = sub.add_parser("reissue", help="issue a corrected credential; revoke the old one")
     p.add_argument("credential", metavar="ID")
@@ -861,7 +980,15 @@ def _add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--evidence", action="append", default=[], metavar="[TITLE=]URL")
     p.add_argument("--result")
     p.add_argument("--key")
-    p.set_defaults(handler=_cmd_reissue)
+    p.set_defaults(handler=_writes(_cmd_reissue))
+
+    p = sub.add_parser(
+        "recover",
+        help="finish a write interrupted by a crash; delete left-over temporary files",
+        description="Every writing command does this first; run it by hand after a crash "
+        "(e.g. before `credstack check`).",
+    )
+    p.set_defaults(handler=_cmd_recover)
 
     p = sub.add_parser("expiring", help="list credentials that expire soon")
     p.add_argument("--within", default="60d", help="e.g. 60d, 8w, 3m (default 60d)")
@@ -1114,7 +1241,7 @@ def _add_holder_commands(sub: argparse._SubParsersAction) -> None:
     ksub.required = True
     k = ksub.add_parser("create", help="new key pair: public key in program/roster-key.yml")
     k.add_argument("--print", action="store_true", help="print the secret instead of storing it")
-    k.set_defaults(handler=_cmd_roster_keys_create)
+    k.set_defaults(handler=_writes(_cmd_roster_keys_create))
 
     p = sub.add_parser(
         "notify",
@@ -1142,8 +1269,8 @@ def _add_holder_commands(sub: argparse._SubParsersAction) -> None:
     psub = p.add_subparsers(dest="profile_command", metavar="ACTION")
     psub.required = True
     for name, handler, text in (
-        ("publish", _cmd_profile_publish, "publish the earner page of a credential's holder"),
-        ("unpublish", _cmd_profile_unpublish, "remove it from the next build"),
+        ("publish", _writes(_cmd_profile_publish), "publish the earner page of a holder"),
+        ("unpublish", _writes(_cmd_profile_unpublish), "remove it from the next build"),
     ):
         q = psub.add_parser(name, help=text)
         q.add_argument("credential", metavar="ID", help="any credential of the holder")
@@ -1226,18 +1353,64 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _ask(question: str, default: str | None = None) -> str | None:
+    """One line from the person at the terminal (None when there is none)."""
+    if not sys.stdin.isatty():
+        return None
+    suffix = f" [{default}]" if default else ""
+    try:
+        answer = input(f"{question}{suffix}: ").strip()
+    except EOFError:
+        return None
+    return answer or default
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
-    """Scaffold a new registry in DIR; never overwrite a file."""
+    """Scaffold a new registry in DIR (a git repository); never overwrite a file."""
+    from credstack.registry.requirement import requirement_for
     from credstack.registry.scaffold import scaffold
 
     target = Path(args.directory)
-    result = scaffold(target, site_url=args.site_url, name=args.name, force=args.force)
+    site_url = args.site_url or _ask(
+        "Site URL (where the site will be published, e.g. https://<owner>.github.io/<repo>/)"
+    )
+    name = args.name or _ask("Name of the issuing organisation")
+    email = args.email
+    if email is None and args.site_url is None:  # asked interactively: ask for this too
+        email = _ask("Contact email shown on the site (Enter to set it later)") or None
+    if not site_url or not name:
+        raise ConfigError(
+            "credstack init needs the site URL and the organisation's name",
+            hint="credstack init DIR --site-url https://<owner>.github.io/<repository>/ "
+            "--name 'Your Organisation' [--email contact@your.org]",
+        )
+    requirement = requirement_for(args.credstack_source or os.environ.get("CREDSTACK_SOURCE"))
+    result = scaffold(
+        target,
+        site_url=site_url,
+        name=name,
+        email=email,
+        issuer_url=args.issuer_url,
+        requirement=requirement,
+        force=args.force,
+        commit=not args.no_commit,
+    )
     for rel in result.written:
         print(f"  wrote {rel}")
     for rel in result.skipped:
         print(f"  kept  {rel} (it exists; not overwritten)")
     print(f"created a credstack registry in {target} ({len(result.written)} files)")
-    print(f"next: read {target / 'README.md'} (create a key, set site_url, award, open a PR)")
+    print(f"  workflows install: {requirement.line} (from {requirement.origin})")
+    if result.git_created:
+        print("  made it a git repository (branch main)")
+    if result.committed:
+        print(f"  first commit: {result.committed[:12]}")
+    elif not args.no_commit and result.commit_problem:
+        print(f"  no first commit: {result.commit_problem}")
+        print("  commit the files yourself: git add -A && git commit -m 'credstack init'")
+    if email is None:
+        print("  set email in program/issuer.yml before `credstack keys create`")
+    print(f"next: read {target / 'README.md'} (create a key, push, award, open a pull request)")
     return 0
 
 
@@ -1442,8 +1615,22 @@ def _add_workflow_commands(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="use a non-empty DIR: write only the missing files, never overwrite",
     )
-    p.add_argument("--site-url", help="public site address (default: a placeholder to edit)")
-    p.add_argument("--name", help="the issuing organisation's name")
+    p.add_argument(
+        "--site-url",
+        help="public site address, e.g. https://<owner>.github.io/<repository>/ (asked for on a "
+        "terminal; credential ids embed it forever)",
+    )
+    p.add_argument("--name", help="the issuing organisation's name (asked for on a terminal)")
+    p.add_argument("--email", help="contact address shown on the site")
+    p.add_argument("--issuer-url", help="the organisation's website (default: the site URL)")
+    p.add_argument(
+        "--credstack-source",
+        metavar="SOURCE",
+        help="what the workflows install: a git URL pinned to a commit "
+        "('git+https://github.com/<owner>/credstack@<commit>') or a credstack wheel to commit "
+        "under vendor/ (default: where this credstack was installed from; or $CREDSTACK_SOURCE)",
+    )
+    p.add_argument("--no-commit", action="store_true", help="do not make the first commit")
     p.set_defaults(handler=_cmd_init)
 
 
@@ -1610,7 +1797,7 @@ def _add_log_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key", help="use this secret key file as the log key (default: a new key)")
     p.add_argument("--key-dir", help="where to store the secret (default ~/.config/credstack/keys)")
     p.add_argument("--print", action="store_true", help="print the secret once (for a CI secret)")
-    p.set_defaults(handler=_cmd_log_init)
+    p.set_defaults(handler=_writes(_cmd_log_init))
     p = lsub.add_parser("verify", help="check the log against the registry (and a site)")
     p.add_argument("--checkpoint", metavar="FILE", help="a signed checkpoint to check")
     p.add_argument("--since", metavar="FILE", help="an older checkpoint the log must extend")
@@ -1636,7 +1823,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # inside the try: a reader that went away is handled below
+        return code
     except CredstackError as e:
         if args.verbose:
             traceback.print_exc()
@@ -1645,6 +1834,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted; nothing was written")
         return 1
+    except BrokenPipeError:
+        # `credstack verify issued/ | head`: the reader stopped reading; that is not an error
+        # to report. Point stdout at /dev/null so that the final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a tool killed by the signal
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,7 +51,13 @@ def issued(root: Path) -> dict[str, bytes]:
 def repo(tmp_path, capsys):
     """`credstack init`, a key, everything committed on main, then an award branch."""
     root = tmp_path / "registry"
-    assert cli(capsys, "init", str(root), "--site-url", SITE, "--name", "Acme Academy")[0] == 0
+    assert (
+        cli(
+            capsys, "init", str(root), "--site-url", SITE, "--name", "Acme Academy",
+            "--email", "credentials@acme-academy.example",
+        )[0]
+        == 0
+    )  # fmt: skip
     key_dir = tmp_path / "keys"
     assert cli(capsys, "-C", str(root), "keys", "create", "--key-dir", str(key_dir))[0] == 0
     git(root, "init", "-q", "-b", "main")
@@ -104,7 +110,7 @@ def test_an_application_becomes_a_credential_on_a_branch_the_gate_accepts(repo, 
         "reference": "ACME-2026-0042",
     }
     received = (tmp_path / "received.md").read_text()
-    assert "can be assessed" in received and "credentials@example.org" in received
+    assert "can be assessed" in received and "credentials@acme-academy.example" in received
 
     code, out = award(capsys, repo, "apply-foundations.json", "first-assessor", tmp=tmp_path)
     assert code == 0, out
@@ -193,7 +199,7 @@ def refused(capsys, repo, tmp_path, fixture, *assessors, extra=()) -> str:
     assert answer.startswith("**Nothing was awarded for application #")
     assert "**What to do:**" in answer
     assert EMAIL not in answer and "@example.org" not in answer.replace(
-        "credentials@example.org", ""
+        "credentials@acme-academy.example", ""
     )
     return answer
 
@@ -235,7 +241,8 @@ def test_refuses_when_the_program_rules_are_not_met(repo, tmp_path, capsys):
 def test_refuses_an_email_pasted_into_the_public_issue(repo, tmp_path, capsys):
     answer = refused(capsys, repo, tmp_path, "apply-with-email.json", "first-assessor")
     assert "shows an email address in public (line 12 of the text)" in answer
-    assert "delete this issue" in answer and "privately to credentials@example.org" in answer
+    assert "delete this issue" in answer
+    assert "privately to credentials@acme-academy.example" in answer
     assert "grace.hopper" not in answer
     code, out = award(capsys, repo, "apply-with-email.json", "first-assessor", tmp=tmp_path)
     assert code == 1 and "grace.hopper" not in out, "not repeated in the workflow's log"
@@ -350,7 +357,7 @@ def test_the_committed_demo_forms_follow_the_program(demo_root, capsys):
 
 def test_workflows_rewrites_stale_forms_removes_orphans_and_keeps_own_files(tmp_path, capsys):
     root = tmp_path / "r"
-    assert cli(capsys, "init", str(root))[0] == 0
+    assert cli(capsys, "init", str(root), "--site-url", SITE, "--name", "Acme Academy")[0] == 0
     forms = root / ".github" / "ISSUE_TEMPLATE"
     (forms / "apply-data-foundations.yml").write_text(
         (forms / "apply-data-foundations.yml").read_text().replace("Data Foundations", "Old")
@@ -371,7 +378,7 @@ def test_workflows_rewrites_stale_forms_removes_orphans_and_keeps_own_files(tmp_
 
 def test_codeowners_gives_the_program_to_maintainers_and_awards_to_assessors(tmp_path, capsys):
     root = tmp_path / "r"
-    assert cli(capsys, "init", str(root))[0] == 0
+    assert cli(capsys, "init", str(root), "--site-url", SITE, "--name", "Acme Academy")[0] == 0
     issuer = root / "program" / "issuer.yml"
     issuer.write_text(
         issuer.read_text().replace(
@@ -403,7 +410,7 @@ def test_codeowners_gives_the_program_to_maintainers_and_awards_to_assessors(tmp
 
 def test_maintainers_must_be_github_handles(tmp_path, capsys):
     root = tmp_path / "r"
-    assert cli(capsys, "init", str(root))[0] == 0
+    assert cli(capsys, "init", str(root), "--site-url", SITE, "--name", "Acme Academy")[0] == 0
     issuer = root / "program" / "issuer.yml"
     issuer.write_text(
         issuer.read_text().replace('# maintainers: ["@your-github-user"]', "maintainers: [lead]")

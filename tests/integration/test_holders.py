@@ -319,6 +319,7 @@ def _old_workshop(root, env, when="2023-06-01"):
         EMAILS[0],
         "--issued-at",
         "2023-05-01",
+        "--allow-backdated",  # issue 12: awards over a year back need it
         env=env,
     )
     out = run(
@@ -331,6 +332,7 @@ def _old_workshop(root, env, when="2023-06-01"):
         EMAILS[0],
         "--issued-at",
         when,
+        "--allow-backdated",
         env=env,
     )
     return awarded_ids(out.stdout)[0]

@@ -195,12 +195,14 @@ def test_prove_then_verify_offline(root, tmp_path):
     credential = root / f"issued/credentials/{cid}.json"
     code, text = run(root, "verify", str(credential), "--log-proof", str(proof))
     assert code == 0, text
-    assert "Recorded in the issuer's public log, entry" in text
+    assert "Public log: recorded in the issuer's public log, entry" in text
     # The same proof does not fit another credential.
     other = root / f"issued/credentials/{cids(root)[0]}.json"
     code, text = run(root, "verify", str(other), "--log-proof", str(proof), "--json")
     assert code == 1
-    assert json.loads(text)["log"]["code"] == "not-in-log"
+    report = json.loads(text)
+    assert report["status"] == "invalid"
+    assert next(c for c in report["checks"] if c["id"] == "log")["code"] == "not-in-log"
 
 
 def test_checkpoint_is_dated_and_verifies(root, tmp_path):

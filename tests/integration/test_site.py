@@ -612,3 +612,37 @@ def test_achievement_pages_say_how_the_assessment_is_run(built):
         html = (built.site / "achievements" / aid / "index.html").read_text("utf-8")
         assert '<h3 id="how-assessed">How the assessment is run</h3>' in html, aid
         assert "appeal" in html
+
+
+# -- issue 12: the issuer's contact and a certification's real entry requirement -------------
+
+
+def test_the_contact_email_is_on_the_issuer_page_and_in_every_footer(built):
+    issuer = built.registry.program.issuer
+    about = (built.site / "issuer" / "index.html").read_text("utf-8")
+    assert f'href="mailto:{issuer.email}"' in about
+    assert built.registry.urls.issuer_id in about
+    for page in (built.site / "index.html", built.site / "achievements" / "index.html"):
+        html_text = page.read_text("utf-8")
+        footer = html_text[html_text.index('class="md-copyright"') :]
+        assert f'href="mailto:{issuer.email}"' in footer, page
+        assert 'href="/credentials/issuer/"' in footer, page
+    # Credential pages have a lean footer of their own (30 KB a credential): it links to the
+    # about page, where the address is.
+    page = built.page(built.hostile)
+    footer = page[page.index('<footer class="cs-foot">') :]
+    assert 'href="../../issuer/">Contact</a>' in footer
+
+
+def test_a_certification_page_states_its_entry_requirement_not_prerequisites_none(built):
+    program = built.registry.program
+    cert = next(a for a in program.achievements.values() if a.level == "certification")
+    page = (built.site / "achievements" / cert.id / "index.html").read_text("utf-8")
+    pathway = program.pathway_for(cert.id)
+    assert "Entry requirement" in page and "Prerequisites</dt><dd>None" not in page
+    for group in pathway.requires:
+        for aid in group.achievements:
+            assert program.achievements[aid].name in page
+    assert "passed capstone" in page
+    micro = next(a for a in program.achievements.values() if a.level == "foundation")
+    assert "Prerequisites" in (built.site / "achievements" / micro.id / "index.html").read_text()

@@ -2,7 +2,7 @@
 // the Python verifier (credstack/model/report.py); both are checked against the published schema
 // plugins/credstack/model/schemas/verification-report.schema.json by their tests.
 
-export const CHECK_IDS = ['format', 'signature', 'issuer-key', 'key-valid', 'status', 'validity', 'components'];
+export const CHECK_IDS = ['format', 'signature', 'issuer-key', 'key-valid', 'status', 'validity', 'components', 'log'];
 
 /** check id -> reason code -> the outcome the code implies. */
 export const CODES = {
@@ -13,6 +13,10 @@ export const CODES = {
   status: { ok: 'pass', unconfirmed: 'warn', revoked: 'fail', suspended: 'fail', none: 'skip', unavailable: 'error', untrusted: 'error', stale: 'error', unsupported: 'error', 'not-checked': 'skip' },
   validity: { ok: 'pass', expired: 'fail', 'not-yet-valid': 'fail', 'not-checked': 'skip' },
   components: { ok: 'pass', 'not-in-force': 'warn', 'none-found': 'warn', 'not-applicable': 'skip', 'not-checked': 'skip' },
+  // The issuer's public transparency log (tlog.js).
+  log: {
+    logged: 'pass', none: 'skip', 'not-applicable': 'skip', 'not-in-log': 'fail', 'log-removed': 'fail', 'checkpoint-signature': 'fail', 'checkpoint-malformed': 'fail', 'malformed-proof': 'fail', 'log-inconsistent': 'fail', 'log-state-invalid': 'fail', 'status-list-not-latest': 'error', 'status-list-not-logged': 'error', 'log-rollback': 'error', 'log-stale': 'error', 'log-undated': 'error', 'log-future': 'error', 'log-unavailable': 'error', 'log-error': 'error', 'malformed-key': 'error', 'not-checked': 'skip',
+  },
 };
 
 const INTEGRITY = ['format', 'signature', 'issuer-key', 'key-valid'];
@@ -36,7 +40,10 @@ export function decide(checks) {
   if (unknown) return { status: 'error', check: unknown.id, code: unknown.code };
   const status = byId.status;
   if (status && (status.code === 'revoked' || status.code === 'suspended')) return { status: status.code, check: 'status', code: status.code };
+  const log = byId.log;
+  if (log && log.outcome === 'fail') return { status: 'invalid', check: 'log', code: log.code };
   if (status && status.outcome === 'error') return { status: 'error', check: 'status', code: status.code };
+  if (log && log.outcome === 'error') return { status: 'error', check: 'log', code: log.code };
   if (validity && validity.code === 'expired') return { status: 'expired', check: 'validity', code: validity.code };
   if (!checks.length || INTEGRITY.some((id) => byId[id] && byId[id].outcome === 'skip')) return { status: 'error', check: null, code: null };
   return { status: 'verified', check: null, code: null };

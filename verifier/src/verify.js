@@ -16,7 +16,7 @@ import { keyResolver } from './keys.js';
 import { ED25519_ONLY } from './methods.js';
 import { canonize, contextLoader } from './proof.js';
 import { judge, keyValidCheck, proofChecks } from './proofs.js';
-import { complete, decide, result } from './report.js';
+import { CODES, complete, decide, result } from './report.js';
 import { credentialFacts, formatCheck } from './shape.js';
 import { decodeEncodedList, statusCheck, verifyList } from './statuslists.js';
 import { reportJson } from './wording.js';
@@ -217,7 +217,27 @@ async function run(input, ctx, isComponent) {
   }));
   checks.push(validityCheck(facts, at));
   checks.push(await componentsCheck(facts, ctx, isComponent));
+  checks.push(await logCheck(credential, ctx, isComponent));
   return checks;
+}
+
+/**
+ * The `log` check: `options.log(credential)` (the page: tlog.js verifyLog against the issuer's
+ * published tiles) returns { code, params }; without it the issuer keeps no log for us.
+ */
+async function logCheck(credential, ctx, isComponent) {
+  if (isComponent) return result('log', 'not-applicable');
+  if (typeof ctx.options.log !== 'function') return result('log', 'none');
+  try {
+    const found = await ctx.options.log(credential);
+    const code = found && CODES.log[found.code] ? found.code : 'log-error';
+    const params = { ...((found && found.params) || {}) };
+    if (code === 'log-error') params.detail = String(found && found.message);
+    if (code === 'logged' && typeof found.proof === 'string') params.proof = found.proof; // C2SP tlog-proof, offered for download
+    return result('log', code, params);
+  } catch (error) {
+    return result('log', 'log-error', { detail: String(error && error.message) });
+  }
 }
 
 /** One load per URL per verification: the DID document serves the credential, lists and components. */

@@ -10,6 +10,7 @@ export const LABELS = {
   status: 'Revocation status',
   validity: 'Validity period',
   components: 'Component credentials',
+  log: 'Public log',
 };
 
 const BECAUSE = {
@@ -100,6 +101,16 @@ const MESSAGES = {
   'validity/ok': (q) => `valid from ${day(q.from)}${q.until ? ` until ${day(q.until)}` : ', no expiry'}`,
   'validity/expired': (q) => `expired on ${day(q.until)}`,
   'validity/not-yet-valid': (q) => `not yet valid: valid from ${day(q.from)}`,
+  'log/logged': (q) => `recorded in the issuer's public log, entry ${p(q, 'entry')} of ${p(q, 'size')}${q.signedAt ? `, signed on ${day(q.signedAt)}` : ''}`,
+  'log/none': () => 'the issuer keeps no public log',
+  'log/not-applicable': () => 'not checked for a component credential',
+  'log/not-in-log': () => "not in the issuer's public log: the issuer never recorded this credential",
+  'log/log-removed': () => "the issuer's public log, seen here before, is no longer published",
+  'log/log-inconsistent': () => "the issuer's public log was rewritten: it does not extend the one seen before",
+  'log/log-rollback': () => "an older state of the issuer's public log is being served than one seen before",
+  'log/log-stale': (q) => `the issuer's public log has not been signed recently (last on ${day(q.signedAt)})`,
+  'log/status-list-not-latest': () => "the status list served is not the latest one the issuer's public log recorded",
+  'log/log-unavailable': () => "the issuer's public log could not be loaded",
   'components/ok': (q) => `${p(q, 'count')} ${q.kind === 'embedded' ? 'embedded' : 'component'} credentials verified`,
   'components/not-in-force': (q) => `${q.kind === 'embedded' ? 'embedded credential not verified' : 'component not in force'}: ${(q.items || []).map((i) => `${i.name} (${i.status})`).join('; ')}`,
   'components/none-found': (q) => (q.kind === 'embedded' ? 'the CLR embeds no credential' : 'no component credential could be found'),

@@ -27,7 +27,7 @@ describe('report vocabulary', () => {
   });
 
   test('the status is decided by codes in the documented order', () => {
-    const base = { format: 'ok', signature: 'ok', 'issuer-key': 'ok', 'key-valid': 'ok', status: 'ok', validity: 'ok', components: 'not-applicable' };
+    const base = { format: 'ok', signature: 'ok', 'issuer-key': 'ok', 'key-valid': 'ok', status: 'ok', validity: 'ok', components: 'not-applicable', log: 'none' };
     const status = (codes) => decide(CHECK_IDS.map((id) => result(id, { ...base, ...codes }[id]))).status;
     assert.equal(status({}), 'verified');
     assert.equal(status({ status: 'suspended', validity: 'expired' }), 'suspended');

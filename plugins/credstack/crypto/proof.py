@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +31,8 @@ from credstack.crypto.keys import (
     verify_signature,
 )
 from credstack.errors import ProofError, SigningKeyError
+from credstack.model.status import DATETIME_STAMP
+from credstack.model.status import parse_datetime as parse_datetime_stamp
 
 SUITE = "eddsa-rdfc-2022"
 #: "eddsa-2022" is the suite's name in drafts before 2023-11; the algorithm is the same.
@@ -42,10 +43,6 @@ ASSERTION_METHOD = "assertionMethod"
 Loader = Callable[..., dict[str, Any]]
 
 # XML Schema 1.1 dateTimeStamp (Data Integrity 1.0 §2.1: created and expires carry a time zone).
-_DATETIME_STAMP = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})(?P<fraction>\.\d+)?"
-    r"(?P<zone>Z|[+-]\d{2}:\d{2})$"
-)
 _REQUIRED = ("type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue")
 _HINT_RESIGN = "re-issue the credential, or obtain the original from its issuer"
 
@@ -414,17 +411,17 @@ def format_datetime(moment: datetime) -> str:
 
 
 def parse_datetime(text: str, field: str) -> datetime:
-    """Return the aware datetime of an XML Schema dateTimeStamp; raise ProofError otherwise."""
-    match = _DATETIME_STAMP.match(text)
-    if not match:
+    """Return the aware datetime of an XML Schema dateTimeStamp; raise ProofError otherwise.
+
+    The proof's side of :func:`credstack.model.status.parse_datetime`, the one parser.
+    """
+    if not isinstance(text, str) or not DATETIME_STAMP.match(text):
         raise ProofError(
             f"the proof's {field} {text!r} is not an XML Schema dateTime with a time zone",
             hint="write it like 2024-05-01T12:00:00Z",
         )
-    fraction = (match["fraction"] or "")[:7]  # Python keeps microseconds: '.' + 6 digits
-    zone = "+00:00" if match["zone"] == "Z" else match["zone"]
     try:
-        return datetime.fromisoformat(f"{match['date']}T{match['time']}{fraction}{zone}")
+        return parse_datetime_stamp(text)
     except ValueError as error:
         raise ProofError(
             f"the proof's {field} {text!r} is not a valid date and time: {error}",

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from credstack.errors import CredentialError
+from credstack.model import jsondoc
 
 #: Larger inputs are refused before anything is parsed (no badge image comes near it).
-MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_INPUT_BYTES = jsondoc.MAX_BYTES
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Badge images carry a few dozen chunks; a file with more is refused before it is walked.
+MAX_CHUNKS = 10_000
 PNG_KEYWORD = b"openbadgecredential"
 SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.S)
@@ -36,8 +39,11 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """The (type, payload) chunks of a PNG; raises CredentialError if it is not a valid PNG."""
     if not data.startswith(PNG_SIGNATURE):
         raise CredentialError("not a PNG image")
-    chunks, pos = [], len(PNG_SIGNATURE)
+    chunks: list[tuple[bytes, bytes]] = []
+    pos = len(PNG_SIGNATURE)
     while pos + 8 <= len(data):
+        if len(chunks) >= MAX_CHUNKS:
+            raise CredentialError(f"the PNG image has more than {MAX_CHUNKS:,} chunks")
         (length,) = struct.unpack(">I", data[pos : pos + 4])
         kind = data[pos + 4 : pos + 8]
         payload = data[pos + 8 : pos + 8 + length]
@@ -163,10 +169,8 @@ def extract_payload(data: bytes) -> BakedPayload:
 
 
 def _parse(raw: bytes, where: str) -> dict[str, Any]:
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CredentialError(f"the credential baked into the {where} is not valid JSON") from e
+    what = "the file" if where == "file" else f"the credential baked into the {where}"
+    doc = jsondoc.loads(raw, what)
     if not isinstance(doc, dict):
         raise CredentialError(f"the credential baked into the {where} is not a JSON object")
     return doc

@@ -41,7 +41,6 @@ RECIPIENT_URN = "urn:credstack:recipient:"
 EMAIL_RE = re.compile(
     r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalize_email(email: str) -> str:
@@ -66,16 +65,67 @@ def recipient_id(issuer_id: str, email: str) -> str:
     return RECIPIENT_URN + digest[:32]
 
 
-def clean_text(value: str, what: str) -> str:
-    """Trim text that goes into a credential; refuse control characters other than newlines."""
-    text = unicodedata.normalize("NFC", value).strip()
-    if _CONTROL.search(text):
-        raise CredentialError(
-            f"{what} contains a control character",
-            hint="remove invisible control characters from the text",
-        )
+#: Characters that change how the text around them is displayed (Unicode bidirectional
+#: controls): U+202E makes "gpj.exe" read "exe.jpg".
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+#: Zero-width joiners, allowed between two letters or symbols only (Persian and Indic scripts,
+#: emoji sequences need them there; anywhere else they hide a difference).
+JOINERS = frozenset("\u200c\u200d")
+#: The longest name credstack puts into a credential.
+MAX_NAME = 200
+
+
+def _joined(text: str, i: int) -> bool:
+    if i == 0 or i == len(text) - 1:
+        return False
+    return all(unicodedata.category(text[j])[0] in "LMS" for j in (i - 1, i + 1))
+
+
+def clean_text(value: str, what: str, *, max_length: int = MAX_NAME, lines: bool = False) -> str:
+    """Text that goes into a credential or the status log: NFC, trimmed, visible, bounded.
+
+    Refuses (CredentialError, with the character's position and code point) control characters
+    (carriage returns and tabs included; line feeds only with ``lines``), bidirectional controls
+    such as U+202E RIGHT-TO-LEFT OVERRIDE, zero-width and other invisible formatting characters
+    (zero-width (non-)joiners are allowed between two letters), unassigned and private-use code
+    points, empty text and text longer than ``max_length`` characters.
+    """
+    text = unicodedata.normalize("NFC", value if isinstance(value, str) else "").strip()
     if not text:
         raise CredentialError(f"{what} is empty")
+    if len(text) > max_length:
+        raise CredentialError(
+            f"{what} is {len(text):,} characters long; the limit is {max_length:,}",
+            hint=f"shorten {what}",
+        )
+    for i, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        code = f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+        where = f"{what} contains {code} at character {i + 1}"
+        if ch == "\n" and lines:
+            continue
+        if category == "Cc":
+            raise CredentialError(
+                f"{where}, a control character",
+                hint="remove line breaks, tabs and other control characters (text pasted from "
+                "a spreadsheet or a PDF often carries them)"
+                + ("" if lines else "; give it on one line"),
+            )
+        if ch in BIDI_CONTROLS:
+            raise CredentialError(
+                f"{where}, which changes the direction text is displayed in",
+                hint="remove it: it can make the text read differently from what is signed",
+            )
+        if ch in JOINERS and _joined(text, i):
+            continue
+        if category in ("Cf", "Co", "Cs", "Cn", "Zl", "Zp"):
+            raise CredentialError(
+                f"{where}, an invisible or unassigned character",
+                hint="remove it (text copied from web pages or documents often carries "
+                "zero-width characters): type the text again",
+            )
     return text
 
 
@@ -107,11 +157,11 @@ class AwardRequest:
     assessment: AssessmentRecord | None = None
 
 
-def _image(url: str, caption: str) -> dict:
+def _image(url: str, caption: str) -> dict[str, Any]:
     return {"id": url, "type": "Image", "caption": caption}
 
 
-def issuer_profile(program: Program) -> dict:
+def issuer_profile(program: Program) -> dict[str, Any]:
     """The issuer's OB 3.0 Profile, as embedded in credentials and published at issuer.json."""
     urls = SiteUrls(program.site_url)
     issuer = program.issuer
@@ -132,7 +182,7 @@ def result_description_id(program: Program, achievement: Achievement) -> str:
     return SiteUrls(program.site_url).achievement(achievement.id) + "#result"
 
 
-def achievement_json(program: Program, achievement: Achievement) -> dict:
+def achievement_json(program: Program, achievement: Achievement) -> dict[str, Any]:
     """The OB 3.0 Achievement for ``achievement``, with criteria, alignments and image."""
     urls = SiteUrls(program.site_url)
     doc: dict[str, Any] = {
@@ -186,7 +236,7 @@ def achievement_json(program: Program, achievement: Achievement) -> dict:
     return doc
 
 
-def build_credential(program: Program, request: AwardRequest) -> dict:
+def build_credential(program: Program, request: AwardRequest) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential for ``request``; raises CredentialError on bad input."""
     urls = SiteUrls(program.site_url)
     achievement = program.achievements.get(request.achievement)
@@ -228,7 +278,7 @@ def build_credential(program: Program, request: AwardRequest) -> dict:
     }
     if request.result is not None:
         scale = achievement.assessment.result_scale if achievement.assessment else ()
-        value = clean_text(request.result, "the result")
+        value = clean_text(request.result, "the result", max_length=100)
         if scale and value not in scale:
             raise CredentialError(
                 f"result {value!r} is not on the scale of {achievement.id!r}",
@@ -321,13 +371,13 @@ class CredentialView:
     salt: str | None = None
     email_hash: str | None = None
     #: The parsed credential, or None when the view reads it from ``source`` on demand.
-    doc: dict | None = field(default=None, repr=False, compare=False)
+    doc: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     #: The credential file's bytes, parsed again each time :attr:`raw` is read (a registry's
     #: snapshot keeps bytes and views, not the millions of objects of its parsed documents).
     source: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
-    def raw(self) -> dict:
+    def raw(self) -> dict[str, Any]:
         """The credential as JSON (the document, or its file's bytes parsed now)."""
         if self.doc is not None:
             return self.doc
@@ -414,7 +464,7 @@ class CredentialView:
             issuer = doc["issuer"]
             issuer_id = issuer["id"] if isinstance(issuer, dict) else issuer
             evidence = tuple(
-                Evidence(e["id"], e.get("name", e["id"]), e.get("description"))
+                Evidence(e["id"], e["name"] if "name" in e else e["id"], e.get("description"))
                 for e in as_list(doc.get("evidence"))
                 if isinstance(e, dict) and "id" in e
             )
@@ -461,7 +511,7 @@ class CredentialView:
             ) from e
 
 
-def _created(proof: dict) -> datetime | None:
+def _created(proof: dict[str, Any]) -> datetime | None:
     """The proof's creation date, or None (a malformed one is the signature check's concern)."""
     try:
         return parse_datetime(proof["created"]) if proof.get("created") else None
@@ -469,7 +519,7 @@ def _created(proof: dict) -> datetime | None:
         return None
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> list[Any]:
     """A JSON value that may be single or an array, as a list (None -> [])."""
     if value is None:
         return []

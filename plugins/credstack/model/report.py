@@ -40,6 +40,7 @@ CHECK_IDS: Final[tuple[str, ...]] = (
     "status",
     "validity",
     "components",
+    "log",
 )
 
 #: check id -> reason code -> the outcome that code implies.
@@ -120,6 +121,30 @@ CODES: Final[dict[str, dict[str, Outcome]]] = {
         "not-applicable": SKIP,  # not a certification or CLR, or verified as a component
         "not-checked": SKIP,
     },
+    # The issuer's public transparency log (C2SP tlog-tiles; registry/transparency.py,
+    # verifier/src/tlog.js).
+    "log": {
+        "logged": PASS,  # in the log, whose signed checkpoint extends what was seen before
+        "none": SKIP,  # the issuer keeps (announces) no log
+        "not-applicable": SKIP,  # verified as a component
+        "not-in-log": FAIL,  # the credential (this file) is not in the issuer's log
+        "log-removed": FAIL,  # a log seen here before is no longer announced
+        "checkpoint-signature": FAIL,  # the checkpoint is not signed by the log key
+        "checkpoint-malformed": FAIL,
+        "malformed-proof": FAIL,  # a tlog-proof file that cannot be read
+        "log-inconsistent": FAIL,  # the log does not extend the one seen before (rewritten)
+        "log-state-invalid": FAIL,  # the log's last state entry is not a proven one
+        "status-list-not-latest": ERROR,  # a served status list is older than the log's last
+        "status-list-not-logged": ERROR,
+        "log-rollback": ERROR,  # an older checkpoint than one seen before
+        "log-stale": ERROR,  # the newest checkpoint is older than the maximum age
+        "log-undated": ERROR,
+        "log-future": ERROR,
+        "log-unavailable": ERROR,  # the checkpoint or a tile could not be fetched
+        "log-error": ERROR,
+        "malformed-key": ERROR,  # the log's key could not be read
+        "not-checked": SKIP,
+    },
 }
 
 #: A failure of one of these means the credential is not what it claims to be.
@@ -170,7 +195,8 @@ def decide(checks: Iterable[CheckResult]) -> Decision:
     """The status of a credential from its checks, by codes only.
 
     invalid (integrity failed, or not yet valid) > error (something could not be checked) >
-    revoked > suspended > expired > verified. Warnings never change the status.
+    revoked > suspended > invalid (the issuer's public log disowns it) > error (status or log
+    could not be checked) > expired > verified. Warnings never change the status.
     """
     by_id = {c.id: c for c in checks}
 
@@ -191,9 +217,16 @@ def decide(checks: Iterable[CheckResult]) -> Decision:
         return Decision("error", unknown.id, unknown.code)
     status = by_id.get("status")
     if status is not None and status.code in ("revoked", "suspended"):
+        # A set bit in a list the issuer signed stands even if the log cannot be checked.
         return Decision(status.code, "status", status.code)  # type: ignore[arg-type]
+    log = by_id.get("log")
+    if log is not None and log.outcome == FAIL:
+        # Not in the issuer's public log, or the log was rewritten: not what it claims to be.
+        return Decision("invalid", "log", log.code)
     if status is not None and status.outcome == ERROR:
         return Decision("error", "status", status.code)
+    if log is not None and log.outcome == ERROR:
+        return Decision("error", "log", log.code)
     if validity is not None and validity.code == "expired":
         return Decision("expired", "validity", validity.code)
     if not by_id or any(by_id[i].outcome == SKIP for i in INTEGRITY_CHECKS if i in by_id):

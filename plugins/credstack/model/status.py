@@ -143,21 +143,52 @@ def format_datetime(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+#: XML Schema 1.1 dateTimeStamp (a dateTime with a time zone), with four-digit years: the one
+#: form credentials, proofs, status lists and the status log use.
+DATETIME_STAMP = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})(?P<fraction>\.\d+)?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})$"
+)
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_datetime(text: str) -> datetime:
-    """Parse an XML Schema dateTime with a timezone; raises ValueError otherwise."""
+    """Parse an XML Schema dateTimeStamp (``2026-11-28T10:00:00Z``); raises ValueError otherwise.
+
+    The one date-time parser of credstack (``crypto.proof`` wraps it): no other ISO 8601 forms
+    (no week dates, no basic format, no space for 'T', no lower-case 'z'), and only moments that
+    can be expressed in UTC (no year 0001 with a positive offset).
+    """
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not a date-time string")
-    value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError(f"{text!r} has no timezone")
+    match = DATETIME_STAMP.match(text)
+    if not match:
+        raise ValueError(
+            f"{text[:40]!r} is not a date-time with a time zone like 2026-11-28T10:00:00Z"
+        )
+    fraction = (match["fraction"] or "")[:7]  # Python keeps microseconds: '.' + 6 digits
+    zone = "+00:00" if match["zone"] == "Z" else match["zone"]
+    try:
+        value = datetime.fromisoformat(f"{match['date']}T{match['time']}{fraction}{zone}")
+        value.astimezone(UTC)
+    except (ValueError, OverflowError) as e:
+        raise ValueError(f"{text!r} is not a valid date and time ({e})") from None
     return value
 
 
 def parse_date_or_datetime(text: str) -> datetime:
-    """'2026-11-28' (midnight UTC) or a date-time with a timezone; raises ValueError."""
+    """'2026-11-28' (midnight UTC) or a dateTimeStamp (see :func:`parse_datetime`); ValueError.
+
+    The parser of dates people type (command-line flags, the cohort CSV's ``issued_at``).
+    """
     value = text.strip()
+    if DATE.match(value):
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        except ValueError as e:
+            raise ValueError(f"{value!r} is not a valid date ({e})") from None
     if "T" not in value:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        raise ValueError(f"{value[:40]!r} is not a date like 2026-11-28")
     return parse_datetime(value)
 
 

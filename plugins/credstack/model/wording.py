@@ -21,6 +21,7 @@ LABELS: dict[str, str] = {
     "status": "Revocation status",
     "validity": "Validity period",
     "components": "Component credentials",
+    "log": "Public log",
 }
 
 _BECAUSE = {
@@ -211,6 +212,32 @@ _MESSAGES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
     ),
     ("validity", "expired"): lambda p: f"expired on {day(p.get('until'))}",
     ("validity", "not-yet-valid"): lambda p: f"not yet valid: valid from {day(p.get('from'))}",
+    ("log", "logged"): lambda p: (
+        "recorded in the issuer's public log, entry "
+        f"{_p(p, 'entry')} of {_p(p, 'size')}"
+        + (f", signed on {day(p.get('signedAt'))}" if p.get("signedAt") else "")
+    ),
+    ("log", "none"): lambda p: "the issuer keeps no public log",
+    ("log", "not-applicable"): lambda p: "not checked for a component credential",
+    ("log", "not-in-log"): lambda p: (
+        "not in the issuer's public log: the issuer never recorded this credential"
+    ),
+    ("log", "log-removed"): lambda p: (
+        "the issuer's public log, seen here before, is no longer published"
+    ),
+    ("log", "log-inconsistent"): lambda p: (
+        "the issuer's public log was rewritten: it does not extend the one seen before"
+    ),
+    ("log", "log-rollback"): lambda p: (
+        "an older state of the issuer's public log is being served than one seen before"
+    ),
+    ("log", "log-stale"): lambda p: (
+        f"the issuer's public log has not been signed recently (last on {day(p.get('signedAt'))})"
+    ),
+    ("log", "status-list-not-latest"): lambda p: (
+        "the status list served is not the latest one the issuer's public log recorded"
+    ),
+    ("log", "log-unavailable"): lambda p: "the issuer's public log could not be loaded",
     ("components", "ok"): lambda p: (
         f"{_p(p, 'count')} "
         + ("embedded" if p.get("kind") == "embedded" else "component")

@@ -67,7 +67,7 @@ def refresh_status_lists(
     """
     out: list[Refreshed] = []
     signed: dict[str, dict[str, Any]] = {}
-    with Transaction() as tx:
+    with Transaction(registry.root) as tx:
         for published in registry.lists.values():
             doc = registry.status_lists[published.url or published.rel]
             if not due(doc, now, within):

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,6 +26,7 @@ from credstack.model.status import format_datetime
 from credstack.model.urls import SiteUrls
 from credstack.registry import tlog
 from credstack.registry.files import Transaction, write_atomic
+from credstack.registry.placeholders import refuse_placeholders
 
 ENV_VAR = "CREDSTACK_SIGNING_KEY"
 KEYS_FILE = "program/keys.yml"
@@ -93,6 +95,12 @@ def read_secret_file(path: Path, root: Path) -> SigningKey:
             f"cannot read the key file {path}: {e.strerror}",
             hint="pass --key FILE or set CREDSTACK_SIGNING_KEY",
         ) from e
+    except UnicodeDecodeError:
+        raise SigningKeyError(
+            f"the key file {path} is not a credstack secret key (not text)",
+            hint="a key file holds one line: the multibase secret printed by "
+            "`credstack keys create --print`",
+        ) from None
     return SigningKey.from_multibase_secret(text)
 
 
@@ -123,35 +131,55 @@ def find_signing_key(
     elif env.get(ENV_VAR):
         secret = SigningKey.from_multibase_secret(env[ENV_VAR].strip())
     else:
-        directory = key_dir or default_key_dir(env)
-        candidates = [
-            directory / key_file_name(program, k.id)
-            for k in program.issuer.keys
-            if k.retired_at is None and (directory / key_file_name(program, k.id)).exists()
-        ]
-        if not candidates:
-            raise SigningKeyError(
-                "no signing key given",
-                hint="pass --key FILE, set CREDSTACK_SIGNING_KEY, or create one with "
-                "`credstack keys create`",
-            )
-        secret = read_secret_file(candidates[-1], root)
+        secret = _stored_secret(program, root, key_dir or default_key_dir(env))
     public = secret.public_key_multibase
     match = next((k for k in program.issuer.keys if k.public_key_multibase == public), None)
     if match is None:
         raise SigningKeyError(
             f"the signing key {public[:16]}… is not one of the issuer's keys in {KEYS_FILE}",
-            hint="use a key listed by `credstack keys list`, or add this one with "
-            "`credstack keys create --import`",
+            hint="use a key listed by `credstack keys list`, or publish this one with "
+            "`credstack keys create --import FILE`",
         )
     urls = SiteUrls(program.site_url)
     return LoadedKey(secret, match, urls.key_id(match.id))
 
 
+def _stored_secret(program: Program, root: Path, directory: Path) -> SigningKey:
+    """The newest unretired issuer key whose secret is stored in ``directory``.
+
+    Files are matched by their public key, not only by name: a key created before ``site_url``
+    changed (its file name holds the old host) is still found.
+    """
+    active = {k.public_key_multibase: i for i, k in enumerate(program.issuer.keys)}
+    active = {pk: i for pk, i in active.items() if program.issuer.keys[i].retired_at is None}
+    named = [directory / key_file_name(program, k.id) for k in program.issuer.keys]
+    others = sorted(directory.glob("*.key")) if directory.is_dir() else []
+    best: tuple[int, SigningKey] | None = None
+    for path in [*named, *others]:
+        if not path.is_file():
+            continue
+        try:
+            secret = read_secret_file(path, root)
+        except SigningKeyError:
+            if path in named:
+                raise
+            continue  # someone else's or a damaged file: not one of ours
+        rank = active.get(secret.public_key_multibase)
+        if rank is not None and (best is None or rank > best[0]):
+            best = (rank, secret)
+    if best is None:
+        raise SigningKeyError(
+            "no signing key given",
+            hint="pass --key FILE, set CREDSTACK_SIGNING_KEY, or create one with "
+            "`credstack keys create`",
+        )
+    return best[1]
+
+
 def _keys_yaml(keys: list[IssuerKey]) -> str:
     entries = []
     for k in keys:
-        entry: dict = {
+        entry: dict[str, Any] = {
             "id": k.id,
             "publicKeyMultibase": k.public_key_multibase,
             "created": format_datetime(k.created),
@@ -181,8 +209,10 @@ def create_key(
 ) -> CreatedKey:
     """Make (or import) an Ed25519 key, store its secret outside the tree, publish its public key.
 
-    Raises SigningKeyError for a bad or duplicate id, or an unsafe storage location.
+    Raises SigningKeyError for a bad or duplicate id, or an unsafe storage location, and
+    ConfigError while the program still has placeholder values (site_url, issuer url, email).
     """
+    refuse_placeholders(program, "create a key")
     key_id = key_id or f"key-{now.astimezone(UTC):%Y-%m-%d}"
     if not KEY_ID_RE.match(key_id):
         raise SigningKeyError(
@@ -204,7 +234,7 @@ def create_key(
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_atomic(path, secret.to_multibase_secret() + "\n", mode=stat.S_IRUSR | stat.S_IWUSR)
     try:
-        with Transaction() as tx:
+        with Transaction(root) as tx:
             tx.write(root / KEYS_FILE, _keys_yaml([*program.issuer.keys, issuer_key]))
             # Transparency log: a key that can sign credentials is a change verifiers must see.
             tlog.record_key_added(tx, root, key_id, issuer_key.public_key_multibase, now)
@@ -238,7 +268,7 @@ def retire_key(
         retired_reason=reason.strip(),
     )
     keys = [retired if k.id == key_id else k for k in program.issuer.keys]
-    with Transaction() as tx:
+    with Transaction(root) as tx:
         tx.write(root / KEYS_FILE, _keys_yaml(keys))
         tlog.record_key_retired(tx, root, key.id, key.public_key_multibase, at)
     return retired

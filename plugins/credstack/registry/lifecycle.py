@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import yaml
 
-from credstack.errors import AwardError, StatusError
+from credstack.errors import AwardError, CredstackError, StatusError
 from credstack.model.assessment import assessment_record
-from credstack.model.credential import CredentialView, Evidence
+from credstack.model.credential import CredentialView, Evidence, clean_text
 from credstack.model.status import Bitstring
 from credstack.registry import tlog
 from credstack.registry.award import AwardInput, AwardPlan, plan_awards, write_plan
@@ -28,7 +29,11 @@ from credstack.registry.registry import STATUS_LOG, CurrentStatus, Registry, Sta
 LOG_HEADER = (
     "# Status log of this registry, written by credstack (revoke, suspend, reinstate, renew,\n"
     "# reissue). Each event is also reflected in the signed status lists under issued/status/.\n"
+    "# 'reason' is the public statement, shown on the credential's page; private reasons are\n"
+    "# never written here (credstack keeps them outside the repository).\n"
 )
+#: The longest public statement of a status change.
+MAX_STATEMENT = 300
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,8 @@ def log_text(events: list[StatusEvent]) -> str:
 
 
 def resign_list(
-    registry: Registry, doc: dict, key: LoadedKey, when: datetime, bits: Bitstring
-) -> dict:
+    registry: Registry, doc: dict[str, Any], key: LoadedKey, when: datetime, bits: Bitstring
+) -> dict[str, Any]:
     """A copy of status list ``doc`` with ``bits``, a fresh validity window and proof."""
     unsigned = copy.deepcopy(doc)
     unsigned["credentialSubject"]["encodedList"] = bits.encode()
@@ -60,7 +65,7 @@ def stage_status(
     changes: list[tuple[str, str, bool]],
     key: LoadedKey,
     when: datetime,
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """Stage bit changes [(cid, purpose, value)] in the lists they touch, re-signed once each.
 
     Returns the re-signed lists by URL."""
@@ -119,7 +124,7 @@ def change_statuses(
     Raises StatusError (or RegistryError for an unknown id) before anything is written when any
     change is not allowed. With ``tx`` the writes are staged there; otherwise written at once.
     """
-    statuses = {}
+    statuses: dict[str, CurrentStatus] = {}
     done: list[StatusChange] = []
     for request in requests:
         view = registry.get(request.cid)
@@ -128,7 +133,16 @@ def change_statuses(
         if event not in _BITS:
             raise StatusError(f"unknown status change {event!r}")
         if event in ("revoked", "suspended") and reason is None:
-            raise StatusError(f"a {event[:-1]} needs a reason", hint="pass --reason TEXT")
+            raise StatusError(
+                f"a {event[:-1]} needs a public statement",
+                hint="pass --statement TEXT (shown on the credential's page); a reason that "
+                "must stay private goes in --private-reason",
+            )
+        if reason is not None:
+            try:
+                reason = clean_text(reason, "the public statement", max_length=MAX_STATEMENT)
+            except CredstackError as e:
+                raise StatusError(e.message, hint=e.hint) from e
         if current.revoked is not None:
             raise StatusError(
                 f"{view.cid} was revoked on {current.revoked.date:%Y-%m-%d}; revocation is final",
@@ -158,7 +172,7 @@ def change_statuses(
         )
         done.append(StatusChange(view, record))
     own = tx is None
-    tx = tx or Transaction()
+    tx = tx or Transaction(registry.root)
     bits = [(c.view.cid, *_BITS[c.event.event]) for c in done]
     written = stage_status(registry, tx, bits, key, when)
     tx.write(registry.root / STATUS_LOG, log_text([*registry.log, *(c.event for c in done)]))
@@ -210,8 +224,8 @@ def _successor_input(
     *,
     issued_at: datetime,
     name: str | None,
-    evidence,
-    result,
+    evidence: Iterable[Evidence] | None,
+    result: str | None,
     where: str,
     assessors: tuple[str, ...] = (),
     assessed_on: datetime | None = None,
@@ -247,6 +261,7 @@ def renew(
     now: datetime,
     issued_at: datetime,
     result: str | None = None,
+    allow_backdated: bool = False,
     extra_evidence: tuple[Evidence, ...] = (),
     assessors: tuple[str, ...] = (),
     assessed_on: datetime | None = None,
@@ -274,7 +289,7 @@ def renew(
     )
     if extra_evidence:
         inp = dataclasses.replace(inp, evidence=inp.evidence + tuple(extra_evidence))
-    plan = plan_awards(registry, [inp], key, signed_at=now)
+    plan = plan_awards(registry, [inp], key, signed_at=now, allow_backdated=allow_backdated)
     new = plan.awarded[0].cid
     events = [
         *registry.log,
@@ -291,7 +306,7 @@ def reissue(
     key: LoadedKey,
     now: datetime,
     name: str | None = None,
-    evidence=None,
+    evidence: Iterable[Evidence] | None = None,
     result: str | None = None,
     salt_factory: Callable[[], str] | None = None,
 ) -> AwardPlan:
@@ -311,9 +326,15 @@ def reissue(
         keep_record=True,
     )
     # The corrected credential replaces the old one: the rule "already holds" does not apply,
-    # and the stacking rules are checked as of the original award date.
-    salts = {"salt_factory": salt_factory} if salt_factory is not None else {}
-    plan = plan_awards(registry, [inp], key, signed_at=now, **salts)
+    # and the stacking rules are checked as of the original award date (which may be long ago).
+    plan = plan_awards(
+        registry,
+        [inp],
+        key,
+        signed_at=now,
+        allow_backdated=True,
+        salt_factory=salt_factory,
+    )
     new = plan.awarded[0].cid
 
     def extra(tx: Transaction) -> None:

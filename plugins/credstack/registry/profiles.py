@@ -116,7 +116,7 @@ def stage_publish(
 
 def publish(registry: Registry, recipient: str, *, now: datetime) -> str:
     """Publish the earner page of ``recipient``; returns its page id."""
-    with Transaction() as tx:
+    with Transaction(registry.root) as tx:
         return stage_publish(tx, registry, [recipient], now=now)[recipient]
 
 
@@ -126,6 +126,6 @@ def unpublish(registry: Registry, recipient: str) -> str | None:
     kept = [p for p in profiles if p.recipient != recipient]
     if len(kept) == len(profiles):
         return None
-    with Transaction() as tx:
+    with Transaction(registry.root) as tx:
         tx.write(registry.root / PROFILES_FILE, _text(kept))
     return next(p.page for p in profiles if p.recipient == recipient)

@@ -427,7 +427,7 @@ def init_log(
     entries = [tlog.canonical_json(e) for e in backfill_entries(registry)]
     for entry in entries:
         tlog.parse_entry(entry)
-    with Transaction() as tx:
+    with Transaction(root) as tx:
         tx.write_json(root / CONFIG_FILE, config.to_json())
         for rel, data in segment_writes(0, b"", entries).items():
             tx.write(root / rel, data)

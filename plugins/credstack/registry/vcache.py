@@ -45,9 +45,9 @@ _DEPENDENCIES = ("PyLD", "PyNaCl", "jsonschema", "cryptography")
 #: The package files whose code or data decide a verification result.
 _VERIFIER_FILES = (
     "errors.py",
-    "model/*.py",
+    "model/**/*.py",
     "model/schemas/*",
-    "crypto/*.py",
+    "crypto/**/*.py",
     "crypto/contexts/*",
     "registry/keyring.py",
     "registry/proofcheck.py",

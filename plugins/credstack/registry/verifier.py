@@ -51,6 +51,11 @@ from credstack.registry.statuscheck import (
 )
 from credstack.registry.vcache import VerificationCache, entry_key
 
+#: The ``log`` check of a credential (its JSON) given the SHA-256 of its file, when known. A
+#: registry's credential verified from the cache (see Verifier.verify) is passed as its id and
+#: issuer only, with its file's digest: a check given a digest judges the file by it.
+LogCheck = Callable[[Any, str | None], CheckResult]
+
 
 @dataclass(frozen=True)
 class OwnIssuer:
@@ -188,6 +193,7 @@ class Verifier:
         details: StatusDetails | None = None,
         cache: VerificationCache | None = None,
         own: OwnIssuer | None = None,
+        log: LogCheck | None = None,
     ):
         self.keys = keys
         self.at = at
@@ -197,6 +203,7 @@ class Verifier:
         self.details = details or (lambda cid, purpose: (None, None))
         self.cache = cache if cache is not None else VerificationCache(None)
         self.own = own
+        self.log = log
         self.computed = 0  # intrinsic checks computed in this run (cache misses)
         self.workers = 1  # processes used by the last prime()
         self._context = f"{keys.digest}\0{own.digest if own else '-'}"
@@ -262,7 +269,9 @@ class Verifier:
                 intrinsic = cached
                 facts = CredentialFacts.from_json(intrinsic["facts"])
                 report.credential_id = facts.id
-                credential: Any = None
+                # The log check is given the file's digest: of the document, it reads only
+                # the id and the issuer (registry/logcheck.py, registry_log_check).
+                credential: Any = {"id": facts.id, "issuer": facts.issuer_id}
             else:
                 doc = _document(doc)
                 credential = decoded(doc)
@@ -306,6 +315,7 @@ class Verifier:
             )
             checks.append(self._validity(facts))
             checks.append(self._components(facts, component, target))
+            checks.append(self._log(credential, digest, component))
             report.checks = checks
         except (CredstackError, KeyError, TypeError, ValueError, RecursionError) as e:
             # A fault of the verifier, not a verdict on the credential: error, never invalid.
@@ -372,6 +382,14 @@ class Verifier:
         if facts.valid_until is not None and facts.valid_until <= self.at:
             return CheckResult("validity", "expired", params)
         return CheckResult("validity", "ok", params)
+
+    def _log(self, credential: Any, digest: str | None, component: bool) -> CheckResult:
+        """The ``log`` check: is the credential in its issuer's public transparency log?"""
+        if component:
+            return CheckResult("log", "not-applicable")
+        if self.log is None:
+            return CheckResult("log", "none")
+        return self.log(credential, digest)
 
     def _components(self, facts: CredentialFacts, component: bool, target: str) -> CheckResult:
         if component:

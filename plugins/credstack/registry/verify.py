@@ -19,6 +19,7 @@ from credstack.errors import CredentialError, RegistryError
 from credstack.model.baking import extract_payload
 from credstack.model.report import CheckResult, VerificationReport, complete
 from credstack.registry.keyring import KeyResolver
+from credstack.registry.logcheck import LogCheck, registry_log_check
 from credstack.registry.registry import IssuedCredential, Registry
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verifier import Deferred, OwnIssuer, Verifier, decoded
@@ -42,8 +43,12 @@ def registry_verifier(
     status_lists: Iterable[Any] | Mapping[str, Any] = (),
     now: datetime | None = None,
     cache: VerificationCache | None = None,
+    log: LogCheck | None = None,
 ) -> Verifier:
     """A Verifier that knows this registry's DID document, status lists, credentials and log.
+
+    ``log`` is the ``log`` check to run (default: against the registry's own transparency log,
+    when it keeps one).
 
     ``status_lists`` maps the URL each list is served at to its document, or is a sequence of
     documents, each then known at its own ``id``. Explicit lists only add lists the registry
@@ -86,6 +91,8 @@ def registry_verifier(
         event = registry.current_status(cid).event(purpose)
         return (event.date, event.reason) if event else (None, None)
 
+    if log is None and registry is not None:
+        log = registry_log_check(registry)
     return Verifier(
         keys=KeyResolver(documents),
         at=at,
@@ -95,6 +102,7 @@ def registry_verifier(
         details=details,
         cache=cache,
         own=own_issuer(registry) if registry is not None else None,
+        log=log,
     )
 
 

@@ -276,6 +276,17 @@ class Renderer:
                 "Which credential verifies which competency.",
             ),
         ]
+        specs.append(
+            PageSpec(
+                "issuer",
+                "",
+                "issuer/",
+                f"About {program.issuer.name}",
+                f"Who issues these credentials, how to reach {program.issuer.name}, and the "
+                "keys and status lists that verify them.",
+                in_nav=False,
+            )
+        )
         for p in program.pathways.values():
             # No table of contents beside a pathway: the diagram needs the width.
             specs.append(
@@ -479,10 +490,48 @@ class Renderer:
             "bundles": bundles,
         }
 
+    def _issuer(self, spec: PageSpec) -> dict[str, Any]:
+        issuer = self.program.issuer
+        return {
+            "description": self.markdown(issuer.description),
+            "website": http_url(issuer.url),
+            "did": self.urls.issuer_id,
+            "did_path": did_document_path(self.program.site_url),
+            "keys": issuer.keys,
+            "status_lists": sorted(
+                {
+                    self.path.of(ref.list_url)
+                    for info in self.data.credentials.values()
+                    for ref in info.view.statuses
+                    if ref.list_url.startswith(self.urls.site)
+                }
+            ),
+        }
+
+    def entry_requirement(self, a: Any) -> list[tuple[str, list[Any]]]:
+        """What a certification asks for: (words, achievements) per pathway group, then the
+        capstone (words, []). Empty for other achievements (they list prerequisites)."""
+        pathway = self.program.pathway_for(a.id)
+        if pathway is None:
+            return []
+        out: list[tuple[str, list[Any]]] = []
+        for group in pathway.requires:
+            members = [
+                self.program.achievements[x]
+                for x in group.achievements
+                if x in self.program.achievements
+            ]
+            words = "All of" if group.at_least is None else f"At least {group.at_least} of"
+            out.append((words, members))
+        method = method_label(pathway.capstone.method).lower()
+        out.append((f"A passed capstone ({method})", []))
+        return out
+
     def _achievement(self, spec: PageSpec) -> dict[str, Any]:
         a = self.program.achievements[spec.key]
         achievements = self.program.achievements
         return {
+            "entry_requirement": self.entry_requirement(a),
             "a": a,
             "description": self.markdown(a.description),
             "criteria": self.markdown(a.criteria),

@@ -55,6 +55,7 @@ import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -123,6 +124,18 @@ def status_log_json(registry: Registry) -> dict:
         entry = {"url": registry.urls.credential(event.credential), **event.to_json()}
         events.append(entry)
     return {"events": events}
+
+
+def contact_footer(registry: Registry) -> str:
+    """The footer line of every page (Material shows ``copyright``): the issuer's about page
+    and contact email. Links are site-root paths, right on every page and under ``serve``."""
+    issuer = registry.program.issuer
+    base = urlsplit(registry.urls.site).path
+    name, email = html.escape(issuer.name), html.escape(issuer.email, quote=True)
+    return (
+        f'<a href="{base}issuer/">About {name}</a> · '
+        f'Contact: <a href="mailto:{email}">{html.escape(issuer.email)}</a>'
+    )
 
 
 def page_script() -> str:
@@ -307,6 +320,8 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             self._stop_drawing()
             raise
         self.specs = self.renderer.specs
+        if not config.copyright:
+            config.copyright = contact_footer(registry)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if config.nav is not None:

@@ -1,4 +1,4 @@
-"""canon.py's memoized context processing gives the bytes and errors of pyld's own processing.
+"""canon's memoized context processing gives the bytes and errors of pyld's own processing.
 
 The reference ("plain path") is the JSON-LD context processing algorithm as pyld implements it,
 with nothing remembered: canon._MEMOIZE = False, a fresh loader for every document, and pyld's
@@ -24,7 +24,7 @@ from pyld.canon import URDNA2015
 from pyld.resolved_context import ResolvedContext
 
 from credstack.crypto import canon
-from credstack.crypto.canon import canonize
+from credstack.crypto.canon import canonize, memo, prepass, rdfc, safe
 from credstack.crypto.contexts import make_document_loader
 from credstack.errors import CanonicalizationError
 
@@ -215,8 +215,8 @@ def test_memoized_path_gives_the_plain_bytes_and_errors(corpus_with_plain):
 
 
 def test_memo_that_keeps_restarting_gives_the_same_results(corpus_with_plain, monkeypatch):
-    monkeypatch.setattr(canon, "_MEMO_MAX_ENTRIES", 3)
-    monkeypatch.setattr(canon, "_MEMO_MAX_TERMS", 5)
+    monkeypatch.setattr(memo, "_MEMO_MAX_ENTRIES", 3)
+    monkeypatch.setattr(safe, "_MEMO_MAX_TERMS", 5)
     loader = make_document_loader(EXTRA)
     for name, document, json_path, plain in corpus_with_plain[::3]:
         assert _outcome(document, loader, json_path) == plain, name
@@ -405,11 +405,11 @@ def test_memo_holds_only_frozen_contexts(ob_vector):
     document["issuer"]["@context"] = []
     document["credentialSubject"]["@context"] = []
     canonize(document, document_loader=loader)
-    memo = canon._state_for(loader).memo
-    assert memo.processed
-    for active, processed in memo.processed.values():
-        assert type(active) is canon._FROZEN and type(processed) is canon._FROZEN
-    assert all(type(context) is canon._FROZEN for context, _ in memo.contexts.values())
+    state = memo.state_for(loader).memo
+    assert state.processed
+    for active, processed in state.processed.values():
+        assert type(active) is memo.FROZEN and type(processed) is memo.FROZEN
+    assert all(type(context) is memo.FROZEN for context, _ in state.contexts.values())
 
 
 # --- @import: refused, and no longer able to change another document ------------------------
@@ -480,12 +480,12 @@ _PREPARE_VALUES: list[Any] = [
 @pytest.mark.parametrize("value", _PREPARE_VALUES, ids=repr)
 def test_prepare_plain_is_prepare_or_declines(value):
     try:
-        expected: tuple[str, Any] = ("value", canon._prepare(value, "$"))
+        expected: tuple[str, Any] = ("value", prepass.prepare(value, "$"))
     except CanonicalizationError:
         expected = ("refused", None)
     try:
-        got = canon._prepare_plain(value)
-    except canon._NotPlain:
+        got = prepass.prepare_plain(value)
+    except prepass.NotPlain:
         return  # canonize then runs _prepare itself
     assert expected[0] == "value", f"_prepare refuses {value!r}, _prepare_plain accepted it"
     assert json.dumps(got) == json.dumps(expected[1])
@@ -493,11 +493,11 @@ def test_prepare_plain_is_prepare_or_declines(value):
     assert got is not value or not isinstance(value, (dict, list))
 
 
-def _rdfc_state(document: dict[str, Any]) -> canon._Rdfc10:
-    """An _Rdfc10 holding document's quads by blank node (RDFC-1.0 §4.4.3 step 2)."""
+def _rdfc_state(document: dict[str, Any]) -> rdfc.Rdfc10:
+    """An Rdfc10 holding document's quads by blank node (RDFC-1.0 §4.4.3 step 2)."""
     loader = canon.contexts.document_loader
-    resolver = canon._SafeContextResolver({}, loader)
-    processor = canon._SafeProcessor("$", resolver, canon._SafeContextResolver({}, loader))
+    resolver = memo.SafeContextResolver({}, loader)
+    processor = safe.SafeProcessor("$", resolver, memo.SafeContextResolver({}, loader))
     options = {
         "base": None,
         "documentLoader": loader,
@@ -505,21 +505,21 @@ def _rdfc_state(document: dict[str, Any]) -> canon._Rdfc10:
         "processingMode": "json-ld-1.1",
         "identifierIssuer": canon.IdentifierIssuer("_:b"),
     }
-    rdfc = canon._Rdfc10()
-    for graph, triples in processor.to_rdf(canon._prepare(document, "$"), options).items():
+    state = rdfc.Rdfc10()
+    for graph, triples in processor.to_rdf(prepass.prepare(document, "$"), options).items():
         for quad in triples:
             if graph != "@default":
                 quad["name"] = {"type": "IRI", "value": graph}
-            rdfc.quads.append(quad)
+            state.quads.append(quad)
             for key, component in quad.items():
                 if key != "predicate" and component["type"] == "blank node":
-                    node = rdfc.blank_node_info.setdefault(component["value"], {"quads": []})
+                    node = state.blank_node_info.setdefault(component["value"], {"quads": []})
                     node["quads"].append(quad)
-    return rdfc
+    return state
 
 
 def test_first_degree_hash_matches_pyld_relabelling():
-    # canon._Rdfc10.hash_first_degree_quads relabels blank nodes with a shallow copy where pyld
+    # rdfc.Rdfc10.hash_first_degree_quads relabels blank nodes with a shallow copy where pyld
     # deep-copies (modify_first_degree_component); the hashes must be the same.
     names = ("realistic OB credential with a signed endorsement", "two identical anonymous objects")
     cases = load_vector("jsonld-js-parity.json")["cases"]
@@ -527,20 +527,20 @@ def test_first_degree_hash_matches_pyld_relabelling():
     documents.append(load_vector("ob-v3p0-eddsa-rdfc-2022.json")["unsignedDocument"])
     checked = 0
     for document in documents:
-        rdfc = _rdfc_state(document)
-        for node, info in rdfc.blank_node_info.items():
+        state = _rdfc_state(document)
+        for node, info in state.blank_node_info.items():
             relabelled = [
                 {
                     key: component
                     if key == "predicate"
-                    else URDNA2015.modify_first_degree_component(rdfc, node, component, key)
+                    else URDNA2015.modify_first_degree_component(state, node, component, key)
                     for key, component in quad.items()
                 }
                 for quad in info["quads"]
             ]
-            lines = sorted(map(canon.serialize_quad, relabelled), key=canon._utf16_order)
+            lines = sorted(map(rdfc.serialize_quad, relabelled), key=rdfc._utf16_order)
             expected = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-            assert rdfc.hash_first_degree_quads(node) == expected
+            assert state.hash_first_degree_quads(node) == expected
             checked += 1
     assert checked >= 5
 

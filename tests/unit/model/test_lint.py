@@ -7,12 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from credstack.model.lint import (
-    MAX_COMPETENCIES,
-    guaranteed_competencies,
-    lint,
-    prerequisite_closure,
-)
+from credstack.model.lint import MAX_COMPETENCIES, lint
 from credstack.model.program import (
     Achievement,
     Assessment,
@@ -24,6 +19,7 @@ from credstack.model.program import (
     RequirementGroup,
     Source,
 )
+from credstack.model.stacking import guaranteed_competencies, prerequisite_closure
 
 HOURS = {"foundation": 6, "practitioner": 12, "certification": 30}
 

@@ -42,6 +42,7 @@ def checks(**codes):
         "status": "ok",
         "validity": "ok",
         "components": "not-applicable",
+        "log": "none",
     }
     return [CheckResult(i, codes.get(i.replace("-", "_"), defaults[i])) for i in CHECK_IDS]
 
@@ -65,6 +66,12 @@ def checks(**codes):
         ({"issuer_key": "impersonation", "signature": "not-checked"}, "invalid"),
         ({"key_valid": "retired"}, "invalid"),
         ({"format": "not-checked"}, "error"),
+        ({"log": "logged"}, "verified"),
+        ({"log": "not-in-log"}, "invalid"),
+        ({"log": "log-inconsistent", "status": "revoked"}, "revoked"),
+        ({"log": "status-list-not-latest"}, "error"),
+        ({"log": "log-stale", "validity": "expired"}, "error"),
+        ({"log": "log-rollback", "status": "suspended"}, "suspended"),
     ],
 )
 def test_status_is_decided_by_codes(codes, status):

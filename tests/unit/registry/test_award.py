@@ -1,5 +1,6 @@
 """Awarding: the program's stacking rules, all-or-nothing writes, cohort CSVs."""
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -7,8 +8,15 @@ import pytest
 
 from credstack.errors import AwardError
 from credstack.model.schema import schema_errors
-from credstack.registry.award import AwardInput, parse_evidence, plan_awards, read_cohort_csv
-from credstack.registry.registry import Registry
+from credstack.registry.award import (
+    LIST_FILL,
+    AwardInput,
+    _Slots,
+    parse_evidence,
+    plan_awards,
+    read_cohort_csv,
+)
+from credstack.registry.registry import LIST_SIZE, Registry
 from support import (
     assessed_by,
     award,
@@ -294,10 +302,28 @@ def test_cohort_csv_rejects_unknown_columns(tmp_path):
         read_cohort_csv(csv, default_issued_at=DAY)
 
 
-def test_status_indexes_are_unique_and_increasing(root):
+def test_status_indexes_are_unique_and_not_in_issue_order(root):
     program = Registry(root).program
     foundations = program.by_level("foundation")
     for i, f in enumerate(foundations):
         award(root, AwardInput(f.id, f"P{i}", f"p{i}@example.org", DAY))
-    indexes = [v.status("revocation").index for v in Registry(root).credentials.values()]
-    assert sorted(indexes) == list(range(len(foundations)))
+    views = list(Registry(root).credentials.values())
+    indexes = [v.status("revocation").index for v in views]
+    assert len(set(indexes)) == len(views)
+    # Each index comes from the credential's (random) id: two branches that award at the same
+    # time do not both take "the next one", and the index does not tell the issue order.
+    for view in views:
+        expected = int.from_bytes(hashlib.sha256(view.cid.encode()).digest()[:8], "big")
+        assert view.status("revocation").index == expected % LIST_SIZE
+
+
+def test_status_index_taken_moves_to_the_next_free_one_and_full_lists_roll_over(root):
+    registry = Registry(root)
+    slots = _Slots(registry)
+    cid = "2026-aaaaaaaaaa"
+    first = int.from_bytes(hashlib.sha256(cid.encode()).digest()[:8], "big") % LIST_SIZE
+    slots.used[1] = {first, (first + 1) % LIST_SIZE}
+    assert slots.take(cid) == (1, (first + 2) % LIST_SIZE)
+    slots.used[1] = set(range(LIST_FILL))
+    number, index = slots.take(cid)
+    assert (number, index) == (2, first)

@@ -88,8 +88,8 @@ def test_revoking_unknown_id_is_a_clear_error(root, cred):
     assert snapshot(root) == before
 
 
-def test_revoke_needs_a_reason(root, cred):
-    with pytest.raises(StatusError, match="reason"):
+def test_revoke_needs_a_public_statement(root, cred):
+    with pytest.raises(StatusError, match="needs a public statement"):
         change(root, cred.cid, "revoked", "  ")
 
 

@@ -12,21 +12,27 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from credstack.cli import main
 from credstack.errors import CredstackError
 from credstack.model.credential import CredentialView
 from credstack.model.shape import CredentialFacts, credential_facts, format_check
 from credstack.model.wording import report_json
+from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verifier import Deferred
 from credstack.registry.verify import read_target, registry_verifier, verify_registry
 from credstack.registry.viewcache import VIEWS_FILE, ViewCache
+from support import at, award, fixed_signing_key, result_for, scratch_registry
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 sys.path.insert(0, str(CORPUS))
@@ -156,3 +162,46 @@ def test_views_written_without_this_machines_key_are_ignored(busy_registry, tmp_
     again = Registry(busy_registry, views=ViewCache(tmp_path))
     assert again.views is not None and again.views.hits == 0
     assert not any(v.name == "Forged" for v in again.credentials.values())
+
+
+def test_a_logged_registry_verified_from_the_cache_gets_the_plain_reports(tmp_path, monkeypatch):
+    """In a registry that keeps a transparency log, the log check of a credential verified from
+    the cache (never parsed) is the plain one: logged, and not-in-log for a file the log does
+    not hold."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("CREDSTACK_SIGNING_KEY", fixed_signing_key().to_multibase_secret())
+    monkeypatch.delenv("CREDSTACK_LOG_KEY", raising=False)
+    root = scratch_registry(tmp_path)
+    program = Registry(root).program
+    aid = next(a.id for a in program.achievements.values() if not a.prerequisites)
+    for day, name in enumerate(["Ada", "Bob"], 2):
+        email = f"{name.lower()}@example.org"
+        inputs = AwardInput(
+            aid, name, email, at(f"2025-01-0{day}"), result=result_for(program, aid)
+        )
+        award(root, inputs)
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        assert main(["-C", str(root), "log", "init"]) == 0
+    award(root, AwardInput(aid, "Cy", "cy@example.org", at("2025-01-05"), result="pass"))
+    # Cy's file saved again with other whitespace: still signed, but not the file logged.
+    path = next(i for i in Registry(root).issued.values() if i.view and i.view.name == "Cy").rel
+    doc = json.loads((root / path).read_text("utf-8"))
+    (root / path).write_text(json.dumps(doc, indent=4), "utf-8")
+
+    def reports(cache: VerificationCache) -> dict[str, Any]:
+        registry = Registry(root)
+        when = max(v.proof_created or v.valid_from for v in registry.credentials.values())
+        verifier = registry_verifier(registry, at=when, cache=cache)
+        return {c: report_json(r) for c, r in verify_registry(verifier, registry).items()}
+
+    plain = reports(VerificationCache(None))
+    cache = VerificationCache(tmp_path / "cache")
+    assert reports(cache) == plain
+    cache.save()
+    again = VerificationCache(tmp_path / "cache")
+    assert reports(again) == plain
+    assert again.hits.get("credential", 0) >= 3
+    codes = sorted(
+        next(c["code"] for c in r["checks"] if c["id"] == "log") for r in plain.values()
+    )
+    assert codes == ["logged", "logged", "not-in-log"]

@@ -135,7 +135,40 @@
 
   /** The verifier's options on this page (`overrides` for monitors and tests: at, now, ownIssuer). */
   async function options(overrides = {}) {
-    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, ...overrides };
+    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, log: publicLog, ...overrides };
+  }
+
+  /** A link that saves the log's inclusion proof (C2SP tlog-proof) for offline checking:
+   *  `credstack verify credential.json --log-proof log-proof.txt`. */
+  function proofLink(text) {
+    const link = el('a', { class: 'cs-check__proof', download: 'log-proof.txt', text: 'Download the log proof' });
+    link.href = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+    return el('span', {}, document.createTextNode(' '), link);
+  }
+
+  /** The bytes at `url` (this copy of the site for the issuer's own URLs). */
+  async function fetchBytes(url) {
+    const response = await fetch(localUrl(url), { cache: 'no-cache', credentials: 'omit' });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** The `log` check for this site's own credentials: the issuer's public transparency log
+   *  (signed checkpoint, inclusion, latest status lists, consistency with the largest
+   *  checkpoint this browser saw before). Other issuers' credentials: no log check here. */
+  async function publicLog(credential) {
+    const own = ownIssuer();
+    const issuer = credential && credential.issuer;
+    const issuerId = issuer && typeof issuer === 'object' ? issuer.id : issuer;
+    if (!own || issuerId !== own.id || typeof V.verifyLog !== 'function') return { code: 'none' };
+    let storage = null;
+    try {
+      storage = window.localStorage;
+    } catch {
+      storage = null; // private browsing: no memory of earlier checkpoints
+    }
+    const result = await V.verifyLog(credential, { fetchBytes, storage });
+    return result.code === 'no-log' ? { code: 'none' } : result;
   }
 
   /** Verify `input` (a credential, or a VC-JWT string) and write the verdict and checks into
@@ -154,6 +187,11 @@
       report = await V.verifyCredential(input, await options());
     } catch (error) {
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
+    }
+    // Revocation is final: a page built as revoked that the browser now finds not revoked is
+    // being served an older status list than the one it was built with.
+    if (box.dataset.buildStatus === 'revoked' && !['revoked', 'invalid', 'error'].includes(report.status)) {
+      report = { ...report, status: 'error', verdict: 'Could not be verified: the status list served now is older than the one this page was published with (it said revoked)' };
     }
     render(box, V.decodedCredential(input), report);
     mark('credstack:verdict');
@@ -223,7 +261,8 @@
         document.createTextNode(' '),
         el('span', { class: 'cs-check__outcome', text: `(${OUTCOME_WORDS[check.outcome] || check.outcome})` }),
         document.createTextNode(' '),
-        el('span', { class: 'cs-check__message', text: check.message })));
+        el('span', { class: 'cs-check__message', text: check.message }),
+        check.id === 'log' && check.params && typeof check.params.proof === 'string' ? proofLink(check.params.proof) : null));
     }
     const notes = [];
     const issuer = credential && credential.issuer && (credential.issuer.id || credential.issuer);
