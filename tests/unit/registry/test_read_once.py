@@ -201,7 +201,5 @@ def test_a_logged_registry_verified_from_the_cache_gets_the_plain_reports(tmp_pa
     again = VerificationCache(tmp_path / "cache")
     assert reports(again) == plain
     assert again.hits.get("credential", 0) >= 3
-    codes = sorted(
-        next(c["code"] for c in r["checks"] if c["id"] == "log") for r in plain.values()
-    )
+    codes = sorted(next(c["code"] for c in r["checks"] if c["id"] == "log") for r in plain.values())
     assert codes == ["logged", "logged", "not-in-log"]
