@@ -146,6 +146,7 @@ def generate(n: int, out: Path, *, seed: int = 7, sharded: bool | None = None) -
         key,
         signed_at=SIGNED_AT,
         salt_factory=lambda: f"{seed:08x}{next(counter):024x}",
+        allow_backdated=True,  # five years of awards, all signed on SIGNED_AT
     )
     write_plan(plan)
     registry = Registry(root)
