@@ -161,8 +161,10 @@ def generate(n: int, out: Path, *, seed: int = 7, sharded: bool | None = None) -
     return root
 
 
-def award_one_more(root: Path, *, seed: int = 7) -> str:
-    """Award one more credential to a new recipient (the warm-rebuild scenario); returns its id."""
+def award_one_more(root: Path, *, seed: int = 7, email: str = "late@example.org") -> str:
+    """Award one more credential to a new recipient (the warm-rebuild scenario); returns its id.
+
+    ``email``: the recipient's (another one for each further award to the same registry)."""
     env = {
         "CREDSTACK_SIGNING_KEY": SigningKey.from_seed(
             random.Random(seed).randbytes(32)
@@ -175,7 +177,7 @@ def award_one_more(root: Path, *, seed: int = 7) -> str:
     inp = AwardInput(
         "session-design",
         "Late Candidate",
-        "late@example.org",
+        email,
         when,
         result="pass",
         assessors=tuple(a.id for a in program.assessors_for("session-design"))[

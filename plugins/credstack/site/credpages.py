@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import astuple
+from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,7 @@ def page_inputs(renderer: Renderer, spec: PageSpec, info: CredentialInfo) -> dic
         else None
     )
     return {
-        "spec": astuple(spec),
+        "spec": [getattr(spec, f.name) for f in fields(spec)],  # (astuple copies deeply)
         "sha256": info.sha256,
         "state": info.state,
         "report": [info.report.credential_id, [c.to_json() for c in info.report.checks]],
