@@ -41,6 +41,7 @@ from credstack.registry.proofcheck import (
     key_valid_check,
     proof_checks,
 )
+from credstack.registry.registry import parse_json_bytes
 from credstack.registry.statuscheck import (
     StatusContext,
     StatusDetails,
@@ -137,13 +138,18 @@ def _passed(checks: Sequence[CheckResult]) -> bool:
 class Deferred:
     """A credential read only when needed: the verifier asks for the document when the cache
     does not hold its checks (``load`` parses it then; the document is kept as long as this
-    object is)."""
+    object is).
 
-    __slots__ = ("_doc", "_load")
+    ``source``, the bytes of the credential's file, is what :meth:`Verifier.prime` sends to
+    its worker processes, which parse it there: the documents of a registry being verified
+    for the first time are never all parsed, and kept, in this process."""
 
-    def __init__(self, load: Callable[[], Any]):
+    __slots__ = ("_doc", "_load", "source")
+
+    def __init__(self, load: Callable[[], Any], source: bytes | None = None):
         self._load: Callable[[], Any] | None = load
         self._doc: Any = None
+        self.source = source
 
     def doc(self) -> Any:
         if self._load is not None:
@@ -234,7 +240,8 @@ class Verifier:
         for doc, digest in items:
             key = self._key(doc, digest)
             if key not in todo and not self.cache.has("credential", key):
-                todo[key] = _document(doc)
+                source = doc.source if isinstance(doc, Deferred) else None
+                todo[key] = source if source is not None else _document(doc)
         if not todo:
             return
         self.workers = worker_count(workers) if len(todo) >= self.min_parallel else 1
@@ -435,7 +442,14 @@ def _init_worker(keys: KeyResolver, own: OwnIssuer | None) -> None:
 
 
 def _intrinsic_in_worker(doc: Any) -> dict[str, Any]:
+    """The intrinsic checks of a document, or of the bytes of a credential's file (JSON,
+    duplicate keys refused: what cannot be read so fails the format check)."""
     assert _WORKER is not None
+    if isinstance(doc, bytes):
+        try:
+            doc = parse_json_bytes(doc, "the credential")
+        except ValueError:
+            doc = None
     return intrinsic_checks(doc, *_WORKER)
 
 

@@ -82,7 +82,7 @@ def registry_verifier(
         issued = registry.issued.get(cid) if cid else None
         if issued is None or issued.view is None:
             return None
-        return Deferred(lambda: issued.doc), issued.digest  # (parsed only when needed)
+        return Deferred(lambda: issued.doc, issued.data), issued.digest  # (parsed only when needed)
 
     def details(url: str, purpose: str) -> tuple[datetime | None, str | None]:
         cid = registry.urls.cid_from_url(url) if registry is not None else None
@@ -118,7 +118,7 @@ def verify_registry(
 
 
 def _deferred(issued: IssuedCredential) -> Deferred:
-    return Deferred(lambda: issued.doc)
+    return Deferred(lambda: issued.doc, issued.data)
 
 
 def unreadable_report(target: str, problem: str) -> VerificationReport:

@@ -203,3 +203,32 @@ def test_a_logged_registry_verified_from_the_cache_gets_the_plain_reports(tmp_pa
     assert again.hits.get("credential", 0) >= 3
     codes = sorted(next(c["code"] for c in r["checks"] if c["id"] == "log") for r in plain.values())
     assert codes == ["logged", "logged", "not-in-log"]
+
+
+def test_a_registry_verified_for_the_first_time_is_parsed_by_the_workers_only(busy_registry):
+    """Verify.prime sends each file's bytes to the workers (registry/verifier.py): verified for
+    the first time, with no cache, no document is parsed in this process and the reports are
+    the plain ones; bytes that are not such JSON (a duplicate key) fail the format check."""
+    registry = Registry(busy_registry)
+    at = max(v.proof_created or v.valid_from for v in registry.credentials.values())
+    plain = verify_registry(registry_verifier(Registry(busy_registry), at=at), registry)
+    loaded: list[str] = []
+    items = [
+        (Deferred(lambda i=i: loaded.append(i.cid) or i.doc, i.data), i.rel, i.digest)
+        for i in registry.issued.values()
+        if i.view is not None
+    ]
+    verifier = registry_verifier(registry, at=at, cache=VerificationCache(None))
+    reports = verifier.verify_many(items, workers=2)
+    assert loaded == []
+    assert [report_json(r) for r in reports] == [
+        report_json(plain[i.cid])
+        for i in map(lambda item: registry.issued[Path(item[1]).stem], items)
+    ]
+    data = next(iter(registry.issued.values())).data
+    twice = data.replace(b"{", b'{"id": "urn:x:twice",', 1)
+    (report,) = registry_verifier(registry, at=at).verify_many(
+        [(Deferred(lambda: json.loads(twice), twice), "twice.json", "0" * 64)]
+    )
+    assert report.status != "verified"
+    assert report.checks[0].id == "format" and report.checks[0].outcome == "fail"
