@@ -13,6 +13,10 @@ DOMContentLoaded on a first visit: what a credential page cost before it had a p
 Times are the page's own: navigation start to the ``credstack:verdict`` performance mark (the
 final verdict written), read from the page, so the harness's polling is not counted. The figure
 beside it, navigation to DOMContentLoaded, shows how much of it is the page itself.
+
+With ``--log``, a copy of the demo also keeps a public transparency log (``credstack log init``
+with a throwaway key) and is built and measured in the same rounds, alternating with the plain
+one: what the log check adds to the time to verdict, and the log bytes a first visit fetches.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,6 +58,7 @@ TIMES = """() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const at = (name) => (performance.getEntriesByName(name)[0] || {}).startTime;
     return { verdict: at('credstack:verdict'), start: at('credstack:verify-start'),
+             logStart: at('credstack:log-start'), logEnd: at('credstack:log-end'),
              dcl: nav.domContentLoadedEventEnd, response: nav.responseEnd };
 }"""
 
@@ -81,6 +87,72 @@ def median(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
 
+def build(root: Path, out: Path, env: dict[str, str] | None = None) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
+        cwd=root,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
+    return out
+
+
+def logged_copy(tmp: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the demo registry with a public log, and the environment its build needs."""
+    from credstack.crypto.keys import SigningKey
+    from credstack.registry.tlog import LOG_KEY_ENV
+
+    root = tmp / "logged"
+    shutil.copytree(
+        REPO,
+        root,
+        ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "site", ".cache", "tests"),
+    )
+    secret = SigningKey.generate().to_multibase_secret()
+    key_file = tmp / "log-key"
+    key_file.write_text(secret)
+    subprocess.run(
+        [sys.executable, "-m", "credstack.cli", "log", "init", "--key", str(key_file)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "XDG_CONFIG_HOME": str(tmp / "config")},
+    )
+    return root, {LOG_KEY_ENV: secret}
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def visit(browser, base: str, credential: str, next_page: str) -> tuple[list[dict], str, int]:
+    """One first visit: (times of the first, repeat and next page, final status, log bytes the
+    first page fetched)."""
+    context = browser.new_context()  # a first visit: empty cache, no worker
+    page = context.new_page()
+    log_bytes = [0]
+    counting = [True]
+
+    def count(response) -> None:
+        if counting[0] and "/log/" in response.url and response.ok:
+            log_bytes[0] += len(response.body())
+
+    page.on("response", count)
+    times = []
+    for cid in (credential, credential, next_page):
+        page.goto(f"{base}credentials/{cid}/")
+        page.wait_for_function(VERDICT, arg=FINAL)
+        times.append(page.evaluate(TIMES))
+        counting[0] = False
+    status = page.get_attribute("#credential-verification", "data-status") or ""
+    context.close()
+    return times, status, log_bytes[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=30)
@@ -91,73 +163,80 @@ def main(argv: list[str] | None = None) -> int:
         "--next", help="another credential (default: her facilitation-fundamentals)"
     )
     parser.add_argument("--theme-page", default="achievements/session-design/")
+    parser.add_argument(
+        "--log", action="store_true", help="also measure a copy of the demo with a public log"
+    )
     args = parser.parse_args(argv)
     args.credential = args.credential or demo_credential("Amara Okafor", "session-design")
     args.next = args.next or demo_credential("Amara Okafor", "facilitation-fundamentals")
     from playwright.sync_api import sync_playwright
 
+    runs: dict[str, list[list[dict]]] = {"plain": [], "log": []}
+    statuses: dict[str, str] = {}
+    log_bytes: list[int] = []
+    theme = []
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
-            cwd=REPO,
-            check=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
-        )
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        first, repeat, after, theme = [], [], [], []
+        servers = {"plain": serve(build(REPO, Path(tmp) / "site"))}
+        if args.log:
+            root, env = logged_copy(Path(tmp))
+            servers["log"] = serve(build(root, Path(tmp) / "site-log", env))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for _ in range(args.loads):
-                context = browser.new_context()  # a first visit: empty cache, no worker
-                page = context.new_page()
-                for bucket, cid in (
-                    (first, args.credential),
-                    (repeat, args.credential),
-                    (after, args.next),
-                ):
-                    page.goto(f"{base}credentials/{cid}/")
-                    page.wait_for_function(VERDICT, arg=FINAL)
-                    bucket.append(page.evaluate(TIMES))
-                status = page.get_attribute("#credential-verification", "data-status")
-                context.close()
+                for name, (_, base) in servers.items():  # alternate: same conditions for both
+                    times, statuses[name], fetched = visit(
+                        browser, base, args.credential, args.next
+                    )
+                    runs[name].append(times)
+                    if name == "log":
+                        log_bytes.append(fetched)
                 context = browser.new_context()
                 page = context.new_page()
-                page.goto(base + args.theme_page, wait_until="domcontentloaded")
+                page.goto(servers["plain"][1] + args.theme_page, wait_until="domcontentloaded")
                 theme.append(page.evaluate(TIMES))
                 context.close()
             browser.close()
-        httpd.shutdown()
+        for httpd, _ in servers.values():
+            httpd.shutdown()
     verifier = ASSETS / "verifier" / "credstack-verifier.js"
     page_js = ASSETS / "credstack-page.js"
     print(f"{args.loads} loads of each; median ms from navigation start (page's own clock)")
     print(f"{'measurement':56} {'verdict':>8} {'DOM ready':>10}")
-    for label, rows in (
-        ("credential page, first visit", first),
-        ("credential page, repeat visit", repeat),
-        ("another credential page, same visit", after),
-    ):
-        print(f"{label:56} {median(rows, 'verdict'):8.0f} {median(rows, 'dcl'):10.0f}")
-    print(f"{'  (slowest first visit)':56} {max(r['verdict'] for r in first):8.0f}")
-    print(
-        f"{'  first visit: verification alone (start -> verdict)':56} "
-        f"{statistics.median(r['verdict'] - r['start'] for r in first):8.0f}"
-    )
-    print(
-        f"{'  repeat visit: verification alone':56} "
-        f"{statistics.median(r['verdict'] - r['start'] for r in repeat):8.0f}"
-    )
+    for name, rounds in runs.items():
+        if not rounds:
+            continue
+        first, repeat, after = ([r[i] for r in rounds] for i in range(3))
+        if name == "log":
+            print("with the public log (the same pages of a copy that keeps one):")
+        for label, rows in (
+            ("credential page, first visit", first),
+            ("credential page, repeat visit", repeat),
+            ("another credential page, same visit", after),
+        ):
+            print(f"{label:56} {median(rows, 'verdict'):8.0f} {median(rows, 'dcl'):10.0f}")
+        print(f"{'  (slowest first visit)':56} {max(r['verdict'] for r in first):8.0f}")
+        print(
+            f"{'  first visit: verification alone (start -> verdict)':56} "
+            f"{statistics.median(r['verdict'] - r['start'] for r in first):8.0f}"
+        )
+        print(
+            f"{'  repeat visit: verification alone':56} "
+            f"{statistics.median(r['verdict'] - r['start'] for r in repeat):8.0f}"
+        )
+        print(f"{'  final data-status':56} {statuses[name]:>8}")
+    if runs["log"]:
+        for label, i in (("first visit", 0), ("repeat visit", 1)):
+            plain = statistics.median(r[i]["verdict"] for r in runs["plain"])
+            logged = statistics.median(r[i]["verdict"] for r in runs["log"])
+            print(f"{'the log adds, ' + label + ' (target <= 50 ms)':56} {logged - plain:8.0f}")
+        kb = statistics.median(log_bytes) / 1024
+        print(f"{'log data fetched by a first visit (KB, target ~10)':56} {kb:8.1f}")
     print(
         f"{'theme (Material) page, first visit: DOMContentLoaded':56} {'':8} "
         f"{median(theme, 'dcl'):10.0f}"
     )
     print(f"{'verifier bundle, gzipped (KB)':56} {gz(verifier) / 1024:8.1f}")
     print(f"{'page script, gzipped (KB)':56} {gz(page_js) / 1024:8.1f}")
-    print(f"{'final data-status':56} {status:>8}")
     return 0
 
 

@@ -539,10 +539,45 @@ export async function verifyLog(credential, options = {}) {
       return finish({});
     }
 
+    // Everything below is fetched at once (the checks still read it in their order): the
+    // checkpoint, the tip, the credential file and the status lists it names.
+    const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+    const take = async (settled) => {
+      const { value, error } = await settled;
+      if (error) throw error;
+      return value;
+    };
+    const pending = {
+      checkpoint: settle(fetchLog(`${service.endpoint}checkpoint`)),
+      tip: settle(fetchLog(`${service.endpoint}tip.json`)),
+      credential: options.credentialBytes || typeof credential.id !== 'string' ? null : settle(options.fetchBytes(credential.id.endsWith('/') ? `${credential.id}credential.json` : credential.id)),
+      lists: new Map(),
+    };
+    const listBytes = (url) => {
+      if (options.statusLists && options.statusLists[url]) return Promise.resolve(options.statusLists[url]);
+      if (!pending.lists.has(url)) pending.lists.set(url, settle(options.fetchBytes(url)));
+      return take(pending.lists.get(url));
+    };
+    // The locate file that names the credential's entry (unless the page knows it), as soon as
+    // the tip says how its files are named.
+    const locate = Number.isSafeInteger(options.entryIndex) || typeof credential.id !== 'string' ? null : settle((async () => {
+      const tipDoc = JSON.parse(new TextDecoder().decode(await take(pending.tip)));
+      const key = hexOf(await sha256(utf8(credential.id))).slice(0, 16);
+      const digits = Number.isSafeInteger(tipDoc.locate) && tipDoc.locate > 0 && tipDoc.locate < 8 ? tipDoc.locate : 1;
+      const table = JSON.parse(new TextDecoder().decode(await fetchLog(`${service.endpoint}locate/${key.slice(0, digits)}.json`)));
+      return Number.isSafeInteger(table[key]) ? table[key] : null;
+    })());
+    for (const entry of asArray(credential.credentialStatus)) {
+      const url = entry && entry.statusListCredential;
+      if (typeof url !== 'string') continue;
+      listBytes(url).catch(() => {});
+      listBytes(url.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1')).catch(() => {});
+    }
+
     // 1. The checkpoint: signed by the log key, dated.
     let note;
     try {
-      note = new TextDecoder('utf-8', { fatal: true }).decode(await fetchLog(`${service.endpoint}checkpoint`));
+      note = new TextDecoder('utf-8', { fatal: true }).decode(await take(pending.checkpoint));
     } catch (error) {
       problem('error', 'log-unavailable', `the issuer's log could not be loaded (${error && error.message})`);
       return finish({});
@@ -572,7 +607,7 @@ export async function verifyLog(credential, options = {}) {
     // 2. The log's last entry: the current status lists (and the tree's right edge).
     let tip;
     try {
-      tip = JSON.parse(new TextDecoder().decode(await fetchLog(`${service.endpoint}tip.json`)));
+      tip = JSON.parse(new TextDecoder().decode(await take(pending.tip)));
     } catch (error) {
       problem('error', 'log-unavailable', `the issuer's log could not be loaded (${error && error.message})`);
       return finish(params);
@@ -631,9 +666,9 @@ export async function verifyLog(credential, options = {}) {
           problem('fail', 'status-list-not-logged', `the status list ${url} is not in the issuer's log`, { list: url });
           continue;
         }
-        let bytes = options.statusLists && options.statusLists[url];
+        let bytes;
         try {
-          if (!bytes) bytes = await options.fetchBytes(url);
+          bytes = await listBytes(url);
         } catch (error) {
           problem('error', 'log-unavailable', `the status list ${url} could not be loaded (${error && error.message})`);
           continue;
@@ -648,18 +683,15 @@ export async function verifyLog(credential, options = {}) {
     let credentialBytes = options.credentialBytes;
     const credentialId = credential.id;
     try {
-      if (!credentialBytes) credentialBytes = await options.fetchBytes(credentialId.endsWith('/') ? `${credentialId}credential.json` : credentialId);
+      if (!credentialBytes) credentialBytes = await take(pending.credential || Promise.reject(new TypeError('the credential has no id')));
     } catch (error) {
       problem('error', 'log-unavailable', `the credential file could not be loaded (${error && error.message})`);
       return finish(params);
     }
     let index = Number.isSafeInteger(options.entryIndex) ? options.entryIndex : null;
-    if (index === null) {
+    if (index === null && locate) {
       try {
-        const key = hexOf(await sha256(utf8(credentialId))).slice(0, 16);
-        const digits = Number.isSafeInteger(tip.locate) && tip.locate > 0 && tip.locate < 8 ? tip.locate : 1;
-        const table = JSON.parse(new TextDecoder().decode(await fetchLog(`${service.endpoint}locate/${key.slice(0, digits)}.json`)));
-        if (Number.isSafeInteger(table[key])) index = table[key];
+        index = await take(locate);
       } catch {
         index = null; // no locate file for this key: not logged
       }

@@ -188,6 +188,9 @@ async function run(input, ctx, isComponent) {
   } else {
     checks = [formatCheck(input)];
   }
+  // The log check needs none of the others: it starts now and runs while the proofs are checked
+  // (its fetches overlap their canonicalization); its result is awaited last, as before.
+  const logged = checks[0].outcome === 'pass' || checks[0].outcome === 'warn' ? logCheck(credential, ctx, isComponent) : null;
   if (checks[0].outcome === 'pass' || checks[0].outcome === 'warn') {
     if (!proofs) proofs = (await ctx.proofs.verifyProofs(credential)).map((o) => judge(o, credential, own));
     checks.push(...proofChecks(proofs));
@@ -217,7 +220,7 @@ async function run(input, ctx, isComponent) {
   }));
   checks.push(validityCheck(facts, at));
   checks.push(await componentsCheck(facts, ctx, isComponent));
-  checks.push(await logCheck(credential, ctx, isComponent));
+  checks.push(await logged);
   return checks;
 }
 

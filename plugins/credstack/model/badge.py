@@ -18,7 +18,7 @@ a viewer without the badge font squeezes its own font into the same box instead 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -206,12 +206,10 @@ def qr_matrix(data_: str) -> list[list[bool]]:
     return matrix
 
 
-def qr_svg_path(matrix: list[list[bool]]) -> str:
-    """The dark modules as one stroked SVG path, a horizontal run per segment (module units:
-    stroke width 1, row r drawn along y = r + 0.5)."""
-    parts: list[str] = []
+def dark_runs(matrix: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
+    """Each horizontal run of dark modules as (row, first column, column after the last)."""
     for row, line in enumerate(matrix):
-        col, end = 0, None
+        col = 0
         while col < len(line):
             if not line[col]:
                 col += 1
@@ -219,11 +217,20 @@ def qr_svg_path(matrix: list[list[bool]]) -> str:
             start = col
             while col < len(line) and line[col]:
                 col += 1
-            if end is None:
-                parts.append(f"M{start} {row}.5h{col - start}")
-            else:
-                parts.append(f"m{start - end} 0h{col - start}")
-            end = col
+            yield row, start, col
+
+
+def qr_svg_path(matrix: list[list[bool]]) -> str:
+    """The dark modules as one stroked SVG path, a horizontal run per segment (module units:
+    stroke width 1, row r drawn along y = r + 0.5)."""
+    parts: list[str] = []
+    last_row, end = -1, 0
+    for row, start, stop in dark_runs(matrix):
+        if row != last_row:
+            parts.append(f"M{start} {row}.5h{stop - start}")
+        else:
+            parts.append(f"m{start - end} 0h{stop - start}")
+        last_row, end = row, stop
     return "".join(parts)
 
 

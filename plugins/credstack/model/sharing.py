@@ -5,6 +5,7 @@ Pure: used by the site (credential pages) and the CLI (``credstack notify``) ali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
@@ -52,6 +53,6 @@ def spreadsheet_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def safe_row(values: list[object]) -> list[str]:
+def safe_row(values: Sequence[object]) -> list[str]:
     """Every cell of a CSV row through :func:`spreadsheet_safe`."""
     return [spreadsheet_safe(v) for v in values]

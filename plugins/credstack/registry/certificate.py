@@ -2,10 +2,11 @@
 
 The page follows :data:`credstack.model.certificate.LAYOUT`, the same layout as the credential
 page's print view: landscape A4 or Letter, a frame, the centred lines, then a footer with the
-dates, the credential id, the verification URL and a QR code of it (drawn as vector squares,
-from the ``qrcode`` library's modules). Text is real text (Source Sans Pro, embedded and
-subset: selectable and searchable). The signed credential is attached byte for byte as
-``credential.json`` (a PDF embedded file), so the PDF carries what ``credstack verify`` checks.
+dates, the credential id, the verification URL and a QR code of it (the badge's code,
+:func:`credstack.model.badge.qr_matrix`, drawn as vector squares). Text is real text (Source
+Sans Pro, embedded and subset: selectable and searchable). The signed credential is attached
+byte for byte as ``credential.json`` (a PDF embedded file), so the PDF carries what ``credstack
+verify`` checks.
 Built with fpdf2 (pinned in ``pyproject.toml``); the output is reproducible (fixed dates).
 """
 
@@ -14,25 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import qrcode
-import qrcode.constants
-
 from credstack.errors import CredentialError
+from credstack.model.badge import dark_runs, qr_matrix
 from credstack.model.certificate import FOOTER_MM, FRAME_MM, LAYOUT, PAPER, QR_MM, Certificate
 
 INK = (31, 41, 55)
 MUTED = (90, 98, 112)
 ACCENT = (15, 61, 92)
 FONT = "SourceSans"
-
-
-def qr_modules(text: str) -> list[list[bool]]:
-    """QR code modules of ``text``: error correction M, no quiet zone (as on the site)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix: list[list[bool]] = code.get_matrix()
-    return matrix
 
 
 def _font_files() -> dict[str, str]:
@@ -123,19 +113,11 @@ def certificate_pdf(
     pdf.set_text_color(*ACCENT)
     pdf.cell(qr_left - left - 6, 5, cert.url, link=cert.url)
 
-    modules = qr_modules(cert.url)
+    modules = qr_matrix(cert.url)  # the badge's QR code of the same URL
     size = QR_MM / len(modules)
     pdf.set_fill_color(*INK)
-    for row, cells in enumerate(modules):
-        col = 0
-        while col < len(cells):
-            if not cells[col]:
-                col += 1
-                continue
-            start = col
-            while col < len(cells) and cells[col]:
-                col += 1
-            pdf.rect(qr_left + start * size, qr_top + row * size, (col - start) * size, size, "F")
+    for row, start, stop in dark_runs(modules):
+        pdf.rect(qr_left + start * size, qr_top + row * size, (stop - start) * size, size, "F")
 
     pdf.embed_file(
         bytes=credential_json,

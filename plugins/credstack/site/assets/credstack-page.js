@@ -59,7 +59,9 @@
   // One request per URL per page view, started as early as possible (see prefetch), so the
   // verifier's sequential steps find their documents already loaded.
   const loads = new Map();
-  function fetchJson(url) {
+  /** The bytes served at `url` (this site's copy of it), fetched once per page: the verifier's
+   *  JSON and the log check's hashes read the same response. */
+  function fetchRaw(url) {
     const local = localUrl(url);
     if (!loads.has(local)) {
       loads.set(local, (async () => {
@@ -70,13 +72,18 @@
           if (Date.now() - Date.parse(stamp) > OFFLINE_MAX_AGE_MS) throw new Error(`the copy saved for offline use on ${stamp.slice(0, 10)} is too old`);
           cachedAt.set(url, stamp);
         }
-        // JSON, or a VC-JWT (a status list may be served as one): the verifier reads both.
-        const text = (await response.text()).trim();
-        return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text) ? text : JSON.parse(text);
+        return new Uint8Array(await response.arrayBuffer());
       })());
       loads.get(local).catch(() => {}); // a prefetch nobody awaits must not log an error
     }
-    return loads.get(local).then((doc) => (typeof doc === 'string' ? doc : structuredClone(doc)));
+    return loads.get(local);
+  }
+  function fetchJson(url) {
+    return fetchRaw(url).then((bytes) => {
+      // JSON, or a VC-JWT (a status list may be served as one): the verifier reads both.
+      const text = new TextDecoder().decode(bytes).trim();
+      return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text) ? text : JSON.parse(text);
+    });
   }
 
   function contexts() {
@@ -96,7 +103,15 @@
   function prefetch(issuer, credential) {
     contexts();
     const did = didDocumentUrl(issuer);
-    if (did) fetchJson(did).catch(() => {});
+    if (did) {
+      // The issuer's public log, when its DID document announces one: its checkpoint and tip
+      // load now too (the log check itself reads the document again and decides).
+      fetchJson(did).then((doc) => {
+        const log = [].concat(doc.service || []).find((s) => s && [].concat(s.type).includes('TransparencyLog'));
+        const endpoint = log && typeof log.serviceEndpoint === 'string' ? log.serviceEndpoint.replace(/\/?$/, '/') : null;
+        if (endpoint && /^https?:\/\//.test(endpoint)) for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
+      }).catch(() => {});
+    }
     fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => {});
     if (!credential) return;
     const entries = [].concat(credential.credentialStatus || []);
@@ -148,9 +163,7 @@
 
   /** The bytes at `url` (this copy of the site for the issuer's own URLs). */
   async function fetchBytes(url) {
-    const response = await fetch(localUrl(url), { cache: 'no-cache', credentials: 'omit' });
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
-    return new Uint8Array(await response.arrayBuffer());
+    return (await fetchRaw(url)).slice(); // a copy: the caller may not change what others read
   }
 
   /** The `log` check for this site's own credentials: the issuer's public transparency log
@@ -167,7 +180,9 @@
     } catch {
       storage = null; // private browsing: no memory of earlier checkpoints
     }
+    performance.mark('credstack:log-start');
     const result = await V.verifyLog(credential, { fetchBytes, storage });
+    performance.mark('credstack:log-end');
     return result.code === 'no-log' ? { code: 'none' } : result;
   }
 
