@@ -2,8 +2,10 @@
 
 Realistic: recipients start at different dates (2021–2026) and stop at different points of the
 pathway, so the registry holds foundations only, partial stacks, full certifications, expired
-practitioner credentials, and about 2 % revoked and 1 % suspended credentials. Signed with a
-throwaway key that never touches disk.
+practitioner credentials, and about 2 % revoked and 1 % suspended credentials. Shaped like the
+demo's credentials: every pass is assessed by as many assessors on record
+(``program/assessors.yml``) as the program asks for, a few days before the award, and about a
+third of them link a piece of evidence. Signed with a throwaway key that never touches disk.
 
     python bench/generate.py 1000 /tmp/reg-1000
 """
@@ -19,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from credstack.crypto.keys import SigningKey
-from credstack.registry.award import AwardInput, plan_awards, write_plan
+from credstack.registry.award import AwardInput, parse_evidence, plan_awards, write_plan
 from credstack.registry.keys import create_key, find_signing_key
+from credstack.registry.layout import migrate
 from credstack.registry.lifecycle import StatusRequest, change_statuses
 from credstack.registry.registry import Registry
 
@@ -86,6 +89,11 @@ def journeys(n: int, rng: random.Random, program) -> list[AwardInput]:
         a.id: (a.assessment.result_scale if a.assessment else ())
         for a in program.achievements.values()
     }
+    # Who may assess each achievement and how many a pass needs (issue 15: on record).
+    panels = {
+        aid: ([a.id for a in program.assessors_for(aid)], program.assessors_needed(aid))
+        for aid in program.achievements
+    }
     inputs: list[AwardInput] = []
     person = 0
     start_span = (SIGNED_AT - timedelta(days=120) - datetime(2021, 1, 1, tzinfo=UTC)).days
@@ -98,13 +106,22 @@ def journeys(n: int, rng: random.Random, program) -> list[AwardInput]:
             if when > SIGNED_AT or len(inputs) == n:
                 break
             scale = scales[aid]
+            allowed, needed = panels[aid]
+            evidence = (
+                (parse_evidence(f"https://example.org/portfolio/candidate-{person:05d}/{aid}"),)
+                if rng.random() < 0.35
+                else ()
+            )
             inputs.append(
                 AwardInput(
                     achievement=aid,
                     name=f"Candidate {person:05d}",
                     email=f"candidate{person:05d}@example.org",
                     issued_at=when,
+                    evidence=evidence,
                     result=rng.choice(scale) if scale else None,
+                    assessors=tuple(rng.sample(allowed, needed)) if needed else (),
+                    assessed_on=when - timedelta(days=rng.randrange(1, 10)) if needed else None,
                 )
             )
             when += timedelta(days=rng.randrange(14, 90))
@@ -112,8 +129,11 @@ def journeys(n: int, rng: random.Random, program) -> list[AwardInput]:
     return inputs
 
 
-def generate(n: int, out: Path, *, seed: int = 7) -> Path:
-    """Write a registry of ``n`` credentials at ``out``; returns the root."""
+def generate(n: int, out: Path, *, seed: int = 7, sharded: bool | None = None) -> Path:
+    """Write a registry of ``n`` credentials at ``out``; returns the root.
+
+    ``sharded`` (default: from 10,000 credentials, as a registry that size would be after
+    ``credstack migrate``) moves the credential files into their shards."""
     rng = random.Random(seed)
     root = copy_program(out)
     env = throwaway_key(root, seed)
@@ -126,6 +146,7 @@ def generate(n: int, out: Path, *, seed: int = 7) -> Path:
         key,
         signed_at=SIGNED_AT,
         salt_factory=lambda: f"{seed:08x}{next(counter):024x}",
+        allow_backdated=True,  # five years of awards, all signed on SIGNED_AT
     )
     write_plan(plan)
     registry = Registry(root)
@@ -135,11 +156,15 @@ def generate(n: int, out: Path, *, seed: int = 7) -> Path:
     requests = [StatusRequest(c, "revoked", "synthetic revocation") for c in picked[:split]]
     requests += [StatusRequest(c, "suspended", "synthetic suspension") for c in picked[split:]]
     change_statuses(registry, requests, key=key, when=SIGNED_AT + timedelta(hours=1))
+    if n >= 10_000 if sharded is None else sharded:
+        migrate(root)
     return root
 
 
-def award_one_more(root: Path, *, seed: int = 7) -> str:
-    """Award one more credential to a new recipient (the warm-rebuild scenario); returns its id."""
+def award_one_more(root: Path, *, seed: int = 7, email: str = "late@example.org") -> str:
+    """Award one more credential to a new recipient (the warm-rebuild scenario); returns its id.
+
+    ``email``: the recipient's (another one for each further award to the same registry)."""
     env = {
         "CREDSTACK_SIGNING_KEY": SigningKey.from_seed(
             random.Random(seed).randbytes(32)
@@ -147,8 +172,18 @@ def award_one_more(root: Path, *, seed: int = 7) -> str:
     }
     registry = Registry(root)
     key = find_signing_key(registry.program, root, env=env)
+    program = registry.program
+    when = SIGNED_AT + timedelta(days=1)
     inp = AwardInput(
-        "session-design", "Late Candidate", "late@example.org", SIGNED_AT + timedelta(days=1)
+        "session-design",
+        "Late Candidate",
+        email,
+        when,
+        result="pass",
+        assessors=tuple(a.id for a in program.assessors_for("session-design"))[
+            : program.assessors_needed("session-design")
+        ],
+        assessed_on=when - timedelta(days=2),
     )
     plan = plan_awards(
         registry, [inp], key, signed_at=SIGNED_AT + timedelta(days=1), salt_factory=lambda: "f" * 32

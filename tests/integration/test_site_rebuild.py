@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pytest
 
+from credstack.errors import AwardError
 from credstack.model.credential import Evidence
 from credstack.registry.award import AwardInput
-from credstack.registry.lifecycle import change_status
+from credstack.registry.lifecycle import change_status, reissue
 from credstack.registry.registry import Registry
 from support import at, award, loaded_test_key, scratch_registry
 
@@ -50,7 +51,8 @@ def build(root: Path, site: Path, epoch: int, *, plain: bool) -> str:
     config = root / "mkdocs.yml"
     if plain:
         text = config.read_text("utf-8")
-        text = re.sub(r"(?m)^  - credstack$", "  - credstack:\n      cache: false", text)
+        text = re.sub(r"(?m)^  - credstack:?$", "  - credstack:\n      cache: false", text)
+        assert "cache: false" in text
         config = root / "mkdocs-plain.yml"
         config.write_text(text, "utf-8")
     env = {
@@ -150,6 +152,75 @@ def test_reusing_and_parallel_builds_make_the_same_site(registry, tmp_path):
     assert (tmp_path / "fast" / "credentials" / plan.awarded[0].cid / "index.html").is_file()
     page = (tmp_path / "fast" / "credentials" / victim / "index.html").read_text("utf-8")
     assert "Revoked" in page
+
+
+def test_kept_pages_follow_every_input(registry, tmp_path):
+    """Credential pages kept in the cache by their inputs (site/credpages.py) are made again
+    when any input changes, one at a time: the build date; a suspension (the holder's progress
+    on their other pages) and a correction (links on two pages); the program and a lean build.
+    Each time the site equals a build from nothing."""
+    root = tmp_path / "copy"
+    shutil.copytree(registry, root, ignore=shutil.ignore_patterns("site", "fast", "plain*"))
+    epoch = int(time.time())
+    build(root, tmp_path / "fast", epoch, plain=False)  # fills the cache
+
+    def same(step: str, when: int) -> None:
+        build(root, tmp_path / "fast", when, plain=False)
+        build(root, tmp_path / step, when, plain=True)
+        assert_same_site(tmp_path / "fast", tmp_path / step)
+
+    later = epoch + 3 * 86400
+    same("later", later)
+
+    reg = Registry(root)
+    in_force = [
+        c
+        for c, v in reg.credentials.items()
+        if reg.current_status(c).in_force
+        and (v.valid_until is None or v.valid_until.timestamp() > later)
+    ]
+    by_holder: dict[str, list[str]] = {}
+    for cid in in_force:
+        by_holder.setdefault(reg.credentials[cid].recipient or "", []).append(cid)
+    # A holder of two achievements on one pathway: suspending one changes the progress shown
+    # on the other's page.
+    members = [set(p.components()) for p in reg.program.pathways.values()]
+    holder = next(
+        [a, b]
+        for cids in by_holder.values()
+        for a in cids
+        for b in cids
+        if reg.credentials[a].achievement_id != reg.credentials[b].achievement_id
+        and any(
+            {reg.credentials[a].achievement_id, reg.credentials[b].achievement_id} <= m
+            for m in members
+        )
+    )
+    key = loaded_test_key(root)
+    change_status(reg, holder[0], "suspended", key=key, when=at("2026-02-03"), reason="test")
+    reg = Registry(root)
+    for corrected in (c for c in in_force if c not in holder):
+        try:  # the first whose prerequisites the recipient held on the award's date
+            reissue(reg, corrected, key=key, now=at("2026-02-04"), name="Corrected Name")
+            break
+        except AwardError:
+            continue
+    else:
+        pytest.fail("no credential could be corrected")
+    same("changed", later)
+
+    achievement = next((root / "program" / "achievements").glob("*.yml"))
+    text = achievement.read_text("utf-8")
+    achievement.write_text(
+        re.sub(r"(?m)^name: (.*)$", r"name: \1 (renamed)", text, count=1), "utf-8"
+    )
+    same("renamed", later)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        re.sub(r"(?m)^  - credstack$", "  - credstack:\n      lean: true", config.read_text()),
+        "utf-8",
+    )
+    same("lean", later)
 
 
 def test_a_changed_byte_is_never_covered_by_the_cache(registry, tmp_path):

@@ -199,7 +199,7 @@ def test_rejects_forged_cache_entries_committed_to_the_registry(root):
     clean = next(
         v
         for v in data["entries"].values()
-        if all(c["code"] in ("ok", "unconfirmed") for c in v[1]["checks"])
+        if all(c["code"] in ("ok", "unconfirmed") for c in json.loads(v[1])["checks"])
     )
     data["entries"] = {k: ["0" * 64, clean[1]] for k in data["entries"]}
     cache_file.write_text(json.dumps(data))

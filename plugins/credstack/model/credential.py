@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -369,7 +370,73 @@ class CredentialView:
     proof_created: datetime | None = None
     salt: str | None = None
     email_hash: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: The parsed credential, or None when the view reads it from ``source`` on demand.
+    doc: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: The credential file's bytes, parsed again each time :attr:`raw` is read (a registry's
+    #: snapshot keeps bytes and views, not the millions of objects of its parsed documents).
+    source: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The credential as JSON (the document, or its file's bytes parsed now)."""
+        if self.doc is not None:
+            return self.doc
+        if self.source is not None:
+            parsed = json.loads(self.source)
+            return parsed if isinstance(parsed, dict) else {}
+        return {}
+
+    def to_record(self) -> dict[str, Any]:
+        """Every field but the document, as JSON (a view cached by its file's digest)."""
+        return {
+            "id": self.id,
+            "cid": self.cid,
+            "achievement_url": self.achievement_url,
+            "achievement_type": self.achievement_type,
+            "name": self.name,
+            "recipient": self.recipient,
+            "issuer_id": self.issuer_id,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "evidence": [[e.url, e.name, e.description] for e in self.evidence],
+            "result": self.result,
+            "statuses": [[s.purpose, s.list_url, s.index, s.implied] for s in self.statuses],
+            "verification_method": self.verification_method,
+            "proof_created": self.proof_created.isoformat() if self.proof_created else None,
+            "salt": self.salt,
+            "email_hash": self.email_hash,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], source: bytes) -> CredentialView:
+        """A view from :meth:`to_record` of the credential whose file holds ``source``;
+        raises KeyError/TypeError/ValueError when the record is malformed."""
+
+        def when(text: str | None) -> datetime | None:
+            return datetime.fromisoformat(text) if text is not None else None
+
+        valid_from = when(record["valid_from"])
+        if valid_from is None:
+            raise ValueError("no valid_from")
+        return cls(
+            id=record["id"],
+            cid=record["cid"],
+            achievement_url=record["achievement_url"],
+            achievement_type=record["achievement_type"],
+            name=record["name"],
+            recipient=record["recipient"],
+            issuer_id=record["issuer_id"],
+            valid_from=valid_from,
+            valid_until=when(record["valid_until"]),
+            evidence=tuple(Evidence(u, n, d) for u, n, d in record["evidence"]),
+            result=record["result"],
+            statuses=tuple(StatusRef(p, u, i, m) for p, u, i, m in record["statuses"]),
+            verification_method=record["verification_method"],
+            proof_created=when(record["proof_created"]),
+            salt=record["salt"],
+            email_hash=record["email_hash"],
+            source=source,
+        )
 
     @property
     def achievement_id(self) -> str:
@@ -380,8 +447,13 @@ class CredentialView:
         return next((s for s in self.statuses if s.purpose == purpose), None)
 
     @classmethod
-    def from_json(cls, doc: Any, cid: str | None = None) -> CredentialView:
-        """Read the fields credstack relies on; raises CredentialError naming the missing one."""
+    def from_json(
+        cls, doc: Any, cid: str | None = None, *, source: bytes | None = None
+    ) -> CredentialView:
+        """Read the fields credstack relies on; raises CredentialError naming the missing one.
+
+        ``source``: the bytes ``doc`` was parsed from; the view then keeps them instead of
+        ``doc`` (and parses them again when :attr:`raw` is read)."""
         if not isinstance(doc, dict):
             raise CredentialError("a credential must be a JSON object")
         try:
@@ -429,7 +501,8 @@ class CredentialView:
                 proof_created=_created(proof),
                 salt=email.get("salt"),
                 email_hash=email.get("identityHash"),
-                raw=doc,
+                doc=doc if source is None else None,
+                source=source,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise CredentialError(

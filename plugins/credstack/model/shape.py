@@ -268,6 +268,43 @@ class CredentialFacts:
     achievement_type: str | None
     components: tuple[Component, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        """The facts as JSON (the verification cache keeps them beside the proof's result)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "issuer": self.issuer_id,
+            "from": self.valid_from_text,
+            "until": self.valid_until_text,
+            "statuses": [
+                [e.type, e.purpose, e.list_url, e.index, e.size, e.implied] for e in self.statuses
+            ],
+            "unsupported": list(self.unsupported_status),
+            "achievementType": self.achievement_type,
+            "components": [[c.name, c.url, c.embedded] for c in self.components],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CredentialFacts:
+        """Facts read back from :meth:`to_json`; raises KeyError/TypeError/ValueError."""
+        start, end = data["from"], data["until"]
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            issuer_id=data["issuer"],
+            valid_from=parse_datetime(start) if start is not None else None,
+            valid_until=parse_datetime(end) if end is not None else None,
+            valid_from_text=start,
+            valid_until_text=end,
+            statuses=tuple(
+                StatusEntry(t, p, u, i, size, implied)
+                for t, p, u, i, size, implied in data["statuses"]
+            ),
+            unsupported_status=tuple(data["unsupported"]),
+            achievement_type=data["achievementType"],
+            components=tuple(Component(n, u, e) for n, u, e in data["components"]),
+        )
+
 
 def credential_facts(doc: dict[str, Any]) -> CredentialFacts:
     """The facts of a credential that passed :func:`format_check`; raises ValueError otherwise."""

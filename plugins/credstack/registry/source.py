@@ -8,6 +8,7 @@ and reads the blobs it needs with one ``git cat-file --batch`` process.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import subprocess
@@ -43,17 +44,36 @@ class FileSource:
         links: list[str] = []
         if not base.is_dir() or base.is_symlink():
             return files, ([folder] if base.is_symlink() else [])
-        for dirpath, dirnames, filenames in os.walk(base):
-            here = Path(dirpath)
-            for name in list(dirnames):
-                if (here / name).is_symlink():
-                    links.append((here / name).relative_to(self.root).as_posix())
-                    dirnames.remove(name)
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = here / name
-                rel = path.relative_to(self.root).as_posix()
-                (links if path.is_symlink() else files).append(rel)
+
+        # os.walk's order (files of a folder sorted, then its subfolders sorted), from one
+        # os.scandir per folder: a DirEntry knows whether it is a link without a system call
+        # (100,000 credential files are 100,000 lstat calls fewer).
+        def walk(path: str, rel: str) -> None:
+            try:
+                with os.scandir(path) as listing:
+                    entries = list(listing)
+            except OSError:
+                return  # as os.walk: a folder that cannot be listed is skipped
+            folders: list[str] = []
+            names: list[tuple[str, bool]] = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if entry.is_symlink():
+                        links.append(f"{rel}/{entry.name}")
+                    else:
+                        folders.append(entry.name)
+                else:
+                    names.append((entry.name, entry.is_symlink()))
+            for name, link in sorted(names):
+                (links if link else files).append(f"{rel}/{name}")
+            for name in sorted(folders):
+                walk(os.path.join(path, name), f"{rel}/{name}")
+
+        walk(str(base), Path(folder).as_posix().strip("/"))
         return files, links
 
     def files(self, folder: str) -> list[str]:
@@ -64,13 +84,24 @@ class FileSource:
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
         for rel in paths:
             path = self.root / rel
-            if path.is_symlink():
+            if not nofollow and path.is_symlink():
                 continue
             try:
-                out[rel] = path.read_bytes()
+                # A link is refused by the kernel (ELOOP) rather than by an lstat first.
+                fd = os.open(path, os.O_RDONLY | nofollow)
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                continue
+            except OSError as e:
+                if e.errno == errno.ELOOP:
+                    continue
+                raise
+            try:
+                with open(fd, "rb") as fh:
+                    out[rel] = fh.read()
+            except IsADirectoryError:
                 continue
         return out
 

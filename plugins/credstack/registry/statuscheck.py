@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from credstack.errors import CredstackError
@@ -310,10 +311,14 @@ def status_check(
     return CheckResult("status", "ok", notes)
 
 
+#: A list's dates, parsed once: every credential of a registry names the same few lists.
+_list_moment = lru_cache(maxsize=256)(parse_datetime)
+
+
 def _stale(verdict: StatusListVerdict, now: datetime) -> bool:
-    if verdict.valid_until and parse_datetime(verdict.valid_until) <= now:
+    if verdict.valid_until and _list_moment(verdict.valid_until) <= now:
         return True
-    return bool(verdict.valid_from and parse_datetime(verdict.valid_from) > now + CLOCK_SKEW)
+    return bool(verdict.valid_from and _list_moment(verdict.valid_from) > now + CLOCK_SKEW)
 
 
 __all__ = [

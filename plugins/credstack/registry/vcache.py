@@ -14,6 +14,11 @@ Entries are authenticated with an HMAC key kept outside the work tree (in the us
 directory): a cache file committed to the repository, or written by anyone without that key,
 is ignored entry by entry. The file itself lives at ``.cache/credstack/verification.json``
 beside the registry (git-ignored).
+
+Each value is kept as its canonical JSON text (sorted keys), written once when it is stored:
+the MAC covers that text, a lookup checks the MAC over the text as read and parses only the
+entries it returns (a registry of 100,000 credentials loads the file as 100,000 strings, not
+as millions of objects, and serializes nothing to check it).
 """
 
 from __future__ import annotations
@@ -120,9 +125,10 @@ class VerificationCache:
     ``hits`` and ``misses`` count lookups by kind (``credential``, ``list``).
     """
 
-    def __init__(self, folder: Path | None):
-        self.path = folder / CACHE_FILE if folder is not None else None
+    def __init__(self, folder: Path | None, filename: str = CACHE_FILE):
+        self.path = folder / filename if folder is not None else None
         self._secret = _secret() if folder is not None else None
+        #: key -> [MAC, canonical JSON text of the value], as read and as to be written.
         self._stored: dict[str, list[Any]] = {}
         self._used: dict[str, list[Any]] = {}
         self.hits: dict[str, int] = {}
@@ -141,33 +147,57 @@ class VerificationCache:
         """The registry's cache (``.cache/credstack/`` under ``root``), or an in-memory one."""
         return cls(Path(root) / CACHE_DIR if enabled else None)
 
-    def _mac(self, key: str, value: Any) -> str:
+    def _mac(self, key: str, text: str) -> str:
         assert self._secret is not None
-        body = key.encode() + b"\0" + json.dumps(value, sort_keys=True).encode()
+        body = key.encode() + b"\0" + text.encode()
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def _text(self, key: str) -> str | None:
+        """The canonical text of the entry for ``key`` when present and authentic, else None
+        (an authentic stored entry is marked as used by this run)."""
+        entry = self._used.get(key)
+        if entry is not None:
+            return str(entry[1])
+        if self._secret is None:
+            return None
+        stored = self._stored.get(key)
+        if (
+            isinstance(stored, list)
+            and len(stored) == 2
+            and isinstance(stored[0], str)
+            and isinstance(stored[1], str)
+            and hmac.compare_digest(stored[0], self._mac(key, stored[1]))
+        ):
+            self._used[key] = stored
+            return stored[1]
+        return None
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an authentic value for ``key`` is there (counted as a miss when not)."""
+        if self._text(key) is not None:
+            return True
+        self.misses[kind] = self.misses.get(kind, 0) + 1
+        return False
 
     def get(self, kind: str, key: str) -> Any | None:
         """The stored value for ``key`` when present and authentic, else None."""
-        entry = self._used.get(key)
-        if entry is None and self._secret is not None:
-            stored = self._stored.get(key)
-            if (
-                isinstance(stored, list)
-                and len(stored) == 2
-                and isinstance(stored[0], str)
-                and hmac.compare_digest(stored[0], self._mac(key, stored[1]))
-            ):
-                entry = stored
-                self._used[key] = stored
-        if entry is None:
+        text = self._text(key)
+        value = None
+        if text is not None:
+            try:
+                value = json.loads(text)
+            except ValueError:  # never for an authentic entry: written by put()
+                value = None
+        if value is None:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
         self.hits[kind] = self.hits.get(kind, 0) + 1
-        return entry[1]
+        return value
 
     def put(self, key: str, value: Any) -> None:
-        mac = self._mac(key, value) if self._secret is not None else ""
-        self._used[key] = [mac, value]
+        text = json.dumps(value, sort_keys=True)
+        mac = self._mac(key, text) if self._secret is not None else ""
+        self._used[key] = [mac, text]
 
     def save(self) -> None:
         """Write the entries used by this run (and some others) atomically; never raises."""

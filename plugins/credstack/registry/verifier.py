@@ -41,6 +41,7 @@ from credstack.registry.proofcheck import (
     key_valid_check,
     proof_checks,
 )
+from credstack.registry.registry import parse_json_bytes
 from credstack.registry.statuscheck import (
     StatusContext,
     StatusDetails,
@@ -51,7 +52,9 @@ from credstack.registry.statuscheck import (
 )
 from credstack.registry.vcache import VerificationCache, entry_key
 
-#: The ``log`` check of a credential (its JSON) given the SHA-256 of its file, when known.
+#: The ``log`` check of a credential (its JSON) given the SHA-256 of its file, when known. A
+#: registry's credential verified from the cache (see Verifier.verify) is passed as its id and
+#: issuer only, with its file's digest: a check given a digest judges the file by it.
 LogCheck = Callable[[Any, str | None], CheckResult]
 
 
@@ -100,7 +103,8 @@ def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict
     key-valid check needs).
     """
     proofs: list[ProofReport] = []
-    if isinstance(doc, str):
+    jwt = isinstance(doc, str)
+    if jwt:
         credential, proof = judge_jwt(doc, keys, own)
         if credential is None:
             checks = [CheckResult("format", "unreadable", {"detail": proof.params.get("detail")})]
@@ -114,7 +118,48 @@ def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict
         if not proofs:
             proofs = judge_proofs(doc, keys, own)
         checks += proof_checks(proofs)
-    return {"checks": [c.to_json() for c in checks], "proofs": [p.to_json() for p in proofs]}
+    out = {"checks": [c.to_json() for c in checks], "proofs": [p.to_json() for p in proofs]}
+    if not jwt and _passed(checks):
+        # What the later checks read from the document, so that a cached credential is not
+        # read again (see Verifier.verify); when it cannot be read, verify() reads it itself.
+        try:
+            facts = credential_facts(doc)
+        except ValueError:
+            return out
+        out["facts"] = facts.to_json()
+    return out
+
+
+def _passed(checks: Sequence[CheckResult]) -> bool:
+    """Whether the format, signature and issuer-key checks all passed (warnings allowed)."""
+    return len(checks) >= 3 and all(c.outcome in (PASS, WARN) for c in checks)
+
+
+class Deferred:
+    """A credential read only when needed: the verifier asks for the document when the cache
+    does not hold its checks (``load`` parses it then; the document is kept as long as this
+    object is).
+
+    ``source``, the bytes of the credential's file, is what :meth:`Verifier.prime` sends to
+    its worker processes, which parse it there: the documents of a registry being verified
+    for the first time are never all parsed, and kept, in this process."""
+
+    __slots__ = ("_doc", "_load", "source")
+
+    def __init__(self, load: Callable[[], Any], source: bytes | None = None):
+        self._load: Callable[[], Any] | None = load
+        self._doc: Any = None
+        self.source = source
+
+    def doc(self) -> Any:
+        if self._load is not None:
+            self._doc = self._load()
+            self._load = None
+        return self._doc
+
+
+def _document(doc: Any) -> Any:
+    return doc.doc() if isinstance(doc, Deferred) else doc
 
 
 def _digest_of(doc: Any) -> str:
@@ -173,6 +218,10 @@ class Verifier:
 
     # -- time-independent part -----------------------------------------------------------
     def _key(self, doc: Any, digest: str | None) -> str:
+        if isinstance(doc, Deferred):  # a registry's credential (JSON), known by its digest
+            if digest is not None:
+                return entry_key("credential", self._context, digest)
+            doc = doc.doc()
         kind = "jwt" if isinstance(doc, str) else "credential"
         return entry_key(kind, self._context, digest or _digest_of(doc))
 
@@ -180,7 +229,7 @@ class Verifier:
         key = self._key(doc, digest)
         result = self.cache.get("credential", key)
         if result is None:
-            result = intrinsic_checks(doc, self.keys, self.own)
+            result = intrinsic_checks(_document(doc), self.keys, self.own)
             self.computed += 1
             self.cache.put(key, result)
         return result
@@ -190,8 +239,9 @@ class Verifier:
         todo: dict[str, Any] = {}
         for doc, digest in items:
             key = self._key(doc, digest)
-            if key not in todo and self.cache.get("credential", key) is None:
-                todo[key] = doc
+            if key not in todo and not self.cache.has("credential", key):
+                source = doc.source if isinstance(doc, Deferred) else None
+                todo[key] = source if source is not None else _document(doc)
         if not todo:
             return
         self.workers = worker_count(workers) if len(todo) >= self.min_parallel else 1
@@ -214,10 +264,27 @@ class Verifier:
         """Verify one credential (JSON, or a VC-JWT string); never raises for a bad credential."""
         report = VerificationReport(target=target, credential_id=None)
         try:
-            credential = decoded(doc)
-            if isinstance(credential, dict) and isinstance(credential.get("id"), str):
-                report.credential_id = credential["id"]
-            intrinsic = self.intrinsic(doc, digest)
+            facts: CredentialFacts | None = None
+            cached = (
+                self.cache.get("credential", self._key(doc, digest))
+                if isinstance(doc, Deferred) and digest is not None
+                else None
+            )
+            if cached is not None and "facts" in cached:
+                # Checked before (same bytes, same verifier): what the later checks read from
+                # the document was kept with the result, so it is not read again.
+                intrinsic = cached
+                facts = CredentialFacts.from_json(intrinsic["facts"])
+                report.credential_id = facts.id
+                # The log check is given the file's digest: of the document, it reads only
+                # the id and the issuer (registry/logcheck.py, registry_log_check).
+                credential: Any = {"id": facts.id, "issuer": facts.issuer_id}
+            else:
+                doc = _document(doc)
+                credential = decoded(doc)
+                if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+                    report.credential_id = credential["id"]
+                intrinsic = self.intrinsic(doc, digest)
             checks = [CheckResult.from_json(c) for c in intrinsic["checks"]]
             if len(checks) < 3 or any(c.outcome not in (PASS, WARN) for c in checks):
                 because = (
@@ -233,7 +300,8 @@ class Verifier:
             if key_valid.outcome != PASS:
                 report.checks = complete(checks, because="key-valid")
                 return report
-            facts = credential_facts(credential)
+            if facts is None:
+                facts = credential_facts(credential)
             strict = self.own is not None and facts.issuer_id == self.own.issuer_id
             checks.append(
                 status_check(
@@ -374,11 +442,19 @@ def _init_worker(keys: KeyResolver, own: OwnIssuer | None) -> None:
 
 
 def _intrinsic_in_worker(doc: Any) -> dict[str, Any]:
+    """The intrinsic checks of a document, or of the bytes of a credential's file (JSON,
+    duplicate keys refused: what cannot be read so fails the format check)."""
     assert _WORKER is not None
+    if isinstance(doc, bytes):
+        try:
+            doc = parse_json_bytes(doc, "the credential")
+        except ValueError:
+            doc = None
     return intrinsic_checks(doc, *_WORKER)
 
 
 __all__ = [
+    "Deferred",
     "OwnIssuer",
     "StatusListVerdict",
     "Verifier",

@@ -20,9 +20,9 @@ from credstack.model.baking import extract_payload
 from credstack.model.report import CheckResult, VerificationReport, complete
 from credstack.registry.keyring import KeyResolver
 from credstack.registry.logcheck import LogCheck, registry_log_check
-from credstack.registry.registry import Registry
+from credstack.registry.registry import IssuedCredential, Registry
 from credstack.registry.vcache import VerificationCache
-from credstack.registry.verifier import OwnIssuer, Verifier, decoded
+from credstack.registry.verifier import Deferred, OwnIssuer, Verifier, decoded
 
 #: Largest file ``credstack verify`` reads (a baked badge or a credential).
 MAX_TARGET_BYTES = 10 * 1024 * 1024
@@ -82,7 +82,7 @@ def registry_verifier(
         issued = registry.issued.get(cid) if cid else None
         if issued is None or issued.view is None:
             return None
-        return issued.doc, issued.digest
+        return Deferred(lambda: issued.doc, issued.data), issued.digest  # (parsed only when needed)
 
     def details(url: str, purpose: str) -> tuple[datetime | None, str | None]:
         cid = registry.urls.cid_from_url(url) if registry is not None else None
@@ -111,8 +111,14 @@ def verify_registry(
 ) -> dict[str, VerificationReport]:
     """The report of every readable credential of ``registry``, by cid (on every core)."""
     readable = [i for i in registry.issued.values() if i.view is not None]
-    reports = verifier.verify_many([(i.doc, i.rel, i.digest) for i in readable], workers=workers)
+    # Each document is parsed only when the cache does not hold its checks (registry/verifier.py).
+    items = [(_deferred(i), i.rel, i.digest) for i in readable]
+    reports = verifier.verify_many(items, workers=workers)
     return {i.cid: r for i, r in zip(readable, reports, strict=True)}
+
+
+def _deferred(issued: IssuedCredential) -> Deferred:
+    return Deferred(lambda: issued.doc, issued.data)
 
 
 def unreadable_report(target: str, problem: str) -> VerificationReport:

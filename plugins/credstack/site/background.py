@@ -56,7 +56,9 @@ class Background:
             self._results = [self.func(item) for item in self.items]
             return self
         # Objects that exist now are never collected in the workers: the collector would touch
-        # (and so copy) every page of this process's memory in each of them.
+        # (and so copy) every page of this process's memory in each of them. (Objects the
+        # caller froze before stay frozen: only what this call froze is thawed again.)
+        thaw = gc.get_freeze_count() == 0
         gc.freeze()
         for k in range(self.workers):
             read, write = os.pipe()
@@ -66,7 +68,8 @@ class Background:
                 self._child(k, write)
             os.close(write)
             self._children.append((pid, read))
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
         return self
 
     def _child(self, k: int, write: int) -> None:  # pragma: no cover - in the child

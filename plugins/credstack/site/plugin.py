@@ -79,10 +79,13 @@ from credstack.registry.files import dump_json
 from credstack.registry.parallel import worker_count
 from credstack.registry.registry import STATUS_DIR, Registry
 from credstack.registry.vcache import VerificationCache
+from credstack.registry.viewcache import ViewCache
 from credstack.site import csp, hosting, tree
 from credstack.site.background import Background
 from credstack.site.badges import Badges, preview_slug
 from credstack.site.cache import BuildCache, link_or_copy
+from credstack.site.credpages import KIND as RENDER
+from credstack.site.credpages import CredentialPages, build_fingerprint
 from credstack.site.data import SiteData, load_site_data, read_credentials
 from credstack.site.holders import CERTIFICATE_CSS, certificate_css, holder_assets
 from credstack.site.pages import (
@@ -152,7 +155,7 @@ def service_worker(precache: list[str]) -> str:
 GLANCE_MARKER = "<!-- credstack:pathways -->"
 #: Index pages that the navigation expands into sections of generated pages.
 SECTION_INDEXES = ("pathways/index.md", "achievements/index.md", "competencies/index.md")
-CACHE_KINDS = ("img", "verify", "page", "json", "tlog")
+CACHE_KINDS = ("img", "verify", "page", RENDER, "json", "tlog")
 #: Fewer credential pages than this are rendered in this process alone.
 PARALLEL_PAGES_AT = 400
 
@@ -270,7 +273,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         cache_root = (self.root / self.config.cache_dir) if self.config.cache else None
         self.cache = BuildCache(cache_root)
         try:
-            registry = Registry(self.root)
+            # Views of unchanged files come from the cache (registry/viewcache.py): an
+            # unchanged credential's JSON is not parsed.
+            views = ViewCache.for_registry(self.root) if self.config.cache else None
+            registry = Registry(self.root, views=views)
             site_url = normalize_site_url(config.site_url or "")
             if site_url != registry.program.site_url and not self.serving:
                 raise PluginError(
@@ -280,6 +286,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 )
             raw = read_credentials(registry)
             digests = {cid: issued.digest for cid, issued in registry.issued.items()}
+            # The snapshot lives as long as the build: the collector need not walk its
+            # millions of objects again at each full collection (nor touch, and so copy, their
+            # pages in forked workers). Frozen objects are still freed when no longer referred to.
+            gc.freeze()
             # The badges do not depend on the verification: drawing starts now, in other
             # processes, and goes on while the credentials are verified and pages rendered.
             self.badges = Badges(registry.program, self.cache, Path(config.docs_dir))
@@ -297,6 +307,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 ),
                 raw=raw,
             )
+            gc.freeze()  # the reports and site data, likewise
             self._phase("verify the credentials")
             # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
             self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
@@ -630,25 +641,38 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         return re.sub(r"\s*<url>.*?</url>", keep, output, flags=re.S)
 
     # -- credential pages ----------------------------------------------------------------
-    def _render_page(self, spec: PageSpec) -> tuple[str, str]:
-        """Render one credential page into the cache: (credential id, cache file name)."""
-        page = self.renderer.credential_page(spec, self.chrome, lean=self.config.lean)
-        path = self.cache.store("page", page.encode("utf-8", errors="xmlcharrefreplace"), "html")
-        return spec.key, path.name
-
-    def _credential_pages(self) -> dict[str, Path]:
-        """Every credential page, rendered on every core (each a cache entry named by its
-        content hash: an unchanged page costs a render and a look-up). By credential id."""
+    def _credential_pages(self, config: MkDocsConfig) -> dict[str, Path]:
+        """Every credential page, rendered on every core into the build cache, where each is
+        kept by its inputs (site/credpages.py): a page whose inputs are unchanged since an
+        earlier build is not rendered again. By credential id."""
         if self.chrome is None:  # no navigation event (a build without pages): no links
             self.chrome = PageChrome(site_name=self.data.program.issuer.name)
+        pages = CredentialPages(
+            self.renderer,
+            self.chrome,
+            self.cache,
+            lean=self.config.lean,
+            fingerprint=build_fingerprint(
+                self.data,
+                self.chrome,
+                lean=self.config.lean,
+                repo_url=config.get("repo_url"),
+                config_file=Path(config.config_file_path or self.root / "mkdocs.yml"),
+            ),
+            reuse=bool(self.config.cache),
+        )
         specs = [s for s in self.specs.values() if s.kind == "credential"]
-        self.cache.listing("page")  # listed once, before the workers fork
+        self.cache.listing(RENDER)  # listed once, before the workers fork
         workers = worker_count() if len(specs) >= PARALLEL_PAGES_AT else 1
         out: dict[str, Path] = {}
-        for cid, name in Background(self._render_page, specs, workers).start().wait():
-            path = self.cache.root / "page" / name
+        for cid, name, made in Background(pages.render, specs, workers).start().wait():
+            path = self.cache.root / RENDER / name
             self.cache.used.add(path)
-            self.cache.listing("page").add(name)
+            self.cache.listing(RENDER).add(name)
+            if made:
+                self.cache.misses += 1
+            else:
+                self.cache.hits += 1
             out[cid] = path
         return out
 
@@ -656,7 +680,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._phase("copy files, render pages (MkDocs)")
         try:
-            pages = self._credential_pages()
+            pages = self._credential_pages(config)
             self._phase("render credential pages")
             self.badges.wait()
         except CredstackError as e:

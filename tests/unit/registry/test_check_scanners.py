@@ -166,8 +166,9 @@ def test_rejects_cache_entries_without_this_machines_mac(tmp_path):
     cache.put("good", {"checks": []})
     cache.save()
     data = json.loads((tmp_path / "verification.json").read_text())
-    data["entries"]["good"][1] = {"checks": [], "forged": True}
-    data["entries"]["forged"] = ["0" * 64, {"checks": []}]
+    # Values are kept as their canonical JSON text, which the MAC covers.
+    data["entries"]["good"][1] = json.dumps({"checks": [], "forged": True}, sort_keys=True)
+    data["entries"]["forged"] = ["0" * 64, json.dumps({"checks": []})]
     (tmp_path / "verification.json").write_text(json.dumps(data))
     again = VerificationCache(tmp_path)
     assert again.get("credential", "good") is None
