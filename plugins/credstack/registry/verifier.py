@@ -118,7 +118,10 @@ def intrinsic_checks(doc: Any, keys: KeyResolver, own: OwnIssuer | None) -> dict
         if not proofs:
             proofs = judge_proofs(doc, keys, own)
         checks += proof_checks(proofs)
-    out = {"checks": [c.to_json() for c in checks], "proofs": [p.to_json() for p in proofs]}
+    out: dict[str, Any] = {
+        "checks": [c.to_json() for c in checks],
+        "proofs": [p.to_json() for p in proofs],
+    }
     if not jwt and _passed(checks):
         # What the later checks read from the document, so that a cached credential is not
         # read again (see Verifier.verify); when it cannot be read, verify() reads it itself.
