@@ -82,6 +82,7 @@ class Background:
             for handler in list(logger.handlers):
                 logger.removeHandler(handler)
             logger.addHandler(collect)
+        message: tuple[str, object]
         try:
             try:
                 message = ("ok", [self.func(item) for item in self.items[k :: self.workers]])

@@ -24,7 +24,7 @@ _ENTRY = re.compile(r"^[0-9a-f]{64}\.[a-z]{2,4}$")
 _TEMPORARY = re.compile(r"^\.[0-9a-f]{64}\.[a-z]{2,4}\.[^./]+\.tmp$")
 
 
-def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Put ``source`` at ``target``: a hard link where the file system allows it (thousands of
     images cost no copying), else a copy."""
     os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -156,7 +156,7 @@ class HolderPages:
             "bundleCheaper": q.bundle_is_cheaper,
         }
 
-    def _calculator(self, p: Pathway, table: list[tuple[frozenset[str], Quote]]) -> dict:
+    def _calculator(self, p: Pathway, table: list[tuple[frozenset[str], Quote]]) -> dict[str, Any]:
         program, urls = self.program, self.r.urls
         members = micro_members(program, p)
         cert = program.achievements[p.certification]

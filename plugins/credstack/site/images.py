@@ -151,10 +151,10 @@ def preview_png(
 
 def convert_to_png(data: bytes) -> bytes:
     """A given raster image (PNG, JPEG, WebP) re-encoded as PNG, at most 600 px wide."""
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    image = image.convert("RGBA")
+    opened = Image.open(io.BytesIO(data))
+    opened.load()
+    image = opened.convert("RGBA")
     if image.width > BADGE_SIZE:
         height = round(image.height * BADGE_SIZE / image.width)
-        image = image.resize((BADGE_SIZE, height), Image.LANCZOS)
+        image = image.resize((BADGE_SIZE, height), Image.Resampling.LANCZOS)
     return _png(image)

@@ -9,20 +9,21 @@ by the templates; Markdown from the program goes through :mod:`credstack.site.sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from credstack.model.badge import LEVEL_LABELS
 from credstack.model.certificate import long_date
 from credstack.model.pricing import credit_for
-from credstack.model.program import LEVELS, Achievement, Pathway, Price
+from credstack.model.program import LEVELS, Achievement, Competency, Pathway, Price
 from credstack.model.urls import SiteUrls, did_document_path
 from credstack.model.wording import verdict
 from credstack.site import csp
@@ -250,7 +251,7 @@ class Renderer:
             built_at=data.built_at,
         )
         self._markdown: dict[str, Markup] = {}
-        self._templates = {}
+        self._templates: dict[str, Template] = {}
         self.holders = HolderPages(self)
         self.env.globals.update(enrol=self.holders.enrol_link)
         self.specs = self._specs()
@@ -384,9 +385,9 @@ class Renderer:
                 else:
                     box = boxes.setdefault("required", _Box(None))
                     note = "Needed for " + ", ".join(needed_by.get(aid, []))
-                pre = [program.achievements[p].name for p in a.prerequisites]
-                if pre and not note.startswith("Needed"):
-                    note = (note + " · " if note else "") + "After " + ", ".join(pre)
+                after = [program.achievements[p].name for p in a.prerequisites]
+                if after and not note.startswith("Needed"):
+                    note = (note + " · " if note else "") + "After " + ", ".join(after)
                 box.nodes.append(_Node(a, holders, note))
             if boxes:
                 ordered = sorted(boxes.items(), key=lambda kv: (isinstance(kv[0], int), str(kv[0])))
@@ -415,12 +416,12 @@ class Renderer:
         return out
 
     # -- pages -------------------------------------------------------------------------------
-    def _template(self, name: str):
+    def _template(self, name: str) -> Template:
         if name not in self._templates:
             self._templates[name] = self.env.get_template(name)
         return self._templates[name]
 
-    def _rel(self, page_path: str):
+    def _rel(self, page_path: str) -> Callable[[str], str]:
         def rel(target: str) -> str:
             out = get_relative_url(target, page_path)
             if target.endswith("/") and not out.endswith("/"):
@@ -549,7 +550,7 @@ class Renderer:
         }
 
     def _competencies(self, spec: PageSpec) -> dict[str, Any]:
-        domains: dict[str, list] = {}
+        domains: dict[str, list[Competency]] = {}
         for comp in self.program.competencies.values():
             domains.setdefault(comp.domain, []).append(comp)
         return {

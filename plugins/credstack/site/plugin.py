@@ -53,8 +53,9 @@ import html
 import json
 import re
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mkdocs.config import base
@@ -104,6 +105,16 @@ from credstack.site.pages import (
 )
 from credstack.site.tlog import LogFiles, build_log_files
 
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
+
+    from credstack.model.credential import CredentialView
+    from credstack.model.program import Achievement
+    from credstack.site.pages import SitePaths
+
+#: What :meth:`CredstackPlugin._assets` yields for each file: the File, given its site path.
+_MakeFile = Callable[[str], File]
+
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
@@ -116,7 +127,7 @@ BADGE_DATA = ASSETS_URL + "badge/badge-data.json"
 WORKER = Path(__file__).parent / "worker" / "sw.js"
 
 
-def status_log_json(registry: Registry) -> dict:
+def status_log_json(registry: Registry) -> dict[str, Any]:
     """The status log for the page: credential URL, event, date, reason (unsigned context for
     the verdict sentence; whether a credential is revoked is decided by the signed lists)."""
     events = []
@@ -165,6 +176,7 @@ class CachedFile(File):
     allows it (thousands of images cost no copying), else copied."""
 
     def copy_file(self, dirty: bool = False) -> None:
+        assert self.abs_src_path is not None  # made with one (see CredstackPlugin._assets)
         link_or_copy(self.abs_src_path, self.abs_dest_path)
 
 
@@ -177,7 +189,7 @@ def _render_without_markdown(page: Page, config: MkDocsConfig, files: Files) -> 
     page.links_to_anchors = {}
 
 
-class CredstackConfig(base.Config):
+class CredstackConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs' __init_subclass__
     registry = c.Type(str, default=".")
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/credstack/site")
@@ -224,7 +236,7 @@ def _material_icon(config: MkDocsConfig, default: str) -> str:
     return read_icon(icons / f"{icon}.svg")
 
 
-class CredstackPlugin(BasePlugin[CredstackConfig]):
+class CredstackPlugin(BasePlugin[CredstackConfig]):  # type: ignore[no-untyped-call]  # likewise
     """Builds the public site of a credstack registry."""
 
     def __init__(self) -> None:
@@ -335,7 +347,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         return config
 
     @staticmethod
-    def _badge_inputs(registry: Registry, raw: dict[str, bytes], digests: dict[str, str]):
+    def _badge_inputs(
+        registry: Registry, raw: dict[str, bytes], digests: dict[str, str]
+    ) -> Iterator[tuple[str, CredentialView, Achievement | None, bytes, str, str]]:
         program = registry.program
         for cid, view in registry.credentials.items():
             yield (
@@ -356,9 +370,15 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
 
     # -- navigation --------------------------------------------------------------------------
     def _section(self, index: str) -> list[Any]:
+        assert self.data is not None  # set by on_config
         program = self.data.program
-        entry = lambda spec: {html.escape(spec.title): spec.src_uri}  # noqa: E731
-        by_kind = lambda kind: [s for s in self.specs.values() if s.kind == kind]  # noqa: E731
+
+        def entry(spec: PageSpec) -> dict[str, str]:
+            return {html.escape(spec.title): spec.src_uri}
+
+        def by_kind(kind: str) -> list[PageSpec]:
+            return [s for s in self.specs.values() if s.kind == kind]
+
         if index == "pathways/index.md":
             return [index, *[entry(s) for s in by_kind("pathway")]]
         if index == "achievements/index.md":
@@ -373,16 +393,16 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                     out.append({level_label(level): items})
             return out
         out = [index]
-        domains: dict[str, list] = {}
+        domains: dict[str, list[dict[str, str]]] = {}
         for spec in by_kind("competency"):
             domains.setdefault(program.competencies[spec.key].domain, []).append(entry(spec))
         out += [{html.escape(domain): items} for domain, items in domains.items()]
         return out
 
-    def _expand_nav(self, nav: list) -> list:
+    def _expand_nav(self, nav: list[Any]) -> list[Any]:
         """Turn ``Title: pathways/index.md`` (and the catalog and competency map) into a section
         of every generated page of that kind, with the index page as the section's page."""
-        out = []
+        out: list[Any] = []
         for item in nav:
             if isinstance(item, dict) and len(item) == 1:
                 ((title, value),) = item.items()
@@ -425,22 +445,23 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         self._phase("list pages and files")
         return files
 
-    def _assets(self, config: MkDocsConfig):
+    def _assets(self, config: MkDocsConfig) -> Iterator[tuple[str, _MakeFile]]:
         """(site path, File factory) of every generated image, endpoint and asset."""
         data, renderer = self.data, self.renderer
+        assert data is not None and renderer is not None  # set by on_config
         program, path = data.program, renderer.path
 
-        def copy(source: Path):
+        def copy(source: Path) -> _MakeFile:
             return lambda uri: File.generated(
                 config, uri, abs_src_path=str(source), inclusion=InclusionLevel.INCLUDED
             )
 
-        def cached(source: Path):
+        def cached(source: Path) -> _MakeFile:
             return lambda uri: CachedFile.generated(
                 config, uri, abs_src_path=str(source), inclusion=InclusionLevel.INCLUDED
             )
 
-        def content(text: str):
+        def content(text: str | bytes) -> _MakeFile:
             return lambda uri: File.generated(
                 config, uri, content=text, inclusion=InclusionLevel.INCLUDED
             )
@@ -489,9 +510,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         # Images, drawn once and cached. The credentials' own files are put in place after
         # the build (their badges are still being drawn).
         badges = self.badges
+        assert badges is not None  # set by on_config
         for aid, art in badges.artwork_paths.items():
             yield path.artwork(aid), cached(art)
-        previews = {}
+        previews: dict[tuple[str, ...], Path] = {}
         for info in data.credentials.values():
             name = renderer.achievement_name(info)
             slot = preview_slug(info.achievement, name, info.state)
@@ -499,7 +521,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
                 previews[slot] = badges.preview(info.achievement, name, info.state)
                 yield path.preview(*slot), cached(previews[slot])
 
-    def _precache(self, path, status_folder: Path) -> list[str]:
+    def _precache(self, path: SitePaths, status_folder: Path) -> list[str]:
         """What the service worker saves at install: enough to verify offline."""
         lists = (
             [f"status/{p.name}" for p in sorted(status_folder.glob("*.json"))]
@@ -568,9 +590,10 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             page.meta["hide"] = list(spec.hide)
         return ""
 
-    def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files):
+    def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is not None and page.file.generated_by is not None:
+            assert self.renderer is not None  # set by on_config
             body = self.renderer.render(spec)
             page.present_anchor_ids = set(_ID.findall(body))
             page.toc = get_toc(
@@ -581,6 +604,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             )
             return body
         if GLANCE_MARKER in html_:
+            assert self.renderer is not None
             return html_.replace(GLANCE_MARKER, self.renderer.render_glance(page.url))
         return html_
 
@@ -591,6 +615,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         else:
             title = _plain(page.title or "") or config.site_name
             description = _plain(page.meta.get("description") or config.site_description or "")
+        assert self.renderer is not None  # set by on_config
         head = self.renderer.head(spec, title=title, description=description, path=page.url)
         head += f'<meta name="credstack:site-url" content="{html.escape(self.renderer.urls.site)}">'
         head += (
@@ -628,13 +653,14 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
 
     def _sitemap_without_earners(self, output: str) -> str:
         """Earner pages stay out of the sitemap (credential pages are not MkDocs pages)."""
+        assert self.renderer is not None  # set by on_config
         hidden = {
             self.renderer.urls.site + spec.path
             for spec in self.specs.values()
             if spec.kind == "earner"
         }
 
-        def keep(match: re.Match) -> str:
+        def keep(match: re.Match[str]) -> str:
             loc = re.search(r"<loc>(.*?)</loc>", match.group(0))
             return "" if loc and html.unescape(loc.group(1)) in hidden else match.group(0)
 
@@ -645,6 +671,8 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         """Every credential page, rendered on every core into the build cache, where each is
         kept by its inputs (site/credpages.py): a page whose inputs are unchanged since an
         earlier build is not rendered again. By credential id."""
+        assert self.data is not None and self.renderer is not None  # set by on_config
+        assert self.cache is not None
         if self.chrome is None:  # no navigation event (a build without pages): no links
             self.chrome = PageChrome(site_name=self.data.program.issuer.name)
         pages = CredentialPages(
@@ -682,12 +710,14 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
         try:
             pages = self._credential_pages(config)
             self._phase("render credential pages")
+            assert self.badges is not None  # set by on_config
             self.badges.wait()
         except CredstackError as e:
             raise _plugin_error(e) from e
         self._phase("wait for the badges")
         site = Path(config.site_dir)
-        wanted = {}
+        assert self.data is not None and self.cache is not None  # set by on_config
+        wanted: dict[str, dict[str, Path]] = {}
         for cid, info in self.data.credentials.items():
             files = {
                 "index.html": pages[cid],
@@ -722,7 +752,9 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):
             else:
                 log.info(finding.message)
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
         for folder in ("program", "issued"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))

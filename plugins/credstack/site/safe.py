@@ -34,7 +34,7 @@ def http_url(value: object) -> str | None:
     return value
 
 
-class _SafeLinks(Treeprocessor):
+class _SafeLinks(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
     """Keep http(s) and ``#fragment`` links; turn images into their alt text."""
 
     def run(self, root: ET.Element) -> None:
@@ -61,7 +61,7 @@ class _SafeLinks(Treeprocessor):
                         el.set("title", title)
 
 
-class _NoRawHtml(Extension):
+class _NoRawHtml(Extension):  # type: ignore[misc]  # Markdown has no type hints
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Without these, <script> and friends are passed through verbatim; without them the
         # serializer escapes "<" like any other text.

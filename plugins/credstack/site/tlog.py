@@ -134,12 +134,12 @@ def build_log_files(
     out.files[PREFIX + "tip.json"] = _json(tip)
     out.files[PREFIX + "vkey"] = (config.verifier.vkey + "\n").encode()
     try:
-        key = find_log_key(registry.program, registry.root, config, env=env)
+        log_key = find_log_key(registry.program, registry.root, config, env=env)
     except SigningKeyError as e:
         if e.code != "no-key":
             raise  # a key was given, but the wrong one: say so
         return out  # no checkpoint: the pages say the log could not be checked
-    out.files[PREFIX + "checkpoint"] = sign_checkpoint(config, key, tree, at).encode()
+    out.files[PREFIX + "checkpoint"] = sign_checkpoint(config, log_key, tree, at).encode()
     out.signed = True
     return out
 
