@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 from support import demo_credential
 
@@ -50,6 +55,18 @@ TAMPERS = _tampers()
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ serving ``folder`` (loopback only) while the block runs."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
 
 
 def final_status(page, timeout: float = 20_000) -> str:

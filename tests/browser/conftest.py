@@ -6,15 +6,13 @@ built site as extra credential folders, exactly as an attacker would serve them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -31,6 +29,7 @@ from browser_support import (  # noqa: F401 - re-exported for the browser tests
     QuietHandler,
     _tampers,
     final_status,
+    served,
 )
 from support import REPO
 
@@ -79,12 +78,15 @@ def baked(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(site_dir):
     """http://127.0.0.1:PORT/ serving the built site (loopback only)."""
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(site_dir) as url:
+        yield url
+
+
+@pytest.fixture
+def serve():
+    """serve(folder) -> its URL on 127.0.0.1, for as long as the test runs."""
+    with contextlib.ExitStack() as stack:
+        yield lambda folder: stack.enter_context(served(folder))
 
 
 @pytest.fixture

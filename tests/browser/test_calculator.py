@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from browser_support import served
 from conftest import EXPIRED, REVOKED, VALID
 from credstack.model.pricing import micro_members, quote
 from credstack.registry.program import load_program
@@ -126,12 +127,9 @@ def test_the_calculator_needs_no_inline_script(page, server):
 @pytest.fixture(scope="module")
 def earner_site(tmp_path_factory):
     """A copy of the demo where Tomás Novak (one credential revoked) published his page."""
-    import functools
-    import http.server
     import os
     import re
     import shutil
-    import threading
 
     work = tmp_path_factory.mktemp("earner-site")
     root = work / "registry"
@@ -153,12 +151,8 @@ def earner_site(tmp_path_factory):
         capture_output=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(work / "site"))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", page
-    httpd.shutdown()
+    with served(work / "site") as url:
+        yield url, page
 
 
 def test_an_earner_page_verifies_each_credential_in_the_browser(page, earner_site):

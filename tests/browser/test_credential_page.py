@@ -17,6 +17,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from browser_support import served
 from conftest import EXPIRED, REVOKED, VALID, final_status
 from credstack.model.sharing import linkedin_url
 from credstack.registry.registry import Registry
@@ -110,9 +111,6 @@ def test_badge_svg_made_in_the_page_is_credstack_badges_byte_for_byte(
 @pytest.fixture(scope="module")
 def lean_server(site_dir, tmp_path_factory):
     """The demo built with lean: true, served on 127.0.0.1."""
-    import functools
-    import http.server
-    import threading
 
     work = tmp_path_factory.mktemp("lean-site")
     root = work / "registry"
@@ -130,17 +128,8 @@ def lean_server(site_dir, tmp_path_factory):
         capture_output=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(work / "site"))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(work / "site") as url:
+        yield url
 
 
 @pytest.mark.parametrize(("cid", "status"), [(VALID, "verified"), (REVOKED, "revoked")])

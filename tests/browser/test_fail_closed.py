@@ -4,19 +4,15 @@ unreadable, signed by a foreign key or another issuer, or out of date gives `err
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from pathlib import Path
 
 import pytest
 
-from browser_support import QuietHandler, final_status
+from browser_support import final_status
 from credstack.registry.registry import Registry
 from status_faults import FAULTS
 from support import at as date
@@ -41,22 +37,6 @@ def built(tmp_path_factory):
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     return root, work / "site", cred.cid
-
-
-@pytest.fixture
-def serve(tmp_path):
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(folder))
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    yield start
-    for httpd in servers:
-        httpd.shutdown()
 
 
 @pytest.mark.parametrize("purpose", ["revocation", "suspension"])

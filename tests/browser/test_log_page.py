@@ -10,19 +10,16 @@ page remembers the largest checkpoint it has seen of this issuer.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from browser_support import QuietHandler, final_status
+from browser_support import final_status
 from credstack.crypto.keys import SigningKey
 from credstack.registry.lifecycle import change_status
 from credstack.registry.registry import Registry
@@ -67,22 +64,6 @@ def sites(tmp_path_factory):
     )
     after = _build(root, work / "after", key)
     return root, before, after, cids[0], cids[1], cids[2]
-
-
-@pytest.fixture
-def serve():
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(folder))
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    yield start
-    for httpd in servers:
-        httpd.shutdown()
 
 
 def _log_line(page) -> tuple[str, str]:
@@ -167,8 +148,8 @@ def test_rejects_an_older_log_replayed_after_a_newer_one_was_seen(sites, serve, 
     """A truncated log, or an old checkpoint replayed: smaller than the one seen before."""
     _, before, after, _, other, _ = sites
     base_after, base_before = serve(after), serve(before)
-    # Same origin for both copies (the page remembers checkpoints per issuer in localStorage,
-    # which is per origin): serve the newer site first, then the older one on the same port.
+    # The page remembers checkpoints per issuer in localStorage, which is per origin, and the
+    # two copies are on two ports: what the newer one left is carried over to the older one.
     status, _ = _visit(page, base_after, other)
     assert status == "verified"
     remembered = page.evaluate("() => JSON.stringify(window.localStorage)")

@@ -12,7 +12,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -26,26 +25,9 @@ from credstack.registry.award import AwardInput
 from credstack.registry.registry import Registry
 from credstack.registry.tlog import CONFIG_FILE, ENTRIES_DIR, read_config, read_entries
 from credstack.registry.transparency import LOG_RULES, check_log
+from gate_support import FINDING, commit, git
 from support import assessed_by, award, fixed_signing_key, result_for, scratch_registry, snapshot
 from support import at as date
-
-FINDING = re.compile(r"^(error|warning): (\S+): ([a-z-]+): ")
-
-
-def git(root: Path, *args: str) -> str:
-    run = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return run.stdout
-
-
-def commit(root: Path, message: str = "change") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "--allow-empty", "-m", message)
 
 
 def run(root: Path, *args: str) -> tuple[int, str]:
