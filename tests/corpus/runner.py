@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from credstack.crypto.contexts import make_document_loader
+from credstack.crypto.contexts import context_bundle, make_document_loader
 from credstack.crypto.jwt import verify_jwt
 from credstack.crypto.methods import KeyResolver, make_resolver
 from credstack.crypto.suites import ProofOutcome, verify_proofs
@@ -25,6 +27,7 @@ from credstack.model.baking import extract_payload
 
 HERE = Path(__file__).resolve().parent
 VECTOR_CONTEXTS = HERE.parent / "vectors" / "contexts"
+VERIFIER = HERE.parents[1] / "verifier"
 TEST_ONLY_CONTEXTS = {
     "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
     "https://w3id.org/citizenship/v4rc1": "citizenship-v4rc1.jsonld",
@@ -44,6 +47,27 @@ def test_contexts() -> dict[str, Any]:
         url: json.loads((VECTOR_CONTEXTS / name).read_text(encoding="utf-8"))
         for url, name in TEST_ONLY_CONTEXTS.items()
     }
+
+
+def node_ready() -> bool:
+    """Whether node and the verifier's node_modules (npm ci) are here for the JS side."""
+    return shutil.which("node") is not None and (VERIFIER / "node_modules").is_dir()
+
+
+def run_node(script: str, folder: Path, *, timeout: int) -> list[dict[str, Any]]:
+    """Run ``verifier/test-support/<script>`` over the whole corpus (the manifest, and the
+    shipped plus test-only contexts written to ``folder``): one JSON object a file."""
+    bundle = folder / "contexts.json"
+    bundle.write_text(json.dumps({**context_bundle(), **test_contexts()}), encoding="utf-8")
+    result = subprocess.run(
+        ["node", f"test-support/{script}", str(HERE / "manifest.json"), str(bundle)],
+        cwd=VERIFIER,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 @cache

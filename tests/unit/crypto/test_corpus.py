@@ -8,19 +8,13 @@ credstack-suites.js) with node, and the per-proof codes must equal Python's.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from credstack.crypto.contexts import context_bundle
-
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-VERIFIER = Path(__file__).resolve().parents[3] / "verifier"
 sys.path.insert(0, str(CORPUS))
 
 import runner  # noqa: E402
@@ -91,30 +85,13 @@ def test_files_expected_to_verify_have_only_passing_or_unsupported_proofs():
             assert set(codes) <= {"ok", "unsupported-suite"}, (entry["file"], codes)
 
 
-def _node_ready() -> bool:
-    return shutil.which("node") is not None and (VERIFIER / "node_modules").is_dir()
-
-
 @pytest.mark.skipif(
-    not _node_ready() and not os.environ.get("CI"),
+    not runner.node_ready() and not os.environ.get("CI"),
     reason="node and verifier/node_modules (npm ci) are needed for the JS side",
 )
 def test_javascript_and_python_give_the_same_outcome_for_every_proof(tmp_path):
-    contexts = context_bundle()
-    contexts.update(runner.test_contexts())
-    bundle = tmp_path / "contexts.json"
-    bundle.write_text(json.dumps(contexts), encoding="utf-8")
-    result = subprocess.run(
-        ["node", "test-support/corpus.mjs", str(CORPUS / "manifest.json"), str(bundle)],
-        cwd=VERIFIER,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    javascript = {
-        line["file"]: line["codes"] for line in map(json.loads, result.stdout.splitlines())
-    }
+    lines = runner.run_node("corpus.mjs", tmp_path, timeout=300)
+    javascript = {line["file"]: line["codes"] for line in lines}
     assert set(javascript) == {entry["file"] for entry in ENTRIES}
     differences = [
         (entry["file"], runner.codes(entry), javascript[entry["file"]])

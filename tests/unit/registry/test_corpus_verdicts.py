@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from credstack.crypto.contexts import context_bundle
 from credstack.model.wording import report_json
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-VERIFIER = Path(__file__).resolve().parents[3] / "verifier"
 sys.path.insert(0, str(CORPUS))
 
 import runner  # noqa: E402
@@ -87,28 +83,13 @@ def test_every_shape_the_issue_names_is_in_the_corpus_and_verifies():
     assert [name for name, found in seen.items() if not found] == []
 
 
-def _node_ready() -> bool:
-    return shutil.which("node") is not None and (VERIFIER / "node_modules").is_dir()
-
-
 @pytest.mark.skipif(
-    not _node_ready() and not os.environ.get("CI"),
+    not runner.node_ready() and not os.environ.get("CI"),
     reason="node and verifier/node_modules (npm ci) are needed for the JS side",
 )
 def test_the_built_page_verifier_gives_the_same_status_and_codes_on_every_file(tmp_path):
-    contexts = context_bundle()
-    contexts.update(runner.test_contexts())
-    bundle = tmp_path / "contexts.json"
-    bundle.write_text(json.dumps(contexts), encoding="utf-8")
-    result = subprocess.run(
-        ["node", "test-support/verify-corpus.mjs", str(CORPUS / "manifest.json"), str(bundle)],
-        cwd=VERIFIER,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    page = {line["file"]: line for line in map(json.loads, result.stdout.splitlines())}
+    lines = runner.run_node("verify-corpus.mjs", tmp_path, timeout=600)
+    page = {line["file"]: line for line in lines}
     assert set(page) == {e["file"] for e in ENTRIES}
     differences = {
         name: {"cli": summary(reports()[name]), "page": (line["status"], line["codes"])}
