@@ -70,6 +70,16 @@ def init(target: Path, *extra: str, email: str | None = EMAIL) -> tuple[int, str
     return cli(*args)
 
 
+def award_ada(
+    target: Path, *extra: str, name: str = "Ada", result: str = "pass"
+) -> tuple[int, str]:
+    """`credstack award data-foundations` for Ada, assessed by the scaffold's first assessor."""
+    return cli(
+        "-C", str(target), "award", "data-foundations", "--name", name,
+        "--email", "ada@example.org", "--result", result, "--assessor", "first-assessor", *extra,
+    )  # fmt: skip
+
+
 def test_init_writes_a_git_repository_whose_first_commit_lints_strict_and_checks_clean(tmp_path):
     target = tmp_path / "registry"
     code, out = init(target)
@@ -177,22 +187,7 @@ def test_award_refuses_a_placeholder_site_url_left_by_an_older_init(tmp_path):
     mkdocs = target / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text().replace(SITE, PLACEHOLDER_SITE_URL))
     before = sorted(p.name for p in (target / "issued").rglob("*"))
-    code, out = cli(
-        "-C",
-        str(target),
-        "award",
-        "data-foundations",
-        "--name",
-        "Ada",
-        "--email",
-        "ada@example.org",
-        "--result",
-        "pass",
-        "--assessor",
-        "first-assessor",
-        "--key",
-        str(next(key_dir.glob("*.key"))),
-    )
+    code, out = award_ada(target, "--key", str(next(key_dir.glob("*.key"))))
     assert code == 1
     assert "cannot award" in out and "site_url is the placeholder" in out
     assert "set site_url in mkdocs.yml" in out
@@ -208,20 +203,7 @@ def test_a_key_made_before_site_url_changed_is_still_found(tmp_path, monkeypatch
     other = "https://acme.example/credentials/"
     mkdocs = target / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text().replace(SITE, other))
-    code, out = cli(
-        "-C",
-        str(target),
-        "award",
-        "data-foundations",
-        "--name",
-        "Ada",
-        "--email",
-        "ada@example.org",
-        "--result",
-        "pass",
-        "--assessor",
-        "first-assessor",
-    )
+    code, out = award_ada(target)
     assert code == 0, out
 
 
@@ -330,22 +312,7 @@ def test_keys_award_check_and_mkdocs_build_end_to_end(tmp_path):
     assert code == 0, out
     (key,) = key_dir.glob("*.key")
     git(target, "switch", "-q", "-c", "award")
-    code, out = cli(
-        "-C",
-        str(target),
-        "award",
-        "data-foundations",
-        "--name",
-        "Ada Lovelace",
-        "--email",
-        "ada@example.org",
-        "--result",
-        "merit",
-        "--assessor",
-        "first-assessor",
-        "--key",
-        str(key),
-    )
+    code, out = award_ada(target, "--key", str(key), name="Ada Lovelace", result="merit")
     assert code == 0, out
     code, out = cli("-C", str(target), "check", "--base", "main")
     assert code == 1 and "key-added-acknowledged" in out, "the first key needs acknowledgement"
