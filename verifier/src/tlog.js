@@ -20,6 +20,7 @@
 import { asArray, ed25519FromMultikey, idOf, sha256, utf8 } from './codec.js';
 import { verifyEd25519 } from './ed25519.js';
 import { didWebUrl } from './keys.js';
+import { companionListUrl } from './lists.js';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -571,7 +572,8 @@ export async function verifyLog(credential, options = {}) {
       const url = entry && entry.statusListCredential;
       if (typeof url !== 'string') continue;
       listBytes(url).catch(() => {});
-      listBytes(url.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1')).catch(() => {});
+      const companion = companionListUrl(url);
+      if (companion) listBytes(companion).catch(() => {});
     }
 
     // 1. The checkpoint: signed by the log key, dated.
@@ -660,7 +662,7 @@ export async function verifyLog(credential, options = {}) {
       problem('fail', 'log-state-invalid', "the issuer's log does not end with the state of its status lists, as it must");
     } else {
       const named = asArray(credential.credentialStatus).map((e) => e && e.statusListCredential).filter((u) => typeof u === 'string');
-      const implied = named.map((u) => u.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1')).filter((u) => !named.includes(u) && u in state);
+      const implied = named.map(companionListUrl).filter((u) => u && !named.includes(u) && u in state);
       for (const url of [...new Set(named), ...implied]) {
         if (!(url in state)) {
           problem('fail', 'status-list-not-logged', `the status list ${url} is not in the issuer's log`, { list: url });

@@ -190,13 +190,14 @@ async function run(input, ctx, isComponent) {
   }
   // The log check needs none of the others: it starts now and runs while the proofs are checked
   // (its fetches overlap their canonicalization); its result is awaited last, as before.
-  const logged = checks[0].outcome === 'pass' || checks[0].outcome === 'warn' ? logCheck(credential, ctx, isComponent) : null;
-  if (checks[0].outcome === 'pass' || checks[0].outcome === 'warn') {
+  const readable = checks[0].outcome === 'pass' || checks[0].outcome === 'warn';
+  const logged = readable ? logCheck(credential, ctx, isComponent) : null;
+  if (readable) {
     if (!proofs) proofs = (await ctx.proofs.verifyProofs(credential)).map((o) => judge(o, credential, own));
     checks.push(...proofChecks(proofs));
   }
   if (checks.length < 3 || checks.some((c) => c.outcome !== 'pass' && c.outcome !== 'warn')) {
-    const because = checks[0].outcome !== 'pass' && checks[0].outcome !== 'warn' ? 'format' : checks[1].code === 'not-checked' ? 'key' : 'signature';
+    const because = !readable ? 'format' : checks[1].code === 'not-checked' ? 'key' : 'signature';
     return complete(checks, because);
   }
   const keyValid = keyValidCheck(proofs, now);
