@@ -67,17 +67,6 @@ class LogReport:
         return not any(f.severity == "error" for f in self.findings)
 
 
-@dataclass(frozen=True)
-class LogCheck:
-    """A typed outcome for a verifier: ``outcome`` pass | warn | fail | error, a stable
-    ``code``, message ``params`` and the English ``message`` made from them."""
-
-    outcome: str
-    code: str
-    params: dict[str, Any]
-    message: str
-
-
 # -- reading a log ---------------------------------------------------------------------------
 
 
