@@ -25,7 +25,7 @@ from credstack.registry.documents import (
     from_folder,
     needed_urls,
 )
-from credstack.registry.logcheck import LogCheck, proof_log_check
+from credstack.registry.logcheck import LogChecker, proof_log_check
 from credstack.registry.registry import Registry
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verify import (
@@ -141,7 +141,7 @@ def _log_proof_check(
     registry: Registry | None,
     items: list[tuple[object, str, str | None]],
     now: datetime,
-) -> LogCheck:
+) -> LogChecker:
     """``verify --log-proof FILE``: the ``log`` check from a tlog-proof, offline."""
     if len(items) != 1:
         raise ConfigError("--log-proof checks one credential", hint="give one TARGET")

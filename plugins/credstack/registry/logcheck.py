@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,7 @@ from credstack.model.report import CODES, CheckResult
 from credstack.registry.files import dump_json
 from credstack.registry.registry import Registry
 from credstack.registry.tlog import read_config, read_entries
-
-LogCheck = Callable[[Any, str | None], CheckResult]
+from credstack.registry.verifier import LogChecker
 
 
 def _candidates(credential: Any, digest: str | None) -> set[str]:
@@ -34,7 +32,7 @@ def _candidates(credential: Any, digest: str | None) -> set[str]:
     return {hashlib.sha256(dump_json(credential).encode("utf-8")).hexdigest()}
 
 
-def registry_log_check(registry: Registry) -> LogCheck | None:
+def registry_log_check(registry: Registry) -> LogChecker | None:
     """The ``log`` check against the registry's own log (None: it keeps no log)."""
     if read_config(registry.root) is None:
         return None
@@ -75,7 +73,7 @@ def registry_log_check(registry: Registry) -> LogCheck | None:
 
 def proof_log_check(
     proof: str, log_key: str, *, raw: bytes | None, now: datetime, max_age: timedelta | None
-) -> LogCheck:
+) -> LogChecker:
     """The ``log`` check from a tlog-proof file (``verify --log-proof``), for one credential."""
     from credstack.registry.transparency import check_log_proof
 
@@ -95,4 +93,4 @@ def read_proof(path: Path) -> str:
     return path.read_text("utf-8")
 
 
-__all__ = ["LogCheck", "proof_log_check", "read_proof", "registry_log_check"]
+__all__ = ["LogChecker", "proof_log_check", "read_proof", "registry_log_check"]

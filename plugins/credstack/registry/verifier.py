@@ -55,7 +55,7 @@ from credstack.registry.vcache import VerificationCache, entry_key
 #: The ``log`` check of a credential (its JSON) given the SHA-256 of its file, when known. A
 #: registry's credential verified from the cache (see Verifier.verify) is passed as its id and
 #: issuer only, with its file's digest: a check given a digest judges the file by it.
-LogCheck = Callable[[Any, str | None], CheckResult]
+LogChecker = Callable[[Any, str | None], CheckResult]
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ class Verifier:
         details: StatusDetails | None = None,
         cache: VerificationCache | None = None,
         own: OwnIssuer | None = None,
-        log: LogCheck | None = None,
+        log: LogChecker | None = None,
     ):
         self.keys = keys
         self.at = at

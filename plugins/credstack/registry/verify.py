@@ -19,7 +19,7 @@ from credstack.errors import CredentialError, RegistryError
 from credstack.model.baking import extract_payload
 from credstack.model.report import CheckResult, VerificationReport, complete
 from credstack.registry.keyring import KeyResolver
-from credstack.registry.logcheck import LogCheck, registry_log_check
+from credstack.registry.logcheck import LogChecker, registry_log_check
 from credstack.registry.registry import IssuedCredential, Registry
 from credstack.registry.vcache import VerificationCache
 from credstack.registry.verifier import Deferred, OwnIssuer, Verifier, decoded
@@ -43,7 +43,7 @@ def registry_verifier(
     status_lists: Iterable[Any] | Mapping[str, Any] = (),
     now: datetime | None = None,
     cache: VerificationCache | None = None,
-    log: LogCheck | None = None,
+    log: LogChecker | None = None,
 ) -> Verifier:
     """A Verifier that knows this registry's DID document, status lists, credentials and log.
 
