@@ -128,8 +128,7 @@ def _cmd_log_verify(args: argparse.Namespace) -> int:
         if finding.hint:
             print(f"  hint: {finding.hint}")
     root_hash = base64.b64encode(report.root).decode()
-    origin = report.config.origin if report.config is not None else "(no configuration)"
-    print(f"log {origin}: {report.size} entries, root {root_hash}")
+    print(f"log {report.config.origin}: {report.size} entries, root {root_hash}")
     if report.checkpoint is not None:
         signed = f", signed {format_datetime(report.signed_at)}" if report.signed_at else ""
         print(f"  checkpoint: {report.checkpoint.size} entries{signed}")

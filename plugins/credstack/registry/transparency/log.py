@@ -53,8 +53,8 @@ class LogFinding:
 class LogReport:
     """What :func:`verify_log` found and what it looked at."""
 
+    config: LogConfig
     findings: list[LogFinding] = field(default_factory=list)
-    config: LogConfig | None = None
     size: int = 0
     root: bytes = tlog.EMPTY_ROOT
     #: The checkpoint checked (if any): its size and signing time.
