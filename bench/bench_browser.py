@@ -4,7 +4,8 @@ page start measured beside it in the same run; and the scripts' sizes gzipped.
 
     python bench/bench_browser.py --loads 30
 
-Builds the demo site into a temporary folder and serves it on 127.0.0.1. Each round opens a
+Builds the demo site into a temporary folder and serves it on 127.0.0.1 with GitHub Pages'
+caching headers (``Pages``). Each round opens a
 fresh browser context (empty HTTP cache, no service worker, nothing stored: a first visit) and
 loads, in order: a credential page (first visit), the same page again (repeat visit: HTTP cache,
 the page's kept status-list verdicts, the service worker once active), another credential page
@@ -78,7 +79,17 @@ def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=9))
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
+class Pages(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site as GitHub Pages does, for what a visit's timing depends on: HTTP/1.1
+    with keep-alive, ``Cache-Control: max-age=600`` on every file, ``Last-Modified`` (a request
+    with ``If-Modified-Since`` gets 304)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
     def log_message(self, *args):
         pass
 
@@ -121,10 +132,14 @@ def logged_copy(tmp: Path) -> tuple[Path, dict[str, str]]:
     return root, {LOG_KEY_ENV: secret}
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that hung up early
+            super().handle_error(request, client_address)
+
+
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
-    )
+    httpd = Server(("127.0.0.1", 0), functools.partial(Pages, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from PIL import Image
@@ -403,6 +404,25 @@ def test_open_graph_preview(built):
         path = built.site / image.removeprefix(registry.urls.site)
         assert Image.open(path).size == (1200, 627)
     assert not list(built.site.glob("credentials/*/preview.png"))
+
+
+def test_credential_pages_name_their_status_lists_for_early_loading(built):
+    """Each page names, in <head>, the issuer's status lists its credential points to (relative
+    to the page, each a published file), so the page script loads them before the credential
+    itself has arrived."""
+    registry = built.registry
+    for cid, view in registry.credentials.items():
+        html = built.page(cid)
+        head = html.split("</head>", 1)[0]
+        tags = [a for t, a in parse(head).tags if a.get("name") == "credstack:status-lists"]
+        wanted = sorted({r.list_url for r in view.statuses})
+        assert wanted, cid
+        assert len(tags) == 1, cid
+        paths = (tags[0]["content"] or "").split(" ")
+        page_url = registry.urls.credential(cid)
+        assert sorted(urljoin(page_url, p) for p in paths) == wanted, cid
+        page_dir = built.site / page_url.removeprefix(registry.urls.site)
+        assert all((page_dir / p).resolve().is_file() for p in paths), cid
 
 
 def test_machine_endpoints_are_published(built):

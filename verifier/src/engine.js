@@ -4,7 +4,8 @@
 // throws NeedSuites) and credstack-suites.js (every suite).
 //
 // deps: { table, complete, canonize(document, {messageDigestAlgorithm}), verifySignature(key,
-// message, signature, hash) }. table: 'type cryptosuite' -> [suite name, [key algorithms]].
+// message, signature, hash), signatureCache? }. table: 'type cryptosuite' -> [suite name, [key
+// algorithms]]. signatureCache: see `remembered`.
 import { NeedSuites, base58Decode } from './codec.js';
 
 /** The suites the core bundle verifies (vc-di-eddsa §3.2; 'eddsa-2022' is its earlier name). */
@@ -64,6 +65,38 @@ function base58Value(text) {
   } catch {
     return null;
   }
+}
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * A signature verified before. deps.signatureCache ({ key(parts), get(key), set(key, true) }: the
+ * page keeps it in localStorage) remembers passes only, under a key over everything the signature
+ * check reads: the signed document (with any chained proofs), the proof itself, the suite and the
+ * public key (the page adds its verifier's and its contexts' digests). A changed byte is another
+ * key; a failure is checked again every time; a cache that fails to answer is ignored. Who
+ * controls the key, whether it may sign and when are decided every time, outside this.
+ */
+async function remembered(cache, { suite, document, proof, key }) {
+  const material = key.raw instanceof Uint8Array ? hex(key.raw) : key.jwk ? key.jwk : null;
+  let id = null;
+  if (cache && material !== null) {
+    try {
+      id = await cache.key({ suite, document, proof, key: { algorithm: key.algorithm, material } });
+      if (id && (await cache.get(id)) === true) return { hit: true, keep: async () => {} };
+    } catch {
+      id = null;
+    }
+  }
+  const keep = async () => {
+    if (!id) return;
+    try {
+      await cache.set(id, true);
+    } catch {
+      // nothing kept: verified again next time
+    }
+  };
+  return { hit: false, keep };
 }
 
 async function verifyOne(deps, unsecured, proofs, index, resolveKey, expectedPurpose) {
@@ -129,6 +162,8 @@ async function verifyOne(deps, unsecured, proofs, index, resolveKey, expectedPur
     }
     document.proof = structuredClone(chained.length === 1 ? chained[0] : chained);
   }
+  const memory = await remembered(deps.signatureCache, { suite, document, proof, key });
+  if (memory.hit) return outcome(suite, proof, index, 'ok', 'the proof verifies', { method });
   const hash = key.algorithm === 'P-384' ? 'SHA-384' : 'SHA-256';
   const rdfcHash = key.algorithm === 'P-384' ? 'sha384' : 'sha256';
   const config = { ...options };
@@ -150,6 +185,7 @@ async function verifyOne(deps, unsecured, proofs, index, resolveKey, expectedPur
   if (!(await deps.verifySignature(key, hashData, signature, hash))) {
     return outcome(suite, proof, index, 'mismatch', 'the content has changed since it was signed, or it was signed with another key', { method });
   }
+  await memory.keep();
   return outcome(suite, proof, index, 'ok', 'the proof verifies', { method });
 }
 

@@ -17,6 +17,7 @@ export function contextLoader(contexts) {
     throw new VerificationError('unknown-context', `unknown JSON-LD context ${url}`);
   };
   loader.refused = [];
+  loader.contexts = contexts; // what it serves: processed contexts are kept per this (jsonld-canonize.js)
   return loader;
 }
 

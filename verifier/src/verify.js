@@ -44,9 +44,10 @@ function engine(options, ext) {
   const loader = contextLoader(options.contexts);
   const canonizeWith = (document, opts) => canonize(document, loader, opts);
   const resolveKey = keyResolver({ fetchJson: options.fetchJson, documents: options.didDocuments || {}, decode: ext ? ext.decode : ED25519_ONLY });
+  const signatureCache = options.signatureCache || null;
   const deps = ext
-    ? { table: ext.table, complete: true, canonize: canonizeWith, verifySignature: ext.verifySignature }
-    : { table: EDDSA_SUITES, complete: false, canonize: canonizeWith, verifySignature: (key, message, signature) => verifyEd25519(key.raw, message, signature) };
+    ? { table: ext.table, complete: true, canonize: canonizeWith, verifySignature: ext.verifySignature, signatureCache }
+    : { table: EDDSA_SUITES, complete: false, canonize: canonizeWith, verifySignature: (key, message, signature) => verifyEd25519(key.raw, message, signature), signatureCache };
   return {
     verifyProofs: (document) => verifyProofsWith(deps, document, resolveKey),
     verifyJwt: (token) => {
@@ -270,6 +271,7 @@ async function attempt(input, options, ext) {
  * 'invalid' | 'error'. Options: contexts (URL -> JSON-LD context, required), fetchJson(url,
  * {purpose}), now, at, ownIssuer ({ id, site, name }: refuse credentials impersonating it),
  * statusDetails, componentUrl, didDocuments ({did: document}), listCache (see listVerifier),
+ * signatureCache (engine.js `remembered`),
  * suites (the loaded credstack-suites.js extension) or loadSuites() (returns it, on demand).
  */
 export async function verifyCredential(input, options = {}) {

@@ -59,7 +59,9 @@ STYLESHEET = ASSETS_URL + "credstack.css"
 VERIFIER_JS = ASSETS_URL + "verifier/credstack-verifier.js"
 PAGE_JS = ASSETS_URL + "credstack-page.js"
 #: What a credential page runs: the verifier, then the page script (both deferred, from <head>).
-PAGE_SCRIPTS = (VERIFIER_JS, PAGE_JS)
+# The page script first, async (it starts loading the credential's documents at once), then the
+# verifier, deferred (it runs once the page is parsed, while those documents arrive).
+PAGE_SCRIPTS = (PAGE_JS, VERIFIER_JS)
 
 
 @dataclass(frozen=True)
@@ -598,6 +600,15 @@ class Renderer:
             banner_detail=_banner_detail(info),
             badge_image=self.path.artwork(a.id) if a else None,
             badge_alt=f"Badge: {name}",
+            # The issuer's own status lists the verifier will read (the page script starts
+            # loading them from <head>, before the credential itself has arrived).
+            status_lists=sorted(
+                {
+                    self.path.of(ref.list_url)
+                    for ref in info.view.statuses
+                    if ref.list_url.startswith(self.urls.site)
+                }
+            ),
         )
         page = self._template("credential_page.html").render(rel=self._rel(spec.path), **context)
         return csp.add_policy(page, policy=csp.CREDENTIAL_POLICY)

@@ -61,11 +61,11 @@
   const loads = new Map();
   /** The bytes served at `url` (this site's copy of it), fetched once per page: the verifier's
    *  JSON and the log check's hashes read the same response. */
-  function fetchRaw(url) {
+  function fetchRaw(url, { cache = 'no-cache' } = {}) {
     const local = localUrl(url);
     if (!loads.has(local)) {
       loads.set(local, (async () => {
-        const response = await fetch(local, { cache: 'no-cache', credentials: 'omit' });
+        const response = await fetch(local, { cache, credentials: 'omit' });
         if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
         const stamp = response.headers.get('x-credstack-cached-at');
         if (stamp) {
@@ -86,10 +86,24 @@
     });
   }
 
+  // The JSON-LD contexts: one copy per page (the verifier keeps processed contexts per copy),
+  // from the HTTP cache when it is fresh (they change only with the site's verifier), and the
+  // SHA-256 of their bytes (kept signatures are keyed by it).
+  const CONTEXTS_URL = new URL('contexts.json', ROOT).href;
+  let contextsLoad = null;
+  function contextsBytes() {
+    return fetchRaw(CONTEXTS_URL, { cache: 'default' });
+  }
   function contexts() {
-    return fetchJson(new URL('contexts.json', ROOT).href).catch((error) => {
+    contextsLoad ||= contextsBytes().then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+    return contextsLoad.catch((error) => {
       throw new Error(`the JSON-LD contexts could not be loaded (${error.message})`);
     });
+  }
+  let contextsHash = null;
+  function contextsDigest() {
+    contextsHash ||= contextsBytes().then((bytes) => crypto.subtle.digest('SHA-256', bytes)).then(hex);
+    return contextsHash;
   }
 
   /** did:web -> the URL of its DID document (did:web method spec, Read). */
@@ -150,7 +164,7 @@
 
   /** The verifier's options on this page (`overrides` for monitors and tests: at, now, ownIssuer). */
   async function options(overrides = {}) {
-    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, log: publicLog, ...overrides };
+    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, signatureCache, log: publicLog, ...overrides };
   }
 
   /** A link that saves the log's inclusion proof (C2SP tlog-proof) for offline checking:
@@ -222,41 +236,69 @@
     }
   }
 
-  // -- status lists: each verified once per content ---------------------------------------------
+  // -- verdicts kept: each status list and each signature checked once per content ------------
   // A status list's proofs, issuer and keys are the same checks for every credential on it;
   // once they passed for a list with this exact content (and its issuer's DID document), later
-  // pages reuse the verified list (the verifier's `listCache`). Only passes are kept, under a
-  // SHA-256 of everything the checks read, so a changed byte is a new key, and a failure is
-  // checked again every time. The bit itself and the list's validity dates are read every time.
+  // pages reuse the verified list (the verifier's `listCache`). A signature that verified is
+  // kept the same way (`signatureCache`: the signed document and proof, the public key, this
+  // verifier and its contexts), so a page seen before is not canonicalized again. Only passes
+  // are kept, in localStorage, under a SHA-256 of everything the checks read: a changed byte is
+  // a new key, and a failure is checked again every time. The status bits, the dates, who holds
+  // the key and whether it may sign are decided every time.
   const LIST_CACHE = 'credstack:status-list-ok:';
-  const LIST_CACHE_MAX = 32;
+  const SIGNATURE_CACHE = 'credstack:signature-ok:';
   const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const sha256 = async (value) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))));
+
+  /** Verdicts under `prefix` in localStorage, the `max` most recent. */
+  function keptVerdicts(prefix, max) {
+    return {
+      get(key) {
+        try {
+          const kept = JSON.parse(localStorage.getItem(key) || 'null');
+          return kept && kept.verdict;
+        } catch {
+          return null; // storage blocked or damaged: verify again
+        }
+      },
+      set(key, verdict) {
+        try {
+          const keys = Object.keys(localStorage).filter((k) => k.startsWith(prefix));
+          if (keys.length >= max) {
+            const at = (k) => {
+              try {
+                return JSON.parse(localStorage.getItem(k)).at;
+              } catch {
+                return 0;
+              }
+            };
+            keys.sort((a, b) => at(a) - at(b));
+            for (const old of keys.slice(0, keys.length - max + 1)) localStorage.removeItem(old);
+          }
+          localStorage.setItem(key, JSON.stringify({ at: Date.now(), verdict }));
+        } catch {
+          // storage full or blocked: nothing kept
+        }
+      },
+    };
+  }
+
   const statusListCache = {
     async key(list) {
       const issuer = V.decodedCredential(list);
       const issuerId = issuer && typeof issuer === 'object' ? (issuer.issuer && issuer.issuer.id) || issuer.issuer : null;
       const did = didDocumentUrl(issuerId);
       const document = did ? await fetchJson(did).catch(() => null) : null;
-      const text = JSON.stringify(['credstack-status-list/2', VERIFIER, list, document]);
-      return LIST_CACHE + hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+      return LIST_CACHE + (await sha256(['credstack-status-list/2', VERIFIER, list, document]));
     },
-    get(key) {
-      try {
-        const kept = JSON.parse(localStorage.getItem(key) || 'null');
-        return kept && kept.verdict;
-      } catch {
-        return null; // storage blocked or damaged: verify again
-      }
+    ...keptVerdicts(LIST_CACHE, 32),
+  };
+
+  const signatureCache = {
+    async key(parts) {
+      return SIGNATURE_CACHE + (await sha256(['credstack-signature/1', VERIFIER, await contextsDigest(), parts]));
     },
-    set(key, verdict) {
-      try {
-        const keys = Object.keys(localStorage).filter((k) => k.startsWith(LIST_CACHE)).sort((a, b) => JSON.parse(localStorage.getItem(a)).at - JSON.parse(localStorage.getItem(b)).at);
-        for (const old of keys.slice(0, Math.max(0, keys.length - LIST_CACHE_MAX + 1))) localStorage.removeItem(old);
-        localStorage.setItem(key, JSON.stringify({ at: Date.now(), verdict }));
-      } catch {
-        // storage full or blocked: nothing kept
-      }
-    },
+    ...keptVerdicts(SIGNATURE_CACHE, 256),
   };
 
   function render(box, credential, report) {
@@ -607,6 +649,12 @@
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
     navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
   }
+  /** The worker is registered once the page has its verdict and is idle: its first install
+   *  loads every file it keeps for offline use, which must not compete with the verification. */
+  function registerWhenIdle() {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(registerServiceWorker, { timeout: 3000 });
+    else setTimeout(registerServiceWorker, 0);
+  }
 
   /** For monitors and tests: verify a credential (JSON, or a VC-JWT string) with this page's
    *  settings; `overrides` may set at, now or ownIssuer. Returns the report. */
@@ -639,9 +687,10 @@
     if (app) verifyPage(app);
     else if (box && box.dataset.checked === 'build') {
       box.dataset.credentialUrl ||= 'credential.json'; // (lean pages leave the default out)
-      credentialPage(box);
+      credentialPage(box).finally(registerWhenIdle);
+      return;
     }
-    registerServiceWorker();
+    registerWhenIdle();
   }
   // A credential page runs this script async, from <head>: the documents the verifier needs
   // start loading at once (the credential, then its status lists; the contexts, keys and log),
@@ -650,6 +699,10 @@
     const own = ownIssuer();
     const credentialUrl = new URL('credential.json', document.baseURI).href;
     prefetch(own && own.id, null);
+    // The status lists the build saw on the credential (the credential itself still decides
+    // which lists the verifier reads: this only starts the loads early).
+    const lists = document.querySelector('meta[name="credstack:status-lists"]');
+    for (const path of lists ? lists.content.split(' ').filter(Boolean) : []) fetchJson(new URL(path, document.baseURI).href).catch(() => {});
     fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
   }
   // Material's instant navigation swaps pages without reloading scripts: follow it.

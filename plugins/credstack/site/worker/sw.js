@@ -25,6 +25,8 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
+    // Navigation preload: a page's request starts while the worker itself starts.
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable().catch(() => {});
     for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
     await self.clients.claim();
   })());
@@ -44,7 +46,7 @@ self.addEventListener('fetch', (event) => {
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     try {
-      const response = await fetch(request);
+      const response = (request.mode === 'navigate' && (await event.preloadResponse)) || (await fetch(request));
       if (response.ok && response.type === 'basic') {
         // The live response goes to the page unmarked; the saved copy is stamped.
         const copy = response.clone();
