@@ -179,3 +179,32 @@ def test_cached_page_still_verifies_offline(context, server):
         assert "You are offline" in page.inner_text("#credential-verification")
     finally:
         context.set_offline(False)
+
+
+def test_the_documents_a_page_verifies_do_not_wait_for_the_worker(context, server):
+    """Online, the credential, contexts, keys and status lists go straight to the network (the
+    worker's static routes: Resource Timing's workerMatchedSourceType says "network"); the
+    page, its scripts and styles still pass through the worker (and are kept for offline use)."""
+    page = context.new_page()
+    page.goto(f"{server}credentials/{VALID}/")
+    final_status(page)
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()
+    final_status(page)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.reload()
+    final_status(page)
+    timings = page.evaluate(
+        """() => performance.getEntriesByType('resource').map((r) => [
+            new URL(r.name).pathname, r.initiatorType, r.workerStart, r.workerMatchedSourceType])"""
+    )
+    documents = [t for t in timings if t[1] == "fetch"]
+    assert {path.rsplit("/", 1)[-1] for path, *_ in documents} >= {
+        "credential.json",
+        "contexts.json",
+        "did.json",
+    }
+    assert [t for t in documents if t[3] != "network"] == []
+    scripts = [t for t in timings if t[1] == "script"]
+    assert scripts
+    assert all(t[3] != "network" for t in scripts)

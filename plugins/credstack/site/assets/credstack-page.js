@@ -18,7 +18,7 @@
   // A status list saved for offline use is trusted for this long at most (then: error).
   const OFFLINE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
   const STATUS_ICONS = { verified: '✓', expired: '!', revoked: '✗', suspended: '!', invalid: '✗', error: '?' };
-  const cachedAt = new Map(); // URL -> time the service worker cached the copy it served
+  const cachedAt = new Map(); // URL -> time the offline copy read instead was saved
 
   const el = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
@@ -65,14 +65,22 @@
     const local = localUrl(url);
     if (!loads.has(local)) {
       loads.set(local, (async () => {
-        const response = await fetch(local, { cache, credentials: 'omit' });
+        let response;
+        try {
+          response = await fetch(local, { cache, credentials: 'omit' });
+        } catch (error) {
+          response = await savedCopy(local); // offline: the copy kept on an earlier visit
+          if (!response) throw error;
+        }
         if (!response.ok) throw new Error(`${response.status} ${response.statusText || 'error'}`);
         const stamp = response.headers.get('x-credstack-cached-at');
         if (stamp) {
           if (Date.now() - Date.parse(stamp) > OFFLINE_MAX_AGE_MS) throw new Error(`the copy saved for offline use on ${stamp.slice(0, 10)} is too old`);
           cachedAt.set(url, stamp);
         }
-        return new Uint8Array(await response.arrayBuffer());
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (!stamp && local.startsWith(ROOT)) fresh.set(local, { bytes, type: response.headers.get('content-type') || 'application/octet-stream' });
+        return bytes;
       })());
       loads.get(local).catch(() => {}); // a prefetch nobody awaits must not log an error
     }
@@ -645,15 +653,50 @@
   }
 
   // -- offline --------------------------------------------------------------------------------
+  // The service worker (worker/sw.js) keeps the pages, scripts and styles; the documents the
+  // verifier reads (credential, contexts, keys, status lists, log) do not pass through it, so
+  // that a visit online is not slowed by it: the page keeps its own copies of this site's, in
+  // the worker's cache, once the verdict is shown, and reads them when the network fails. A
+  // copy carries the time it was saved (x-credstack-cached-at), as the worker's own do.
+  const OFFLINE_CACHE = 'credstack-v1'; // worker/sw.js CACHE
+  const fresh = new Map(); // URL -> { bytes, type } fetched from the network on this page
+  async function savedCopy(local) {
+    if (!local.startsWith(ROOT) || typeof caches === 'undefined') return null;
+    try {
+      return (await (await caches.open(OFFLINE_CACHE)).match(local)) || null;
+    } catch {
+      return null; // storage blocked: no copy
+    }
+  }
+  async function keepCopies() {
+    if (typeof caches === 'undefined' || !fresh.size) return;
+    const kept = [...fresh];
+    fresh.clear();
+    try {
+      const cache = await caches.open(OFFLINE_CACHE);
+      const at = new Date().toISOString();
+      for (const [url, { bytes, type }] of kept) {
+        await cache.put(url, new Response(bytes, { headers: { 'content-type': type, 'x-credstack-cached-at': at } }));
+      }
+    } catch {
+      // storage blocked or full: no offline copy
+    }
+  }
+
   function registerServiceWorker() {
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
     navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
   }
-  /** The worker is registered once the page has its verdict and is idle: its first install
-   *  loads every file it keeps for offline use, which must not compete with the verification. */
+  /** Once the page has its verdict and is idle: the copies for offline use are kept, and the
+   *  worker registered (its first install loads every file it keeps, which must not compete
+   *  with the verification). */
   function registerWhenIdle() {
-    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(registerServiceWorker, { timeout: 3000 });
-    else setTimeout(registerServiceWorker, 0);
+    const later = () => {
+      keepCopies();
+      registerServiceWorker();
+    };
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(later, { timeout: 3000 });
+    else setTimeout(later, 0);
   }
 
   /** For monitors and tests: verify a credential (JSON, or a VC-JWT string) with this page's
