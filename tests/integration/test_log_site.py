@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -78,6 +79,16 @@ def test_site_publishes_the_log_and_its_tiles_rebuild_to_the_signed_root(tmp_pat
     assert (site / "log" / "vkey").read_text().strip() == config.verifier.vkey
     did = json.loads((site / "did.json").read_text())
     assert did["service"][0]["type"] == "TransparencyLog"
+    # Every credential page names the checkpoint and tip for early loading (published files).
+    pages = sorted(site.glob("credentials/*/index.html"))
+    assert pages
+    for page in pages:
+        hint = re.search(r'<meta name="credstack:preload" content="([^"]*)">', page.read_text())
+        assert hint, page
+        named = [(page.parent / p).resolve() for p in hint.group(1).split(" ")]
+        assert (site / "log" / "checkpoint").resolve() in named
+        assert (site / "log" / "tip.json").resolve() in named
+        assert all(p.is_file() for p in named)
     from credstack.cli import main
 
     assert main(["-C", str(root), "log", "verify", "--site", str(site)]) == 0
@@ -94,6 +105,8 @@ def test_without_the_log_key_the_site_builds_without_a_checkpoint(tmp_path, monk
     assert run.returncode == 0, run.stderr
     assert (root / "site" / "log" / "tip.json").is_file()
     assert not (root / "site" / "log" / "checkpoint").exists()
+    page = next((root / "site").glob("credentials/*/index.html")).read_text()
+    assert "log/checkpoint" not in page  # no checkpoint published: none named
     # A wrong key is an error, not a silent site without a checkpoint.
     wrong = SigningKey.from_seed(bytes(32)).to_multibase_secret()
     run = build(root, {LOG_KEY_ENV: wrong})

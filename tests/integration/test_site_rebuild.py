@@ -27,11 +27,13 @@ from pathlib import Path
 
 import pytest
 
+from credstack.crypto.keys import SigningKey
 from credstack.errors import AwardError
 from credstack.model.credential import Evidence
 from credstack.registry.award import AwardInput
 from credstack.registry.lifecycle import change_status, reissue
 from credstack.registry.registry import Registry
+from credstack.registry.tlog import LOG_KEY_ENV, init_log
 from support import at, award, loaded_test_key, scratch_registry
 
 #: Runs MkDocs with the plugin's parallel thresholds lowered (argv: mkdocs arguments).
@@ -154,10 +156,11 @@ def test_reusing_and_parallel_builds_make_the_same_site(registry, tmp_path):
     assert "Revoked" in page
 
 
-def test_kept_pages_follow_every_input(registry, tmp_path):
+def test_kept_pages_follow_every_input(registry, tmp_path, monkeypatch):
     """Credential pages kept in the cache by their inputs (site/credpages.py) are made again
     when any input changes, one at a time: the build date; a suspension (the holder's progress
-    on their other pages) and a correction (links on two pages); the program and a lean build.
+    on their other pages) and a correction (links on two pages); the program, a lean build and
+    a public log.
     Each time the site equals a build from nothing."""
     root = tmp_path / "copy"
     shutil.copytree(registry, root, ignore=shutil.ignore_patterns("site", "fast", "plain*"))
@@ -221,6 +224,24 @@ def test_kept_pages_follow_every_input(registry, tmp_path):
         "utf-8",
     )
     same("lean", later)
+
+    # A public log begins: every page now names its checkpoint for early loading.
+    log_key = SigningKey.from_seed(bytes([0x42] * 32))  # TEST-ONLY log key
+    init_log(
+        Registry(root),
+        public_key_multibase=log_key.public_key_multibase,
+        key_id="log-test",
+        created=at("2026-02-05"),
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-keys"))
+    monkeypatch.setenv(LOG_KEY_ENV, "")
+    same("log-unsigned", later)  # (a pull request's build: no log key, no checkpoint)
+    page = next((tmp_path / "fast").glob("credentials/*/index.html")).read_text("utf-8")
+    assert "log/checkpoint" not in page
+    monkeypatch.setenv(LOG_KEY_ENV, log_key.to_multibase_secret())
+    same("logged", later)
+    page = next((tmp_path / "fast").glob("credentials/*/index.html")).read_text("utf-8")
+    assert "log/checkpoint" in page
 
 
 def test_a_changed_byte_is_never_covered_by_the_cache(registry, tmp_path):

@@ -6,8 +6,8 @@ where ``key`` is the SHA-256 of everything the page is made from:
 
 - the build's fingerprint (:func:`build_fingerprint`): credstack's own code, templates and data
   files, the versions of the libraries that shape the HTML, every file of ``program/`` and
-  ``mkdocs.yml``, the page chrome (site name, navigation, favicon), ``lean``, the repository
-  URL, the site URL and the build date as the pages show it;
+  ``mkdocs.yml``, the page chrome (site name, navigation, favicon), ``lean``, whether the site
+  publishes a log, the repository URL, the site URL and the build date as the pages show it;
 - the credential's own inputs (:func:`page_inputs`): its page spec (title, description, preview
   image), the SHA-256 of its file (so every field of the credential and of its view), its state
   and whole verification report as of this build, the revocation or suspension shown, its
@@ -68,7 +68,13 @@ def _files_digest(paths: Iterable[Path], root: Path) -> bytes:
 
 
 def build_fingerprint(
-    data: SiteData, chrome: PageChrome, *, lean: bool, repo_url: str | None, config_file: Path
+    data: SiteData,
+    chrome: PageChrome,
+    *,
+    lean: bool,
+    repo_url: str | None,
+    config_file: Path,
+    log: str | None = None,
 ) -> str:
     """What every credential page of this build shares, as a digest (see the module doc)."""
     root = data.registry.root
@@ -79,6 +85,7 @@ def build_fingerprint(
     shared = {
         "chrome": repr(chrome),
         "lean": lean,
+        "log": log,  # the site's log, which every page names for early loading
         "repo_url": repo_url,
         "site_url": data.program.site_url,
         # The pages show the build's date (never its time): `date(built_at)` in the templates.

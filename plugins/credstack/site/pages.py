@@ -223,9 +223,12 @@ class _Box:
 class Renderer:
     """Renders the generated pages' bodies and head tags."""
 
-    def __init__(self, data: SiteData, *, repo_url: str | None = None):
+    def __init__(self, data: SiteData, *, repo_url: str | None = None, log: str | None = None):
         self.data = data
         self.repo_url = repo_url
+        #: The site path of the issuer's transparency log when the site publishes a signed
+        #: checkpoint ("log/"), else None.
+        self.log = log
         self.program = data.program
         self.urls = SiteUrls(self.program.site_url)
         self.path = SitePaths(self.urls)
@@ -600,18 +603,24 @@ class Renderer:
             banner_detail=_banner_detail(info),
             badge_image=self.path.artwork(a.id) if a else None,
             badge_alt=f"Badge: {name}",
-            # The issuer's own status lists the verifier will read (the page script starts
-            # loading them from <head>, before the credential itself has arrived).
-            status_lists=sorted(
-                {
-                    self.path.of(ref.list_url)
-                    for ref in info.view.statuses
-                    if ref.list_url.startswith(self.urls.site)
-                }
-            ),
+            # What the verifier will read first besides the credential: the issuer's own
+            # status lists and log checkpoint (the page script starts loading them from
+            # <head>, before the credential itself has arrived).
+            preload=self.preload(info),
         )
         page = self._template("credential_page.html").render(rel=self._rel(spec.path), **context)
         return csp.add_policy(page, policy=csp.CREDENTIAL_POLICY)
+
+    def preload(self, info: CredentialInfo) -> list[str]:
+        """Site paths the page's verification reads besides the credential: the issuer's own
+        status lists it names, and the log's checkpoint and tip when the site has a log."""
+        lists = {
+            self.path.of(ref.list_url)
+            for ref in info.view.statuses
+            if ref.list_url.startswith(self.urls.site)
+        }
+        log = [f"{self.log}checkpoint", f"{self.log}tip.json"] if self.log else []
+        return sorted(lists) + log
 
     def _credential(self, spec: PageSpec) -> dict[str, Any]:
         info = self.data.credentials[spec.key]

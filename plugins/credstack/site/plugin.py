@@ -103,6 +103,7 @@ from credstack.site.pages import (
     level_label,
     read_icon,
 )
+from credstack.site.tlog import PREFIX as LOG_PREFIX
 from credstack.site.tlog import LogFiles, build_log_files
 
 if TYPE_CHECKING:
@@ -324,7 +325,11 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):  # type: ignore[no-untyped-c
             # The transparency log: tiles, entry bundles, signed checkpoint (None: no log).
             self.log_files = build_log_files(registry, at=get_build_datetime(), cache=self.cache)
             self._phase("build the transparency log")
-            self.renderer = Renderer(self.data, repo_url=config.get("repo_url"))
+            self.renderer = Renderer(
+                self.data,
+                repo_url=config.get("repo_url"),
+                log=LOG_PREFIX if self.log_files and self.log_files.signed else None,
+            )
         except CredstackError as e:
             self._stop_drawing()
             raise _plugin_error(e) from e
@@ -686,6 +691,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):  # type: ignore[no-untyped-c
                 lean=self.config.lean,
                 repo_url=config.get("repo_url"),
                 config_file=Path(config.config_file_path or self.root / "mkdocs.yml"),
+                log=self.renderer.log,
             ),
             reuse=bool(self.config.cache),
         )

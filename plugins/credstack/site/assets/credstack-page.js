@@ -42,6 +42,12 @@
     return match ? match[1] : ROOT;
   }
 
+  /** On a credential page, its credential's id (the page's own URL, og:url), else null. */
+  function pageCredentialId() {
+    const own = document.querySelector('meta[property="og:url"]');
+    return own && /^https?:\/\/.+\/credentials\/[^/]+\/$/.test(own.content) ? own.content : null;
+  }
+
   /** This site's issuer, which the verifier protects from impersonation. */
   function ownIssuer() {
     const id = document.querySelector('meta[name="credstack:issuer"]');
@@ -127,11 +133,20 @@
     const did = didDocumentUrl(issuer);
     if (did) {
       // The issuer's public log, when its DID document announces one: its checkpoint and tip
-      // load now too (the log check itself reads the document again and decides).
+      // load now too, then the locate file that names the credential's entry (named as tlog.js
+      // verifyLog names it; the log check itself reads the document again and decides).
+      const id = credential && typeof credential.id === 'string' ? credential.id : pageCredentialId();
       fetchJson(did).then((doc) => {
         const log = [].concat(doc.service || []).find((s) => s && [].concat(s.type).includes('TransparencyLog'));
         const endpoint = log && typeof log.serviceEndpoint === 'string' ? log.serviceEndpoint.replace(/\/?$/, '/') : null;
-        if (endpoint && /^https?:\/\//.test(endpoint)) for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
+        if (!endpoint || !/^https?:\/\//.test(endpoint)) return;
+        for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
+        if (!id) return;
+        fetchJson(endpoint + 'tip.json').then(async (tip) => {
+          const digits = Number.isSafeInteger(tip.locate) && tip.locate > 0 && tip.locate < 8 ? tip.locate : 1;
+          const key = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id))).slice(0, digits);
+          fetchRaw(`${endpoint}locate/${key}.json`).catch(() => {});
+        }).catch(() => {});
       }).catch(() => {});
     }
     fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => {});
@@ -742,10 +757,10 @@
     const own = ownIssuer();
     const credentialUrl = new URL('credential.json', document.baseURI).href;
     prefetch(own && own.id, null);
-    // The status lists the build saw on the credential (the credential itself still decides
-    // which lists the verifier reads: this only starts the loads early).
-    const lists = document.querySelector('meta[name="credstack:status-lists"]');
-    for (const path of lists ? lists.content.split(' ').filter(Boolean) : []) fetchJson(new URL(path, document.baseURI).href).catch(() => {});
+    // The status lists and log checkpoint the build saw (the credential and the DID document
+    // still decide what the verifier reads: this only starts the loads early).
+    const preload = document.querySelector('meta[name="credstack:preload"]');
+    for (const path of preload ? preload.content.split(' ').filter(Boolean) : []) fetchRaw(new URL(path, document.baseURI).href).catch(() => {});
     fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
   }
   // Material's instant navigation swaps pages without reloading scripts: follow it.
