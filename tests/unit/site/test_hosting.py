@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from credstack.site import hosting
 from credstack.site.hosting import SiteSize, findings, measure
 
@@ -48,4 +50,35 @@ def test_measure_counts_every_file_and_its_bytes(tmp_path):
     (tmp_path / "a" / "b" / "x.html").write_bytes(b"x" * 10)
     (tmp_path / "y.json").write_bytes(b"y" * 5)
     (tmp_path / "a" / "link.json").hardlink_to(tmp_path / "y.json")  # uploaded twice
-    assert measure(tmp_path) == SiteSize(20, 3)
+    size = measure(tmp_path)
+    assert (size.bytes, size.files) == (20, 3)
+
+
+def test_the_tar_size_is_what_githubs_upload_action_makes(tmp_path):
+    """GNU tar as actions/upload-pages-artifact runs it (``--hard-dereference``, members
+    ``./…``): the measured size is the archive's, to the byte, with folders, padding, a hard
+    link stored twice and a name too long for a plain tar header."""
+    site = tmp_path / "site"
+    deep = site / "credentials" / "2026" / ("x" * 60) / ("y" * 40)
+    deep.mkdir(parents=True)
+    (deep / "credential.json").write_bytes(b"{}" * 700)
+    (site / "index.html").write_bytes(b"<p>" * 200)
+    (site / "empty.txt").write_bytes(b"")
+    (site / "credentials" / "same.json").hardlink_to(deep / "credential.json")
+    archive = tmp_path / "artifact.tar"
+    subprocess.run(
+        ["tar", "--hard-dereference", "-C", str(site), "-cf", str(archive), "."], check=True
+    )
+    size = measure(site)
+    assert size.tar == archive.stat().st_size
+    assert size.files == 4 and size.bytes == 1400 * 2 + 600
+
+
+def test_github_pages_holds_the_upload_against_its_limit():
+    size = SiteSize(900_000_000, 100_000, tar=1_010_000_000)
+    found = {(f.host.name, f.what): f for f in findings(size, credentials=50_000, lean=True)}
+    github = found[("github-pages", "size")]
+    assert github.exceeded and github.value == 1_010_000_000
+    assert "its upload (a tar archive of the site) is 1.0 GB, 101% of the 1.0 GB" in github.message
+    gitlab = found[("gitlab-pages", "size")]
+    assert not gitlab.exceeded and gitlab.value == 900_000_000  # GitLab: the files themselves
