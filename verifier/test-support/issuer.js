@@ -167,3 +167,34 @@ export async function suitesFromSource() {
 
 export const outcomes = (report) => Object.fromEntries(report.checks.map((c) => [c.id, c.outcome]));
 export const check = (report, id) => report.checks.find((c) => c.id === id);
+
+/** A verdict cache like the page's (keyed by a hash of what it is given), in memory: the
+ *  verifier's listCache and signatureCache. */
+export function memoryCache() {
+  const kept = new Map();
+  return {
+    kept,
+    async key(value) {
+      return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+    },
+    get: async (key) => structuredClone(kept.get(key) ?? null),
+    set: async (key, verdict) => void kept.set(key, structuredClone(verdict)),
+  };
+}
+
+/** How many signature checks (WebCrypto verify calls) `run` makes. */
+export async function signatureChecks(run) {
+  const subtle = globalThis.crypto.subtle;
+  const original = subtle.verify;
+  let count = 0;
+  subtle.verify = async function (...args) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    subtle.verify = original;
+  }
+  return count;
+}

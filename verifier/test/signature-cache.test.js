@@ -3,42 +3,12 @@
 // kept; who holds the key, whether it may sign and when, the status and the dates are decided
 // every time.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { verifyCredential } from '../src/verify.js';
 import * as T from '../test-support/issuer.js';
-
-/** A cache like the page's (keyed by a hash of what it is given), in memory. */
-function memoryCache() {
-  const kept = new Map();
-  return {
-    kept,
-    async key(parts) {
-      return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-    },
-    get: async (key) => kept.get(key) ?? null,
-    set: async (key, verdict) => void kept.set(key, verdict),
-  };
-}
+import { memoryCache, signatureChecks } from '../test-support/issuer.js';
 
 const verifyWith = (credential, options, cache) => verifyCredential(credential, { ...options, signatureCache: cache });
-
-/** Count Ed25519 signature checks (WebCrypto) while `run` runs. */
-async function signatureChecks(run) {
-  const subtle = globalThis.crypto.subtle;
-  const original = subtle.verify;
-  let count = 0;
-  subtle.verify = async function (...args) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    subtle.verify = original;
-  }
-  return count;
-}
 
 test('a signature verified once is not verified again, and the report is the same', async () => {
   const cache = memoryCache();

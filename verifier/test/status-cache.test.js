@@ -2,43 +2,13 @@
 // list's proofs, issuer and keys are checked once per content; only passes are kept; the bit and
 // the list's dates are read every time.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { verifyCredential } from '../src/verify.js';
 import * as T from '../test-support/issuer.js';
+import { memoryCache, signatureChecks } from '../test-support/issuer.js';
 
 /** verifyCredential with the page's cache. */
 const verifyWith = (credential, options, cache) => verifyCredential(credential, { ...options, listCache: cache });
-
-/** A cache like the page's (keyed by a hash of the list), in memory. */
-function memoryCache() {
-  const kept = new Map();
-  return {
-    kept,
-    async key(list) {
-      return createHash('sha256').update(JSON.stringify(list)).digest('hex');
-    },
-    get: async (key) => structuredClone(kept.get(key) ?? null),
-    set: async (key, verdict) => void kept.set(key, structuredClone(verdict)),
-  };
-}
-
-/** Count Ed25519 signature checks (WebCrypto) while `run` runs. */
-async function signatureChecks(run) {
-  const subtle = globalThis.crypto.subtle;
-  const original = subtle.verify;
-  let count = 0;
-  subtle.verify = async function (...args) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    subtle.verify = original;
-  }
-  return count;
-}
 
 test('a list verified once is not verified again; its bit still is read', async () => {
   const cache = memoryCache();
