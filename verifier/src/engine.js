@@ -69,6 +69,14 @@ function base58Value(text) {
 
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
+/** Does JSON text tell apart every value in `value` that canonicalization tells apart? Not
+ *  with Infinity or NaN (written as null) or -0 (written as 0): such a document is never kept. */
+export function keyable(value) {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (value === null || typeof value !== 'object') return true;
+  return Object.values(value).every(keyable);
+}
+
 /**
  * A signature verified before. deps.signatureCache ({ key(parts), get(key), set(key, true) }: the
  * page keeps it in localStorage) remembers passes only, under a key over everything the signature
@@ -80,7 +88,7 @@ const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
 async function remembered(cache, { suite, document, proof, key }) {
   const material = key.raw instanceof Uint8Array ? hex(key.raw) : key.jwk ? key.jwk : null;
   let id = null;
-  if (cache && material !== null) {
+  if (cache && material !== null && keyable(document) && keyable(proof)) {
     try {
       id = await cache.key({ suite, document, proof, key: { algorithm: key.algorithm, material } });
       if (id && (await cache.get(id)) === true) return { hit: true, keep: async () => {} };

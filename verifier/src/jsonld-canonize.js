@@ -63,12 +63,14 @@ context.process = async (args) => {
 // Copies of active contexts. jsonld.js deep-copies an active context's every term definition,
 // with the scoped contexts they hold, whenever it copies the context (for every type-scoped
 // context, and while it processes a context, for each scoped context it checks), and when it
-// leaves a type-scoped context it returns a deep copy of the context outside it. It never
-// changes a term definition once made (it makes a new one and sets it in the map), nor the
-// context outside a type-scoped one, so a copy of the map is enough and the outer context can
-// be given as it is (which also lets the cache above recognise it). Installed on the initial
-// active context, which every context made from it inherits them from; one per processing mode,
-// kept like jsonld.js's own.
+// leaves a type-scoped context it returns a fresh deep copy of the context outside it. It never
+// changes a term definition once made (it makes a new one and sets it in the map), so a copy of
+// the map is enough; and the copy of the outer context is made once and given again (the same
+// object each time, which lets the cache above recognise it). A copy keeps what jsonld.js's
+// copy keeps (mappings, protected terms, @base, @language, @vocab; not @direction), so the
+// output is jsonld.js's. Installed on the initial active context, which every context made from
+// it inherits them from (all but the fresh initial context jsonld.js makes for `@context: null`,
+// which only costs time); one per processing mode, kept like jsonld.js's own.
 function copyContext() {
   const child = {
     mappings: new Map(this.mappings),
@@ -82,8 +84,12 @@ function copyContext() {
   for (const key of ['@base', '@language', '@vocab']) if (key in this) child[key] = this[key];
   return child;
 }
+const reverted = new WeakMap(); // outer context -> its copy, given on every revert
 function previous() {
-  return this.previousContext || this;
+  const outer = this.previousContext;
+  if (!outer) return this;
+  if (!reverted.has(outer)) reverted.set(outer, outer.clone());
+  return reverted.get(outer);
 }
 const initialContexts = new Map();
 function initialContext(options) {

@@ -10,7 +10,7 @@
 // status list's suite), and verification then runs again with every suite.
 import { NeedSuites, asArray } from './codec.js';
 import { verifyEd25519 } from './ed25519.js';
-import { EDDSA_SUITES, verifyProofsWith } from './engine.js';
+import { EDDSA_SUITES, keyable, verifyProofsWith } from './engine.js';
 import { jwtCredential } from './jwt.js';
 import { keyResolver } from './keys.js';
 import { ED25519_ONLY } from './methods.js';
@@ -144,7 +144,7 @@ function listVerifier(options, proofs) {
         const doc = await document(url);
         if (doc === undefined || doc === null) return null;
         let key = null;
-        if (cache) {
+        if (cache && keyable(doc)) {
           try {
             key = await cache.key(doc);
             const kept = key ? await cache.get(key) : null;

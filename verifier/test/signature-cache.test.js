@@ -69,3 +69,20 @@ test('a cache that throws or answers nonsense is ignored: the signature is verif
   const liar = { key: async () => 'k', get: async () => ({ code: 'ok' }), set: async () => {} }; // only `true` is a kept pass
   assert.equal((await verifyWith(forged, options, liar)).status, 'invalid');
 });
+
+test('numbers JSON cannot tell apart never share a kept signature', async () => {
+  // JSON.stringify writes Infinity as null (which canonicalization drops) and -0 as 0: a cache
+  // keyed by it would take 1e400 for null. Documents holding such numbers are never kept.
+  const cache = memoryCache();
+  const { options } = await T.site();
+  const signed = T.credential();
+  signed.credentialSubject.achievement.description = null;
+  const credential = await T.signNew(signed);
+  assert.equal((await verifyWith(credential, options, cache)).status, 'verified');
+  for (const value of [Infinity, -Infinity, -0]) {
+    const tampered = structuredClone(credential);
+    tampered.credentialSubject.achievement.description = value;
+    const report = await verifyWith(tampered, options, cache);
+    assert.notEqual(report.status, 'verified', `${value}: ${report.verdict}`);
+  }
+});
