@@ -164,6 +164,10 @@ def test_status_lists_are_verified_once_then_reused_on_the_next_page(context, se
         "() => Object.keys(localStorage).filter((k) => k.startsWith('credstack:status-list-ok:'))"
     )
     assert len(keys) == 2  # the revocation list and its suspension companion
+    signatures = page.evaluate(
+        "() => Object.keys(localStorage).filter((k) => k.startsWith('credstack:signature-ok:'))"
+    )
+    assert len(signatures) == 3  # the credential's and the two lists'
     # The next page reads its own bit from the same lists: still revoked.
     page.goto(f"{server}credentials/{REVOKED}/")
     assert final_status(page) == "revoked"
@@ -191,3 +195,18 @@ def test_the_page_reads_complete_with_javascript_off(browser, server):
         box = page.locator(selector).bounding_box()
         assert box["y"] + box["height"] <= 844, selector
     context.close()
+
+
+def test_the_verify_page_keeps_no_verdicts(context, server):
+    """/verify/ checks credentials from anywhere, and localStorage belongs to the origin (which
+    other sites may share): it neither reads nor keeps verdicts there."""
+    page = context.new_page()
+    page.goto(f"{server}verify/")
+    page.set_input_files(
+        "#cs-verify-file", str(next((REPO / "issued" / "credentials").rglob(f"{VALID}.json")))
+    )
+    assert final_status(page) == "verified"
+    kept = page.evaluate(
+        "() => Object.keys(localStorage).filter((k) => /^credstack:[a-z-]+-ok:/.test(k))"
+    )
+    assert kept == []

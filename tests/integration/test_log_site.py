@@ -85,10 +85,9 @@ def test_site_publishes_the_log_and_its_tiles_rebuild_to_the_signed_root(tmp_pat
     for page in pages:
         hint = re.search(r'<meta name="credstack:preload" content="([^"]*)">', page.read_text())
         assert hint, page
-        named = [(page.parent / p).resolve() for p in hint.group(1).split(" ")]
-        assert (site / "log" / "checkpoint").resolve() in named
-        assert (site / "log" / "tip.json").resolve() in named
-        assert all(p.is_file() for p in named)
+        named = hint.group(1).split(" ")
+        assert "log/checkpoint" in named and "log/tip.json" in named
+        assert all((site / p).is_file() for p in named)
     from credstack.cli import main
 
     assert main(["-C", str(root), "log", "verify", "--site", str(site)]) == 0

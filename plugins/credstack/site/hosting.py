@@ -59,7 +59,7 @@ class SiteSize:
 BLOCK = 512
 RECORD = 20 * BLOCK
 #: Longer member names take an extra GNU long-name entry (header and name blocks).
-TAR_NAME_MAX = 99
+TAR_NAME_MAX = 100
 
 
 def _blocks(size: int) -> int:
@@ -100,7 +100,7 @@ def measure(site: Path) -> SiteSize:
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in entries:
-                name = len(("." + entry.path[len(root) :]).encode())
+                name = len(os.fsencode("." + entry.path[len(root) :]))
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                     tar += _tar_entry(name + 1, 0)  # "./dir/"

@@ -151,8 +151,11 @@ def contact_footer(registry: Registry) -> str:
 
 
 def page_script() -> str:
-    """The page script, told the SHA-256 of the verifier it runs with."""
-    verifier = hashlib.sha256((ASSETS / "verifier" / "credstack-verifier.js").read_bytes())
+    """The page script, told the SHA-256 of the verifier it runs with (the core and the other
+    suites: a verdict kept by one verifier is never read by another)."""
+    verifier = hashlib.sha256()
+    for bundle in ("credstack-verifier.js", "credstack-suites.js"):
+        verifier.update(hashlib.sha256((ASSETS / "verifier" / bundle).read_bytes()).digest())
     source = (ASSETS / "credstack-page.js").read_text("utf-8")
     return source.replace("/*VERIFIER*/''", json.dumps(verifier.hexdigest()[:32]))
 

@@ -54,7 +54,7 @@ def test_measure_counts_every_file_and_its_bytes(tmp_path):
     assert (size.bytes, size.files) == (20, 3)
 
 
-def test_the_tar_size_is_what_githubs_upload_action_makes(tmp_path):
+def test_the_tar_size_is_what_githubs_upload_action_makes(tmp_path, monkeypatch):
     """GNU tar as actions/upload-pages-artifact runs it (``--hard-dereference``, members
     ``./…``): the measured size is the archive's, to the byte, with folders, padding, a hard
     link stored twice and a name too long for a plain tar header."""
@@ -62,16 +62,28 @@ def test_the_tar_size_is_what_githubs_upload_action_makes(tmp_path):
     deep = site / "credentials" / "2026" / ("x" * 60) / ("y" * 40)
     deep.mkdir(parents=True)
     (deep / "credential.json").write_bytes(b"{}" * 700)
+    # Names of exactly 100 bytes fit a plain header; 101 bytes take a long-name entry.
+    for length in (99, 100, 101):
+        name = "n" * (length - len("./"))
+        (site / name).write_bytes(b"z")
     (site / "index.html").write_bytes(b"<p>" * 200)
     (site / "empty.txt").write_bytes(b"")
     (site / "credentials" / "same.json").hardlink_to(deep / "credential.json")
     archive = tmp_path / "artifact.tar"
-    subprocess.run(
-        ["tar", "--hard-dereference", "-C", str(site), "-cf", str(archive), "."], check=True
-    )
+
+    def tar(*options: str) -> int:
+        subprocess.run(
+            ["tar", "--hard-dereference", *options, "-C", str(site), "-cf", str(archive), "."],
+            check=True,
+        )
+        return archive.stat().st_size
+
     size = measure(site)
-    assert size.tar == archive.stat().st_size
-    assert size.files == 4 and size.bytes == 1400 * 2 + 600
+    assert size.tar == tar()
+    # To the block: tar's records of 20 blocks hide small differences, records of 1 do not.
+    monkeypatch.setattr(hosting, "RECORD", hosting.BLOCK)
+    assert measure(site).tar == tar("--blocking-factor=1")
+    assert size.files == 7 and size.bytes == 1400 * 2 + 600 + 3
 
 
 def test_github_pages_holds_the_upload_against_its_limit():

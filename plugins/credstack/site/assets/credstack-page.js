@@ -127,6 +127,13 @@
     return path.length ? `https://${host}/${path.join('/')}/did.json` : `https://${host}/.well-known/did.json`;
   }
 
+  /** A status list URL and, for credstack's revocation lists, the suspension list the verifier
+   *  also reads (lists.js companionListUrl). */
+  function withCompanion(list) {
+    const companion = list.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1');
+    return companion === list ? [list] : [list, companion];
+  }
+
   /** Start loading what the verifier will ask for: contexts, the issuer's keys, status lists. */
   function prefetch(issuer, credential) {
     contexts();
@@ -155,9 +162,7 @@
     for (const entry of entries) {
       const list = entry && entry.statusListCredential;
       if (typeof list !== 'string') continue;
-      fetchJson(list).catch(() => {});
-      const companion = list.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1');
-      if (companion !== list) fetchJson(companion).catch(() => {});
+      for (const url of withCompanion(list)) fetchJson(url).catch(() => {});
     }
   }
 
@@ -185,9 +190,11 @@
     return found ? { date: found.date, reason: found.reason } : null;
   }
 
-  /** The verifier's options on this page (`overrides` for monitors and tests: at, now, ownIssuer). */
-  async function options(overrides = {}) {
-    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), listCache: statusListCache, signatureCache, log: publicLog, ...overrides };
+  /** The verifier's options on this page (`overrides` for monitors and tests: at, now,
+   *  ownIssuer). `kept`: verdicts kept in localStorage are used and kept (see "verdicts kept"). */
+  async function options(overrides = {}, { kept = false } = {}) {
+    const caches = kept ? { listCache: statusListCache, signatureCache } : {};
+    return { contexts: await contexts(), fetchJson, statusDetails, componentUrl, ownIssuer: ownIssuer(), log: publicLog, ...caches, ...overrides };
   }
 
   /** A link that saves the log's inclusion proof (C2SP tlog-proof) for offline checking:
@@ -226,7 +233,7 @@
   /** Verify `input` (a credential, or a VC-JWT string) and write the verdict and checks into
    *  `box` (#credential-verification). A credential page keeps its build-time verdict on show
    *  while the browser checks again. */
-  async function verifyInto(box, input) {
+  async function verifyInto(box, input, { kept = false } = {}) {
     box.dataset.status = 'checking';
     if (box.dataset.checked !== 'build') {
       box.className = 'cs-verification cs-verification--checking';
@@ -236,7 +243,7 @@
     mark('credstack:verify-start');
     let report;
     try {
-      report = await V.verifyCredential(input, await options());
+      report = await V.verifyCredential(input, await options({}, { kept }));
     } catch (error) {
       report = { status: 'error', verdict: `Could not be verified: ${error.message}`, checks: [] };
     }
@@ -247,6 +254,7 @@
     }
     render(box, V.decodedCredential(input), report);
     mark('credstack:verdict');
+    keepWhenIdle(); // the documents it read, for offline use
     return report;
   }
 
@@ -260,6 +268,9 @@
   }
 
   // -- verdicts kept: each status list and each signature checked once per content ------------
+  // On credential pages only, where every document is this site's own: localStorage belongs
+  // to the origin, which other sites can share (a GitHub user's project sites all live on
+  // <user>.github.io), so /verify/, which checks credentials from anywhere, keeps nothing.
   // A status list's proofs, issuer and keys are the same checks for every credential on it;
   // once they passed for a list with this exact content (and its issuer's DID document), later
   // pages reuse the verified list (the verifier's `listCache`). A signature that verified is
@@ -271,7 +282,13 @@
   const LIST_CACHE = 'credstack:status-list-ok:';
   const SIGNATURE_CACHE = 'credstack:signature-ok:';
   const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const sha256 = async (value) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))));
+  // A key must tell apart every two values the checks tell apart: JSON.stringify writes
+  // Infinity as null and -0 as 0 (which canonicalization does not), so such a value gets no key.
+  const exact = (name, value) => {
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) throw new TypeError(`no key for the number ${value}`);
+    return value;
+  };
+  const sha256 = async (value) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value, exact))));
 
   /** Verdicts under `prefix` in localStorage, the `max` most recent. */
   function keptVerdicts(prefix, max) {
@@ -410,7 +427,7 @@
       render(box, null, { status: 'error', verdict: `Could not be verified: the credential could not be loaded (${error.message})`, checks: [] });
       return;
     }
-    const report = await verifyInto(box, credential);
+    const report = await verifyInto(box, credential, { kept: true });
     sharing(credential, report);
     badgeDownloads(credential);
   }
@@ -702,16 +719,18 @@
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
     navigator.serviceWorker.register(new URL('sw.js', ROOT).href, { scope: ROOT }).catch(() => {});
   }
-  /** Once the page has its verdict and is idle: the copies for offline use are kept, and the
-   *  worker registered (its first install loads every file it keeps, which must not compete
-   *  with the verification). */
+  const whenIdle = (run) => {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: 3000 });
+    else setTimeout(run, 0);
+  };
+  /** After each verdict, when the page is idle: the documents read, kept for offline use. */
+  function keepWhenIdle() {
+    whenIdle(keepCopies);
+  }
+  /** Once the page has its verdict and is idle, the worker is registered (its first install
+   *  loads every file it keeps, which must not compete with the verification). */
   function registerWhenIdle() {
-    const later = () => {
-      keepCopies();
-      registerServiceWorker();
-    };
-    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(later, { timeout: 3000 });
-    else setTimeout(later, 0);
+    whenIdle(registerServiceWorker);
   }
 
   /** For monitors and tests: verify a credential (JSON, or a VC-JWT string) with this page's
@@ -760,7 +779,9 @@
     // The status lists and log checkpoint the build saw (the credential and the DID document
     // still decide what the verifier reads: this only starts the loads early).
     const preload = document.querySelector('meta[name="credstack:preload"]');
-    for (const path of preload ? preload.content.split(' ').filter(Boolean) : []) fetchRaw(new URL(path, document.baseURI).href).catch(() => {});
+    for (const path of preload ? preload.content.split(' ').filter(Boolean) : []) {
+      for (const url of withCompanion(new URL(path, ROOT).href)) fetchRaw(url).catch(() => {});
+    }
     fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
   }
   // Material's instant navigation swaps pages without reloading scripts: follow it.

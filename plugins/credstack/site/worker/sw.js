@@ -1,6 +1,6 @@
 // credstack service worker: keeps the pages already seen, the scripts and the styles available
 // offline, network first, the saved copy when the network fails. The documents the verifier
-// reads (fetch() requests: the credential, contexts, DID document, status lists, log) do not
+// reads (the credential, contexts, DID document, status lists, log: DOCUMENTS) do not
 // pass through it: the page keeps and reads their copies itself (credstack-page.js, "offline"),
 // in the same cache, so a visit online never waits for this worker to start. It installs with
 // copies of the site's contexts, DID document and status lists. Saved copies carry the header
@@ -10,10 +10,13 @@ const CACHE = 'credstack-v1';
 // Filled in by the site build: paths relative to this worker's scope.
 const PRECACHE = /*PRECACHE*/[];
 
-// The page's documents go straight to the network: with static routing (Chromium) this worker
-// is not even started for them (JSON, and the transparency log's files under log/); elsewhere
-// it lets every fetch() request (destination '') pass.
-const ROUTES = typeof URLPattern !== 'function' ? [] : ['*.json', '*/log/*'].map((pathname) => ({ condition: { urlPattern: new URLPattern({ pathname }) }, source: 'network' }));
+// The page's documents (credentials, contexts, DID documents, status lists, the transparency
+// log) go straight to the network: with static routing (Chromium) this worker is not even
+// started for them; elsewhere its fetch handler lets them pass. The same paths twice: as
+// URLPattern pathnames for the routes, as a regular expression for the handler.
+const DOCUMENTS = ['*/credential.json', '*/contexts.json', '*/did.json', '*/status/*', '*/log/*'];
+const DOCUMENT_PATH = /\/(credential|contexts|did)\.json$|\/status\/|\/log\//;
+const ROUTES = typeof URLPattern !== 'function' ? [] : DOCUMENTS.map((pathname) => ({ condition: { urlPattern: new URLPattern({ pathname }) }, source: 'network' }));
 
 self.addEventListener('install', (event) => {
   if (typeof event.addRoutes === 'function' && ROUTES.length) event.waitUntil(Promise.resolve().then(() => event.addRoutes(ROUTES)).catch(() => {}));
@@ -52,7 +55,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || !request.url.startsWith(self.registration.scope)) return;
-  if (request.destination === '' && request.mode !== 'navigate') return; // the page's documents (see ROUTES)
+  if (request.destination === '' && DOCUMENT_PATH.test(url.pathname)) return; // the page's documents (see ROUTES)
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     try {
