@@ -268,15 +268,18 @@ def test_pages_read_complete_without_javascript(built):
         }[state(built, cid)]
         assert f"Status {label} as of {fmt_date(built.at)}" in text, cid
         assert f"Checked when this site was built on {fmt_date(built.at)}" in text, cid
-        # No theme: one stylesheet, the page script (async: it starts the loads) and the
-        # verifier (deferred); no search index.
+        # No theme: one stylesheet, the page script (async: it starts the loads, then runs the
+        # verifier, which <head> preloads); no search index.
         tags = parse(html).tags
+        verifier = "../../assets/credstack/verifier/credstack-verifier.js"
         assert [a["href"] for t, a in tags if t == "link" and a.get("rel") == "stylesheet"] == [
             "../../assets/credstack/credstack.css"
         ]
-        assert [(a["src"], "async" in a, "defer" in a) for t, a in tags if t == "script"] == [
-            ("../../assets/credstack/credstack-page.js", True, False),
-            ("../../assets/credstack/verifier/credstack-verifier.js", False, True),
+        assert [(a["href"], a["as"]) for t, a in tags if t == "link" and a["rel"] == "preload"] == [
+            (verifier, "script")
+        ]
+        assert [(a["src"], "async" in a) for t, a in tags if t == "script"] == [
+            ("../../assets/credstack/credstack-page.js", True)
         ]
         assert "search" not in html and "md-" not in html
 

@@ -12,7 +12,7 @@ where ``key`` is the SHA-256 of everything the page is made from:
   image), the SHA-256 of its file (so every field of the credential and of its view), its state
   and whole verification report as of this build, the revocation or suspension shown, its
   renewal and correction links, the state of each component credential it names, the holder's
-  achievements in force (its progress on a pathway) and its earner page.
+  achievements in force (its progress on a pathway), its earner page and its log entry.
 
 A page whose key is in the cache is not rendered again: a changed input is a different key, so
 a page never shows a stale status. ``cache: false`` renders every page (the same bytes: tests
@@ -121,6 +121,7 @@ def page_inputs(renderer: Renderer, spec: PageSpec, info: CredentialInfo) -> dic
         ],
         "held": held,
         "earner": renderer.holders.earner_path(view.recipient),
+        "log_entry": renderer.log_entry(info),
     }
 
 

@@ -9,7 +9,7 @@ by the templates; Markdown from the program goes through :mod:`credstack.site.sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -59,8 +59,9 @@ STYLESHEET = ASSETS_URL + "credstack.css"
 VERIFIER_JS = ASSETS_URL + "verifier/credstack-verifier.js"
 PAGE_JS = ASSETS_URL + "credstack-page.js"
 #: What a credential page runs: the verifier, then the page script (both deferred, from <head>).
-# The page script first, async (it starts loading the credential's documents at once), then the
-# verifier, deferred (it runs once the page is parsed, while those documents arrive).
+# A credential page runs the page script (async, from <head>): it starts loading the
+# credential's documents, then runs the verifier, which <head> preloads meanwhile. So the loads
+# always start before the verifier's bundle is compiled.
 PAGE_SCRIPTS = (PAGE_JS, VERIFIER_JS)
 
 
@@ -223,12 +224,20 @@ class _Box:
 class Renderer:
     """Renders the generated pages' bodies and head tags."""
 
-    def __init__(self, data: SiteData, *, repo_url: str | None = None, log: str | None = None):
+    def __init__(
+        self,
+        data: SiteData,
+        *,
+        repo_url: str | None = None,
+        log: str | None = None,
+        log_entries: Mapping[str, int] | None = None,
+    ):
         self.data = data
         self.repo_url = repo_url
         #: The site path of the issuer's transparency log when the site publishes a signed
-        #: checkpoint ("log/"), else None.
+        #: checkpoint ("log/"), else None; and each credential's entry in it, by credential id.
         self.log = log
+        self.log_entries: Mapping[str, int] = log_entries or {}
         self.program = data.program
         self.urls = SiteUrls(self.program.site_url)
         self.path = SitePaths(self.urls)
@@ -607,6 +616,7 @@ class Renderer:
             # status lists and log checkpoint (the page script starts loading them from
             # <head>, before the credential itself has arrived).
             preload=self.preload(info),
+            log_entry=self.log_entry(info),
         )
         page = self._template("credential_page.html").render(rel=self._rel(spec.path), **context)
         return csp.add_policy(page, policy=csp.CREDENTIAL_POLICY)
@@ -622,6 +632,11 @@ class Renderer:
         }
         log = [f"{self.log}checkpoint", f"{self.log}tip.json"] if self.log else []
         return sorted(lists) + log
+
+    def log_entry(self, info: CredentialInfo) -> int | None:
+        """The credential's entry in the site's log (the page's log check then needs no
+        locate file; it still proves the entry's inclusion), or None."""
+        return self.log_entries.get(info.view.id) if self.log else None
 
     def _credential(self, spec: PageSpec) -> dict[str, Any]:
         info = self.data.credentials[spec.key]

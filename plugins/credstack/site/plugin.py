@@ -332,6 +332,7 @@ class CredstackPlugin(BasePlugin[CredstackConfig]):  # type: ignore[no-untyped-c
                 self.data,
                 repo_url=config.get("repo_url"),
                 log=LOG_PREFIX if self.log_files and self.log_files.signed else None,
+                log_entries=self.log_files.index if self.log_files else None,
             )
         except CredstackError as e:
             self._stop_drawing()

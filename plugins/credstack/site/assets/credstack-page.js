@@ -1,6 +1,7 @@
 // credstack pages: verification in the visitor's browser (credential pages and /verify/),
 // the recipient email check, and the service worker that keeps verification working offline.
-// Needs CredstackVerifier (assets/credstack/verifier/credstack-verifier.js), loaded before.
+// Needs CredstackVerifier (assets/credstack/verifier/credstack-verifier.js): a credential page's
+// <head> preloads it and this script runs it; other pages load it before this script.
 // Everything a credential carries is written with textContent: never as HTML.
 (() => {
   'use strict';
@@ -140,20 +141,12 @@
     const did = didDocumentUrl(issuer);
     if (did) {
       // The issuer's public log, when its DID document announces one: its checkpoint and tip
-      // load now too, then the locate file that names the credential's entry (named as tlog.js
-      // verifyLog names it; the log check itself reads the document again and decides).
-      const id = credential && typeof credential.id === 'string' ? credential.id : pageCredentialId();
+      // load now too (the log check itself reads the document again and decides; a credential
+      // page names them in <head> already, and its entry: see publicLog).
       fetchJson(did).then((doc) => {
         const log = [].concat(doc.service || []).find((s) => s && [].concat(s.type).includes('TransparencyLog'));
         const endpoint = log && typeof log.serviceEndpoint === 'string' ? log.serviceEndpoint.replace(/\/?$/, '/') : null;
-        if (!endpoint || !/^https?:\/\//.test(endpoint)) return;
-        for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
-        if (!id) return;
-        fetchJson(endpoint + 'tip.json').then(async (tip) => {
-          const digits = Number.isSafeInteger(tip.locate) && tip.locate > 0 && tip.locate < 8 ? tip.locate : 1;
-          const key = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id))).slice(0, digits);
-          fetchRaw(`${endpoint}locate/${key}.json`).catch(() => {});
-        }).catch(() => {});
+        if (endpoint && /^https?:\/\//.test(endpoint)) for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
       }).catch(() => {});
     }
     fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => {});
@@ -224,8 +217,13 @@
     } catch {
       storage = null; // private browsing: no memory of earlier checkpoints
     }
+    // The page's own credential: its entry in the log, as the build found it (no locate file
+    // to read; the entry's inclusion is still proved).
+    const main = document.getElementById('main');
+    const entry = main && credential.id === pageCredentialId() ? main.dataset.logEntry : undefined;
+    const hint = entry && /^\d{1,15}$/.test(entry) ? { entryIndex: Number(entry) } : {};
     performance.mark('credstack:log-start');
-    const result = await V.verifyLog(credential, { fetchBytes, storage });
+    const result = await V.verifyLog(credential, { fetchBytes, storage, ...hint });
     performance.mark('credstack:log-end');
     return result.code === 'no-log' ? { code: 'none' } : result;
   }
@@ -740,11 +738,13 @@
   };
 
   let waiting = false;
+  let ran = false; // a page without Material's instant navigation starts once
   function start() {
     V = window.CredstackVerifier;
     if (!V && document.readyState !== 'complete') {
-      // This async script ran before the deferred verifier: start once the document is ready
-      // (whichever of the two events comes next: this one may run after DOMContentLoaded).
+      // The verifier has not run yet: start once the document is ready (whichever of the two
+      // events comes next: this script may run after DOMContentLoaded), or once the verifier
+      // this script added has run.
       if (!waiting) {
         waiting = true;
         const once = () => {
@@ -756,6 +756,10 @@
         window.addEventListener('load', once);
       }
       return;
+    }
+    if (!window.document$) {
+      if (ran) return;
+      ran = true;
     }
     printButtons();
     if (!V) return;
@@ -783,6 +787,17 @@
       for (const url of withCompanion(new URL(path, ROOT).href)) fetchRaw(url).catch(() => {});
     }
     fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
+    // Then the verifier, which <head> preloads: run by this script, so that the loads above
+    // always start before its bundle is compiled. The page starts when it has run.
+    const verifier = document.querySelector('link[rel="preload"][as="script"]');
+    if (verifier && !window.CredstackVerifier) {
+      const tag = document.createElement('script');
+      tag.src = verifier.href;
+      tag.addEventListener('load', () => {
+        if (document.readyState !== 'loading') start();
+      });
+      document.head.append(tag);
+    }
   }
   // Material's instant navigation swaps pages without reloading scripts: follow it.
   if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(start);
