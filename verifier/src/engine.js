@@ -6,7 +6,7 @@
 // deps: { table, complete, canonize(document, {messageDigestAlgorithm}), verifySignature(key,
 // message, signature, hash), signatureCache? }. table: 'type cryptosuite' -> [suite name, [key
 // algorithms]]. signatureCache: see `remembered`.
-import { NeedSuites, base58Decode } from './codec.js';
+import { NeedSuites, base58Decode, hex } from './codec.js';
 
 /** The suites the core bundle verifies (vc-di-eddsa §3.2; 'eddsa-2022' is its earlier name). */
 export const EDDSA_SUITES = {
@@ -66,8 +66,6 @@ function base58Value(text) {
     return null;
   }
 }
-
-const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Does JSON text tell apart every value in `value` that canonicalization tells apart? Not
  *  with Infinity or NaN (written as null) or -0 (written as 0): such a document is never kept. */

@@ -17,7 +17,7 @@
 //    (only the tiles its inclusion proof needs are fetched).
 // Everything from the site other than the checkpoint's signed root (tip.json, locate files,
 // tiles) is a hint that is checked against that root.
-import { asArray, ed25519FromMultikey, idOf, sha256, utf8 } from './codec.js';
+import { asArray, ed25519FromMultikey, hex, idOf, sha256, utf8 } from './codec.js';
 import { verifyEd25519 } from './ed25519.js';
 import { didWebUrl } from './keys.js';
 import { companionListUrl } from './lists.js';
@@ -68,8 +68,6 @@ export function base64Encode(bytes) {
   return btoa(bin);
 }
 
-const hexOf = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
 // -- RFC 6962 hashing -------------------------------------------------------------------------
 
 export const leafHash = (entry) => sha256(concat(Uint8Array.of(0), entry));
@@ -92,7 +90,7 @@ export function canonicalJson(value) {
 
 /** The credential-issued entry for a credential id and its file's bytes. */
 export async function credentialEntry(credentialId, fileBytes) {
-  const digest = hexOf(await sha256(fileBytes));
+  const digest = hex(await sha256(fileBytes));
   return utf8(canonicalJson({ kind: 'credential-issued', id: credentialId, sha256: digest }));
 }
 
@@ -563,7 +561,7 @@ export async function verifyLog(credential, options = {}) {
     // the tip says how its files are named.
     const locate = Number.isSafeInteger(options.entryIndex) || typeof credential.id !== 'string' ? null : settle((async () => {
       const tipDoc = JSON.parse(new TextDecoder().decode(await take(pending.tip)));
-      const key = hexOf(await sha256(utf8(credential.id))).slice(0, 16);
+      const key = hex(await sha256(utf8(credential.id))).slice(0, 16);
       const digits = Number.isSafeInteger(tipDoc.locate) && tipDoc.locate > 0 && tipDoc.locate < 8 ? tipDoc.locate : 1;
       const table = JSON.parse(new TextDecoder().decode(await fetchLog(`${service.endpoint}locate/${key.slice(0, digits)}.json`)));
       return Number.isSafeInteger(table[key]) ? table[key] : null;
@@ -675,7 +673,7 @@ export async function verifyLog(credential, options = {}) {
           problem('error', 'log-unavailable', `the status list ${url} could not be loaded (${error && error.message})`);
           continue;
         }
-        if (hexOf(await sha256(bytes)) !== state[url]) {
+        if (hex(await sha256(bytes)) !== state[url]) {
           problem('fail', 'status-list-not-latest', `the status list served (${url.split('/').pop()}) is not the latest one the issuer's log recorded: a revocation or suspension may be hidden`, { list: url });
         }
       }

@@ -58,10 +58,9 @@ ASSETS_URL = "assets/credstack/"
 STYLESHEET = ASSETS_URL + "credstack.css"
 VERIFIER_JS = ASSETS_URL + "verifier/credstack-verifier.js"
 PAGE_JS = ASSETS_URL + "credstack-page.js"
-#: What a credential page runs: the verifier, then the page script (both deferred, from <head>).
-# A credential page runs the page script (async, from <head>): it starts loading the
-# credential's documents, then runs the verifier, which <head> preloads meanwhile. So the loads
-# always start before the verifier's bundle is compiled.
+#: What a credential page runs: the page script (async, from <head>), which starts loading the
+#: credential's documents and then runs the verifier, preloaded by <head> meanwhile; so the
+#: loads always start before the verifier's bundle is compiled.
 PAGE_SCRIPTS = (PAGE_JS, VERIFIER_JS)
 
 
