@@ -194,3 +194,32 @@ def test_rejects_a_log_rewritten_without_a_credential(sites, serve, page, tmp_pa
     status, line = _visit(page, base, other)
     assert status in ("invalid", "error"), line
     assert status != "verified"
+
+
+def test_the_page_gives_its_log_entry_and_a_wrong_one_is_never_a_pass(sites, serve, page, tmp_path):
+    """A credential page carries its entry in the log (data-log-entry): the log check reads no
+    locate file, and proves the entry's inclusion all the same, so a page naming another
+    credential's entry is not shown as verified."""
+    _, _, after, _, other, third = sites
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    status, line = _visit(page, serve(after), other)
+    entry = int(page.get_attribute("#main", "data-log-entry") or "-1")
+    assert status == "verified", line
+    assert f"entry {entry + 1} of" in line
+    assert not [u for u in requests if "/log/locate/" in u]
+    wrong = int(
+        (after / "credentials" / third / "index.html")
+        .read_text()
+        .split('data-log-entry="')[1]
+        .split('"')[0]
+    )
+    assert wrong != entry
+    site = _copy(after, tmp_path, "wrong-entry")
+    html = site / "credentials" / other / "index.html"
+    html.write_text(
+        html.read_text().replace(f'data-log-entry="{entry}"', f'data-log-entry="{wrong}"')
+    )
+    status, line = _visit(page, serve(site), other)
+    assert status != "verified", line
+    assert "Public log (fail)" in line
