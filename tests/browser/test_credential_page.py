@@ -178,6 +178,25 @@ def test_status_lists_are_verified_once_then_reused_on_the_next_page(context, se
     assert final_status(page) == "verified"
 
 
+def test_every_document_the_verifier_reads_is_loading_before_it_starts(page, server):
+    """The page script starts the loads of the credential, contexts, keys and every status list
+    (the suspension companion too) from <head>, as the build named them, so the verifier finds
+    them on its way: each request starts before the verification does."""
+    page.goto(f"{server}credentials/{VALID}/")
+    assert final_status(page) == "verified"
+    started, requests = page.evaluate(
+        """() => [performance.getEntriesByName('credstack:verify-start')[0].startTime,
+                  performance.getEntriesByType('resource')
+                      .filter((r) => r.initiatorType === 'fetch')
+                      .map((r) => [new URL(r.name).pathname.split('/').pop(), r.startTime])]"""
+    )
+    names = {name for name, _ in requests}
+    assert {"credential.json", "contexts.json", "did.json"} <= names
+    assert {"revocation-1.json", "suspension-1.json"} <= names
+    late = [name for name, at in requests if name != "log.json" and at >= started]
+    assert late == []
+
+
 def test_the_page_reads_complete_with_javascript_off(browser, server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -410,20 +410,23 @@ def test_open_graph_preview(built):
 
 
 def test_credential_pages_name_their_status_lists_for_early_loading(built):
-    """Each page names, in <head>, the issuer's status lists its credential points to (paths in
-    the site, each a published file; the page script adds the suspension companions, as the
-    verifier does), so the page script loads them before the credential itself has arrived.
-    This site keeps no log: no log files are named."""
+    """Each page names, in <head>, every status list its credential's status depends on: the
+    lists it points to and their suspension companions, which the verifier reads too (paths in
+    the site, each a published file), so the page script loads them before the credential
+    itself has arrived, with no rule of its own. This site keeps no log: no log files."""
     registry = built.registry
     for cid, view in registry.credentials.items():
         html = built.page(cid)
         head = html.split("</head>", 1)[0]
         tags = [a for t, a in parse(head).tags if a.get("name") == "credstack:preload"]
-        named = sorted({r.list_url for r in view.statuses if not r.implied})
-        assert named, cid
+        pointed = {r.list_url for r in view.statuses if not r.implied}
+        assert pointed, cid
         assert len(tags) == 1, cid
         paths = (tags[0]["content"] or "").split(" ")
-        assert sorted(registry.urls.site + p for p in paths) == named, cid
+        named = {registry.urls.site + p for p in paths}
+        assert named == {r.list_url for r in view.statuses}, cid
+        companions = {u.replace("/revocation-", "/suspension-") for u in pointed}
+        assert pointed | companions == named, cid
         assert all((built.site / p).is_file() for p in paths), cid
 
 

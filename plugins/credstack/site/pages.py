@@ -622,12 +622,13 @@ class Renderer:
 
     def preload(self, info: CredentialInfo) -> list[str]:
         """Site paths the page's verification reads besides the credential: the issuer's own
-        status lists the credential names (the page script adds their suspension companions,
-        as the verifier does), and the log's checkpoint and tip when the site has a log."""
+        status lists the credential's status depends on (those it names and their suspension
+        companions, as the verifier reads them), and the log's checkpoint and tip when the site
+        has a log. The page script only starts their loads; it applies no rule of its own."""
         lists = {
             self.path.of(ref.list_url)
             for ref in info.view.statuses
-            if not ref.implied and ref.list_url.startswith(self.urls.site)
+            if ref.list_url.startswith(self.urls.site)
         }
         log = [f"{self.log}checkpoint", f"{self.log}tip.json"] if self.log else []
         return sorted(lists) + log

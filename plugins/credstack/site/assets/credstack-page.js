@@ -128,35 +128,18 @@
     return path.length ? `https://${host}/${path.join('/')}/did.json` : `https://${host}/.well-known/did.json`;
   }
 
-  /** A status list URL and, for credstack's revocation lists, the suspension list the verifier
-   *  also reads (lists.js companionListUrl). */
-  function withCompanion(list) {
-    const companion = list.replace(/\/revocation-(\d+\.json)$/, '/suspension-$1');
-    return companion === list ? [list] : [list, companion];
-  }
-
-  /** Start loading what the verifier will ask for: contexts, the issuer's keys, status lists. */
-  function prefetch(issuer, credential) {
+  /** Start loading what the verifier will read on this credential page, as the build found
+   *  it: the contexts, the issuer's DID document, the status log and, named in <head>
+   *  (credstack:preload), the issuer's status lists and log checkpoint. Only a head start: the
+   *  credential and the DID document still decide what the verifier reads. */
+  function prefetch() {
     contexts();
-    const did = didDocumentUrl(issuer);
-    if (did) {
-      // The issuer's public log, when its DID document announces one: its checkpoint and tip
-      // load now too (the log check itself reads the document again and decides; a credential
-      // page names them in <head> already, and its entry: see publicLog).
-      fetchJson(did).then((doc) => {
-        const log = [].concat(doc.service || []).find((s) => s && [].concat(s.type).includes('TransparencyLog'));
-        const endpoint = log && typeof log.serviceEndpoint === 'string' ? log.serviceEndpoint.replace(/\/?$/, '/') : null;
-        if (endpoint && /^https?:\/\//.test(endpoint)) for (const file of ['checkpoint', 'tip.json']) fetchRaw(endpoint + file).catch(() => {});
-      }).catch(() => {});
-    }
-    fetchJson(new URL('status/log.json', siteUrl()).href).catch(() => {});
-    if (!credential) return;
-    const entries = [].concat(credential.credentialStatus || []);
-    for (const entry of entries) {
-      const list = entry && entry.statusListCredential;
-      if (typeof list !== 'string') continue;
-      for (const url of withCompanion(list)) fetchJson(url).catch(() => {});
-    }
+    const own = ownIssuer();
+    const did = didDocumentUrl(own && own.id);
+    if (did) fetchRaw(did).catch(() => {});
+    fetchRaw(new URL('status/log.json', siteUrl()).href).catch(() => {});
+    const preload = document.querySelector('meta[name="credstack:preload"]');
+    for (const path of preload ? preload.content.split(' ').filter(Boolean) : []) fetchRaw(new URL(path, ROOT).href).catch(() => {});
   }
 
   /** A certification's components: our own credentials named in its evidence. Other evidence
@@ -416,11 +399,9 @@
     let credential;
     const credentialUrl = new URL(box.dataset.credentialUrl, document.baseURI).href;
     fetchJson(credentialUrl).catch(() => {});
-    const own = ownIssuer();
-    prefetch(own && own.id, null);
+    prefetch();
     try {
       credential = await fetchJson(credentialUrl);
-      prefetch(own && own.id, credential);
     } catch (error) {
       render(box, null, { status: 'error', verdict: `Could not be verified: the credential could not be loaded (${error.message})`, checks: [] });
       return;
@@ -774,19 +755,11 @@
     registerWhenIdle();
   }
   // A credential page runs this script async, from <head>: the documents the verifier needs
-  // start loading at once (the credential, then its status lists; the contexts, keys and log),
-  // before the page is parsed and while the verifier bundle still loads.
+  // start loading at once (the credential, the contexts, keys, status lists and log files the
+  // build named), before the page is parsed and while the verifier bundle still loads.
   if (script && script.async && document.querySelector('meta[name="credstack:issuer"]')) {
-    const own = ownIssuer();
-    const credentialUrl = new URL('credential.json', document.baseURI).href;
-    prefetch(own && own.id, null);
-    // The status lists and log checkpoint the build saw (the credential and the DID document
-    // still decide what the verifier reads: this only starts the loads early).
-    const preload = document.querySelector('meta[name="credstack:preload"]');
-    for (const path of preload ? preload.content.split(' ').filter(Boolean) : []) {
-      for (const url of withCompanion(new URL(path, ROOT).href)) fetchRaw(url).catch(() => {});
-    }
-    fetchJson(credentialUrl).then((credential) => prefetch(own && own.id, credential)).catch(() => {});
+    fetchRaw(new URL('credential.json', document.baseURI).href).catch(() => {});
+    prefetch();
     // Then the verifier, which <head> preloads: run by this script, so that the loads above
     // always start before its bundle is compiled. The page starts when it has run.
     const verifier = document.querySelector('link[rel="preload"][as="script"]');
