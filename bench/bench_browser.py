@@ -12,7 +12,9 @@ HTTP cache, V8's code cache, the page's kept verdicts; the service worker, regis
 first page is idle, may still be installing), another credential page (next page of the same
 site), the first page again once the worker is active (a visitor who comes back later: every
 request passes through the worker) and, in another fresh context, a page of the theme (Material's
-DOMContentLoaded on a first visit: what a credential page cost before it had a page of its own).
+DOMContentLoaded on a first visit: what a credential page cost before it had a page of its own)
+and the floor: a blank page with one script, in a new tab and in the same tab again (what the
+browser alone spends on a navigation here, before any page of ours does anything).
 Times are the page's own: navigation start to the ``credstack:verdict`` performance mark (the
 final verdict written), read from the page, so the harness's polling is not counted. The figure
 beside it, navigation to DOMContentLoaded, shows how much of it is the page itself.
@@ -76,6 +78,26 @@ def demo_credential(name: str, achievement: str) -> str:
         if names == [name] and subject["achievement"]["humanCode"] == achievement:
             return path.stem
     raise SystemExit(f"the demo has no {achievement} credential for {name}")
+
+
+#: The floor: a page whose one script marks when it runs (nothing else to load or lay out),
+#: written into the served copy of the site. What the browser alone spends on a navigation.
+FLOOR_PAGE = '<!doctype html><title>floor</title><script src="floor.js"></script><p>floor</p>'
+FLOOR_SCRIPT = "performance.mark('credstack:verdict');"
+
+
+def floor_visit(browser, base: str) -> tuple[float, float]:
+    """Navigation to the floor page's script, in a new tab of a fresh context and in the same
+    tab again (ms)."""
+    context = browser.new_context()
+    page = context.new_page()
+    times = []
+    for _ in range(2):
+        page.goto(f"{base}bench-floor/")
+        page.wait_for_function("() => performance.getEntriesByName('credstack:verdict').length")
+        times.append(page.evaluate(TIMES)["verdict"])
+    context.close()
+    return times[0], times[1]
 
 
 def gz(path: Path) -> int:
@@ -196,8 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     statuses: dict[str, str] = {}
     log_bytes: list[int] = []
     theme = []
+    floor: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        servers = {"plain": serve(build(REPO, Path(tmp) / "site"))}
+        site = build(REPO, Path(tmp) / "site")
+        (site / "bench-floor").mkdir()
+        (site / "bench-floor" / "index.html").write_text(FLOOR_PAGE)
+        (site / "bench-floor" / "floor.js").write_text(FLOOR_SCRIPT)
+        servers = {"plain": serve(site)}
         if args.log:
             root, env = logged_copy(Path(tmp))
             servers["log"] = serve(build(root, Path(tmp) / "site-log", env))
@@ -216,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.goto(servers["plain"][1] + args.theme_page, wait_until="domcontentloaded")
                 theme.append(page.evaluate(TIMES))
                 context.close()
+                floor.append(floor_visit(browser, servers["plain"][1]))
             browser.close()
         for httpd, _ in servers.values():
             httpd.shutdown()
@@ -259,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{'theme (Material) page, first visit: DOMContentLoaded':56} {'':8} "
         f"{median(theme, 'dcl'):10.0f}"
     )
+    for label, i in (("new tab", 0), ("same tab again", 1)):
+        at = statistics.median(f[i] for f in floor)
+        print(f"{'floor: a blank page with one script, ' + label:56} {at:8.0f}")
     print(f"{'verifier bundle, gzipped (KB)':56} {gz(verifier) / 1024:8.1f}")
     print(f"{'page script, gzipped (KB)':56} {gz(page_js) / 1024:8.1f}")
     return 0
