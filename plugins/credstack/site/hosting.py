@@ -62,14 +62,14 @@ RECORD = 20 * BLOCK
 TAR_NAME_MAX = 100
 
 
-def _blocks(size: int) -> int:
-    return -(-size // BLOCK) * BLOCK
+def _round_up(size: int, unit: int) -> int:
+    return -(-size // unit) * unit
 
 
 def _tar_entry(name_bytes: int, size: int) -> int:
     """Bytes a member of ``size`` bytes, named in ``name_bytes`` bytes, takes in a tar."""
-    extra = BLOCK + _blocks(name_bytes + 1) if name_bytes > TAR_NAME_MAX else 0
-    return extra + BLOCK + _blocks(size)
+    extra = BLOCK + _round_up(name_bytes + 1, BLOCK) if name_bytes > TAR_NAME_MAX else 0
+    return extra + BLOCK + _round_up(size, BLOCK)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def measure(site: Path) -> SiteSize:
                     files += 1
                     total += size
                     tar += _tar_entry(name, size)
-    tar = -(-(tar + 2 * BLOCK) // RECORD) * RECORD  # two zero blocks, then whole records
+    tar = _round_up(tar + 2 * BLOCK, RECORD)  # two zero blocks, then whole records
     return SiteSize(total, files, tar)
 
 

@@ -33,20 +33,19 @@
   };
   const day = (iso) => (iso ? String(iso).slice(0, 10) : '');
 
+  /** On a credential page, its credential's id (the page's own URL, og:url), else null. */
+  function pageCredentialId() {
+    const own = document.querySelector('meta[property="og:url"]');
+    return own && /^https?:\/\/.+\/credentials\/[^/]+\/$/.test(own.content) ? own.content : null;
+  }
+
   /** The issuer's canonical site URL (site_url), from the page. */
   function siteUrl() {
     const meta = document.querySelector('meta[name="credstack:site-url"]');
     if (meta) return meta.content;
     // A credential page names its own URL (og:url: <site>credentials/<id>/) instead.
-    const own = document.querySelector('meta[property="og:url"]');
-    const match = own && /^(https?:\/\/.+\/)credentials\/[^/]+\/$/.exec(own.content);
-    return match ? match[1] : ROOT;
-  }
-
-  /** On a credential page, its credential's id (the page's own URL, og:url), else null. */
-  function pageCredentialId() {
-    const own = document.querySelector('meta[property="og:url"]');
-    return own && /^https?:\/\/.+\/credentials\/[^/]+\/$/.test(own.content) ? own.content : null;
+    const id = pageCredentialId();
+    return id ? id.replace(/credentials\/[^/]+\/$/, '') : ROOT;
   }
 
   /** This site's issuer, which the verifier protects from impersonation. */
@@ -286,6 +285,7 @@
         try {
           const keys = Object.keys(localStorage).filter((k) => k.startsWith(prefix));
           if (keys.length >= max) {
+            // Oldest first: each entry's time read once (not once per comparison).
             const at = (k) => {
               try {
                 return JSON.parse(localStorage.getItem(k)).at;
@@ -293,8 +293,8 @@
                 return 0;
               }
             };
-            keys.sort((a, b) => at(a) - at(b));
-            for (const old of keys.slice(0, keys.length - max + 1)) localStorage.removeItem(old);
+            const oldest = keys.map((k) => [at(k), k]).sort((a, b) => a[0] - b[0]);
+            for (const [, old] of oldest.slice(0, keys.length - max + 1)) localStorage.removeItem(old);
           }
           localStorage.setItem(key, JSON.stringify({ at: Date.now(), verdict }));
         } catch {

@@ -12,10 +12,10 @@ const PRECACHE = /*PRECACHE*/[];
 
 // The page's documents (credentials, contexts, DID documents, status lists, the transparency
 // log) go straight to the network: with static routing (Chromium) this worker is not even
-// started for them; elsewhere its fetch handler lets them pass. The same paths twice: as
-// URLPattern pathnames for the routes, as a regular expression for the handler.
+// started for them; elsewhere its fetch handler lets them pass. One list of URLPattern
+// pathnames ('*': any characters) for the routes, read as a regular expression by the handler.
 const DOCUMENTS = ['*/credential.json', '*/contexts.json', '*/did.json', '*/status/*', '*/log/*'];
-const DOCUMENT_PATH = /\/(credential|contexts|did)\.json$|\/status\/|\/log\//;
+const DOCUMENT_PATH = new RegExp(DOCUMENTS.map((path) => `^${path.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).join('|'));
 const ROUTES = typeof URLPattern !== 'function' ? [] : DOCUMENTS.map((pathname) => ({ condition: { urlPattern: new URLPattern({ pathname }) }, source: 'network' }));
 
 self.addEventListener('install', (event) => {
